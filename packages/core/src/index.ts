@@ -1,1 +1,10 @@
 export { tf } from './tf.js';
+export * from './errors.js';
+export * from './random.js';
+export * from './backend/index.js';
+export * from './interop/index.js';
+export * from './nn/index.js';
+export * from './networks/index.js';
+export * from './optim/index.js';
+export * from './options/schema.js';
+export * from './model/index.js';

@@ -1,0 +1,189 @@
+/**
+ * `BaseModel`: what every model shares. A plugin subclass declares its networks, optimizers, loss
+ * and visual names, and implements `setInput`, `forward` and `optimizeParameters` in terms of
+ * `optimize(optimizer, lossClosure…)`, which computes gradients of the closure's loss w.r.t. that
+ * optimizer's networks only (the reference's `set_requires_grad`) and applies one update.
+ */
+import { tf } from '../tf.js';
+import type { Module, ForwardContext } from '../nn/module.js';
+import { Adam, type AdamOptions } from '../optim/adam.js';
+import { globalRng } from '../random.js';
+import type { Options } from '../options/schema.js';
+import type { ModelEnvironment } from './plugin.js';
+
+/** One batch from a data loader: NHWC image tensors in [-1, 1] and their file paths. */
+export interface Batch {
+  [field: string]: tf.Tensor | string[] | undefined;
+}
+
+/** An optimizer and the networks whose parameters it updates. */
+export interface OptimizerEntry {
+  optimizer: Adam;
+  networks: readonly string[];
+}
+
+/** Base class of every model. */
+export abstract class BaseModel {
+  /** Loss names (`loss_log.txt` columns), e.g. `['D_A', 'G_A', 'cycle_A']`. */
+  abstract readonly lossNames: readonly string[];
+  /** Visual names (images saved by the HTML reports), e.g. `['real_A', 'fake_B']`. */
+  abstract readonly visualNames: readonly string[];
+  /** Networks by name without the `net` prefix (`G_A` → `latest_net_G_A`). */
+  readonly networks = new Map<string, Module<any, any>>();
+  /** Optimizers by name. */
+  readonly optimizers = new Map<string, OptimizerEntry>();
+  /** Paths of the current input images. */
+  imagePaths: string[] = [];
+  /** A metric for the `plateau` LR policy; models that have one set it each epoch. */
+  metric: number | undefined;
+  private readonly lossValues = new Map<string, number>();
+  private readonly visualTensors = new Map<string, tf.Tensor4D>();
+  private replaying = false;
+  private forwardRandomState: number | null = null;
+
+  constructor(
+    readonly opt: Options,
+    readonly env: ModelEnvironment,
+  ) {}
+
+  /** True when the model was built for training. */
+  get isTrain(): boolean {
+    return this.env.isTrain;
+  }
+
+  /** Takes a batch (the model keeps what it needs; the caller disposes the batch afterwards). */
+  abstract setInput(batch: Batch): void;
+
+  /** Computes the visuals (e.g. fake images) from the current input. */
+  abstract forward(): void;
+
+  /** One training step: forward, and the model's D/G updates in its own order. */
+  abstract optimizeParameters(): void;
+
+  /** Registers a network under `name` (saved as `<epoch>_net_<name>`). */
+  protected addNetwork<M extends Module<any, any>>(name: string, net: M): M {
+    this.networks.set(name, net);
+    return net;
+  }
+
+  /** The network registered under `name`. */
+  network<M extends Module<any, any> = Module<any, any>>(name: string): M {
+    const net = this.networks.get(name);
+    if (!net) throw new Error(`model has no network '${name}'`);
+    return net as M;
+  }
+
+  /** Creates an Adam over the parameters of `networks`; keys are `<network>.<param key>`. */
+  protected addOptimizer(name: string, networks: readonly string[], options: AdamOptions): Adam {
+    const params = networks.flatMap((n) => this.network(n).namedParameters().map(([k, v]) => [`${n}.${k}`, v] as const));
+    const optimizer = new Adam(params, options);
+    this.optimizers.set(name, { optimizer, networks });
+    return optimizer;
+  }
+
+  /** Context for network calls: state updates are off while a forward pass is being replayed. */
+  protected ctx(): ForwardContext {
+    return this.replaying ? { updateState: false } : {};
+  }
+
+  /** Runs `forward()` and remembers the random state it started from, for `replayForward`. */
+  forwardPass(): void {
+    this.forwardRandomState = globalRng().getState();
+    tf.tidy(() => this.forward());
+  }
+
+  /**
+   * Runs `fn` (typically inside a gradient closure) so that networks reproduce the last
+   * `forwardPass()`: the same dropout masks and no second running-stat or spectral-norm update.
+   */
+  protected replayForward<T>(fn: () => T): T {
+    if (this.forwardRandomState === null) throw new Error('replayForward() needs a forwardPass() first');
+    const after = globalRng().getState();
+    globalRng().setState(this.forwardRandomState);
+    this.replaying = true;
+    try {
+      return fn();
+    } finally {
+      this.replaying = false;
+      globalRng().setState(after);
+    }
+  }
+
+  /**
+   * Gradients of the summed loss closures w.r.t. the parameters of optimizer `name`'s networks,
+   * then one update. Several closures (pieces of one loss) are differentiated one after another
+   * and their gradients summed, which bounds the memory a large step needs.
+   */
+  protected optimize(name: string, ...lossParts: Array<() => tf.Scalar>): void {
+    const entry = this.optimizers.get(name);
+    if (!entry) throw new Error(`model has no optimizer '${name}'`);
+    const params = entry.networks.flatMap((n) => this.network(n).namedParameters().map(([k, v]) => [`${n}.${k}`, v] as const));
+    const total = new Map<string, tf.Tensor>();
+    for (const part of lossParts) {
+      const { value, grads } = tf.variableGrads(part, params.map(([, v]) => v));
+      value.dispose();
+      for (const [key, variable] of params) {
+        const g = grads[variable.name];
+        if (!g) continue;
+        const previous = total.get(key);
+        total.set(key, previous ? tf.add(previous, g) : g);
+        if (previous) tf.dispose([previous, g]);
+      }
+    }
+    entry.optimizer.step(total);
+    tf.dispose([...total.values()]);
+  }
+
+  /** Records a loss value for logging (call inside the closure that computes it). */
+  protected setLoss(name: string, value: tf.Scalar | number): void {
+    this.lossValues.set(name, typeof value === 'number' ? value : value.dataSync()[0]!);
+  }
+
+  /** Stores a visual; the model owns it until replaced. Works inside `tf.tidy` and gradient closures. */
+  protected setVisual(name: string, value: tf.Tensor4D): void {
+    const previous = this.visualTensors.get(name);
+    if (previous === value) return;
+    this.visualTensors.set(name, tf.keep(value));
+    previous?.dispose();
+  }
+
+  /** A stored visual or input image. */
+  visual(name: string): tf.Tensor4D {
+    const value = this.visualTensors.get(name);
+    if (!value) throw new Error(`model has no visual '${name}' yet`);
+    return value;
+  }
+
+  /** Current losses by name (the last value recorded for each of `lossNames`). */
+  currentLosses(): Record<string, number> {
+    return Object.fromEntries(this.lossNames.filter((n) => this.lossValues.has(n)).map((n) => [n, this.lossValues.get(n)!]));
+  }
+
+  /** Current visuals by name (those of `visualNames` that exist). */
+  currentVisuals(): Record<string, tf.Tensor4D> {
+    return Object.fromEntries(this.visualNames.filter((n) => this.visualTensors.has(n)).map((n) => [n, this.visualTensors.get(n)!]));
+  }
+
+  /** Inference on the current input: `forward()` with no state kept but the visuals. */
+  test(): void {
+    tf.tidy(() => this.forward());
+  }
+
+  /** Puts every network in eval mode (`--eval` at test time). */
+  eval(): void {
+    for (const net of this.networks.values()) net.eval();
+  }
+
+  /** Puts every network in train mode. */
+  train(): void {
+    for (const net of this.networks.values()) net.train();
+  }
+
+  /** Frees networks, optimizers and visuals. */
+  dispose(): void {
+    for (const net of this.networks.values()) net.dispose();
+    for (const { optimizer } of this.optimizers.values()) optimizer.dispose();
+    tf.dispose([...this.visualTensors.values()]);
+    this.visualTensors.clear();
+  }
+}

@@ -1,0 +1,10 @@
+export * from './module.js';
+export * from './conv.js';
+export * from './norm.js';
+export * from './pad.js';
+export * from './activation.js';
+export * from './dropout.js';
+export * from './resample.js';
+export * from './linear.js';
+export * from './sequential.js';
+export { INIT_TYPES, type InitType, initWeightTorchLayout, torchFans } from './init.js';

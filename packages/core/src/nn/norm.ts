@@ -1,0 +1,121 @@
+/**
+ * Normalisation layers with PyTorch semantics: InstanceNorm2d (affine optional, no running stats,
+ * as the reference uses it) and BatchNorm2d (eps 1e-5, momentum 0.1, biased variance for
+ * normalising, unbiased for the running_var update, `num_batches_tracked`).
+ */
+import { tf } from '../tf.js';
+import { Module, type ForwardContext } from './module.js';
+
+/**
+ * Per-sample, per-channel normalisation over H and W of an NHWC tensor, with the closed-form
+ * gradient dx = rstd·(dy − mean(dy) − x̂·mean(dy·x̂)) (about 2× faster than autodiff of moments).
+ */
+export function instanceNormalize(x: tf.Tensor4D, eps = 1e-5): tf.Tensor4D {
+  const normalize = tf.customGrad((input: tf.Tensor, save: tf.GradSaveFunc) => {
+    const { mean, variance } = tf.moments(input, [1, 2], true);
+    const rstd = tf.rsqrt(tf.add(variance, eps));
+    const xhat = tf.mul(tf.sub(input, mean), rstd);
+    save([xhat, rstd]);
+    return {
+      value: xhat,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedXhat, savedRstd] = saved as [tf.Tensor, tf.Tensor];
+        const meanDy = tf.mean(dy, [1, 2], true);
+        const meanDyXhat = tf.mean(tf.mul(dy, savedXhat), [1, 2], true);
+        return tf.mul(savedRstd, tf.sub(tf.sub(dy, meanDy), tf.mul(savedXhat, meanDyXhat)));
+      },
+    };
+  });
+  return normalize(x) as tf.Tensor4D;
+}
+
+/** `nn.InstanceNorm2d(num_features, eps, affine)`; with affine, keys `weight` and `bias`. */
+export class InstanceNorm2d extends Module {
+  private readonly gamma: tf.Variable | null;
+  private readonly beta: tf.Variable | null;
+
+  constructor(
+    readonly numFeatures: number,
+    readonly options: { eps?: number; affine?: boolean } = {},
+  ) {
+    super();
+    const affine = options.affine ?? false;
+    this.gamma = affine ? this.addParameter('weight', tf.ones([numFeatures]), 'plain') : null;
+    this.beta = affine ? this.addParameter('bias', tf.zeros([numFeatures]), 'plain') : null;
+  }
+
+  override forward(x: tf.Tensor4D): tf.Tensor4D {
+    return tf.tidy(() => {
+      const y = instanceNormalize(x, this.options.eps ?? 1e-5);
+      return this.gamma && this.beta ? tf.add(tf.mul(y, this.gamma), this.beta) : y;
+    });
+  }
+}
+
+/** Options of `BatchNorm2d`, as PyTorch's arguments. */
+export interface BatchNormOptions {
+  eps?: number;
+  momentum?: number;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+}
+
+/**
+ * `nn.BatchNorm2d`: batch statistics in training (and the running-stat update), running
+ * statistics in eval. Keys: `weight`, `bias`, `running_mean`, `running_var`, `num_batches_tracked`.
+ */
+export class BatchNorm2d extends Module {
+  private readonly gamma: tf.Variable | null;
+  private readonly beta: tf.Variable | null;
+  private readonly runningMean: tf.Variable | null;
+  private readonly runningVar: tf.Variable | null;
+  private readonly batchesTracked: tf.Variable | null;
+  private readonly eps: number;
+  private readonly momentum: number;
+
+  constructor(
+    readonly numFeatures: number,
+    options: BatchNormOptions = {},
+  ) {
+    super();
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum ?? 0.1;
+    const affine = options.affine ?? true;
+    const track = options.trackRunningStats ?? true;
+    this.gamma = affine ? this.addParameter('weight', tf.ones([numFeatures]), 'plain') : null;
+    this.beta = affine ? this.addParameter('bias', tf.zeros([numFeatures]), 'plain') : null;
+    this.runningMean = track ? this.addBuffer('running_mean', tf.zeros([numFeatures])) : null;
+    this.runningVar = track ? this.addBuffer('running_var', tf.ones([numFeatures])) : null;
+    this.batchesTracked = track ? this.addBuffer('num_batches_tracked', tf.scalar(0, 'int32')) : null;
+  }
+
+  override forward(x: tf.Tensor4D, ctx?: ForwardContext): tf.Tensor4D {
+    const { training, updateState } = this.defaultContext(ctx);
+    return tf.tidy(() => {
+      if (!training && this.runningMean && this.runningVar) {
+        let scale: tf.Tensor = tf.rsqrt(tf.add(this.runningVar, this.eps));
+        if (this.gamma) scale = tf.mul(scale, this.gamma);
+        let shift: tf.Tensor = tf.neg(tf.mul(this.runningMean, scale));
+        if (this.beta) shift = tf.add(shift, this.beta);
+        return tf.add(tf.mul(x, scale), shift);
+      }
+      const mean = tf.mean(x, [0, 1, 2]);
+      const centered = tf.sub(x, mean);
+      const variance = tf.mean(tf.square(centered), [0, 1, 2]);
+      if (training && updateState) this.updateRunningStats(mean, variance, x.size / x.shape[3]);
+      let scale: tf.Tensor = tf.rsqrt(tf.add(variance, this.eps));
+      if (this.gamma) scale = tf.mul(scale, this.gamma);
+      const y = tf.mul(centered, scale);
+      return this.beta ? tf.add(y, this.beta) : y;
+    });
+  }
+
+  private updateRunningStats(mean: tf.Tensor, variance: tf.Tensor, count: number): void {
+    if (!this.runningMean || !this.runningVar || !this.batchesTracked) return;
+    const m = this.momentum;
+    const unbiased = count > 1 ? count / (count - 1) : 1;
+    this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
+    this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, m * unbiased)));
+    this.batchesTracked.assign(tf.add(this.batchesTracked, tf.scalar(1, 'int32')));
+  }
+}

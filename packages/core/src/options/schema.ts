@@ -1,0 +1,51 @@
+/**
+ * Option schemas: the typed, documented description of every flag. Base, train and test options
+ * (the reference's names and defaults), each model plugin and each dataset mode declare a schema;
+ * the CLI turns schemas into flags, YAML config keys are checked against them, and checkpoints
+ * store the resolved values.
+ */
+
+/** Value types an option can have. */
+export type OptionType = 'string' | 'int' | 'float' | 'bool';
+
+/** A resolved option value. */
+export type OptionValue = string | number | boolean;
+
+/** One option: type, default, help text, optional allowed values. */
+export interface OptionSpec {
+  type: OptionType;
+  /** Default value; `undefined` means required (e.g. `dataroot` for training). */
+  default?: OptionValue;
+  help: string;
+  /** Allowed values for a string option (an unknown value is an error listing these). */
+  choices?: readonly string[];
+  /** Where the option exists: both phases (default), training only, or testing only. */
+  phase?: 'both' | 'train' | 'test';
+}
+
+/** Options by flag name (the reference's snake_case names, e.g. `n_epochs`). */
+export type OptionSchema = Readonly<Record<string, OptionSpec>>;
+
+/** Fully resolved options: every schema key has a value. */
+export type Options = Record<string, OptionValue>;
+
+/** Reads a number option (a resolved option of the wrong type is a programming error). */
+export function optNumber(opt: Options, key: string): number {
+  const value = opt[key];
+  if (typeof value !== 'number') throw new TypeError(`option '${key}' is ${typeof value}, expected a number`);
+  return value;
+}
+
+/** Reads a string option. */
+export function optString(opt: Options, key: string): string {
+  const value = opt[key];
+  if (typeof value !== 'string') throw new TypeError(`option '${key}' is ${typeof value}, expected a string`);
+  return value;
+}
+
+/** Reads a boolean option. */
+export function optBool(opt: Options, key: string): boolean {
+  const value = opt[key];
+  if (typeof value !== 'boolean') throw new TypeError(`option '${key}' is ${typeof value}, expected a boolean`);
+  return value;
+}

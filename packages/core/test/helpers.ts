@@ -1,0 +1,54 @@
+/** Shared test helpers: fixture loading, layout conversion for comparisons, backend switching. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import '@tensorflow/tfjs-backend-wasm';
+import { tf } from '../src/tf.js';
+import { readSafetensors } from '../src/interop/safetensors.js';
+import type { RawStateDict, RawTensor } from '../src/interop/raw_tensor.js';
+import { fromTorchLayout } from '../src/interop/layout.js';
+
+/** Absolute path of a file under test/fixtures. */
+export function fixturePath(name: string): string {
+  return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+}
+
+/** Reads a reference safetensors fixture. */
+export function loadReference(name: string): RawStateDict {
+  return readSafetensors(new Uint8Array(readFileSync(fixturePath(`reference/${name}`)))).tensors;
+}
+
+/** The state-dict part of a fixture: drops `input`/`output`, optionally keeps only `prefix.*` keys (stripped). */
+export function weightsOf(state: RawStateDict, prefix?: string): RawStateDict {
+  const out: RawStateDict = new Map();
+  for (const [k, v] of state) {
+    if (prefix === undefined) {
+      if (!['input', 'output', 'real_A', 'real_B'].includes(k) && !/^[A-Z]+_?[A-Z]*\./.test(k)) out.set(k, v);
+    } else if (k.startsWith(`${prefix}.`)) out.set(k.slice(prefix.length + 1), v);
+  }
+  return out;
+}
+
+/** An NCHW fixture tensor as an NHWC tf tensor. */
+export function activation(raw: RawTensor): tf.Tensor4D {
+  const { shape, data } = fromTorchLayout(raw, 'activation');
+  return tf.tensor(data, shape) as tf.Tensor4D;
+}
+
+/** Largest absolute element difference. */
+export function maxAbsDiff(a: tf.Tensor | Float32Array, b: tf.Tensor | Float32Array): number {
+  const x = a instanceof Float32Array ? a : (a.dataSync() as Float32Array);
+  const y = b instanceof Float32Array ? b : (b.dataSync() as Float32Array);
+  if (x.length !== y.length) throw new Error(`size mismatch ${x.length} vs ${y.length}`);
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]! - y[i]!));
+  return m;
+}
+
+/** The backends every numerical test runs on. */
+export const BACKENDS = ['cpu', 'wasm'] as const;
+
+/** Switches the tfjs backend (wasm is initialised once). */
+export async function useBackend(name: (typeof BACKENDS)[number]): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to initialise`);
+  await tf.ready();
+}

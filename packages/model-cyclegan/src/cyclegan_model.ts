@@ -1,0 +1,124 @@
+/**
+ * CycleGAN (Zhu et al. 2017), as the reference's `CycleGANModel`: G_A: A→B, G_B: B→A, D_A judges
+ * B images, D_B judges A images; lsgan, cycle λ 10/10, identity 0.5, image pools of 50; one step is
+ * the G update (D frozen), then D_A and D_B on pooled fakes.
+ */
+import {
+  BaseModel, GANLoss, ImagePool, OptionError, discriminatorFromOptions, generatorFromOptions, l1Loss, optNumber, optString,
+  tf, type Batch, type ModelEnvironment, type Options,
+} from '@translate/core';
+
+/** CycleGAN's model object; see the module comment. */
+export class CycleGANModel extends BaseModel {
+  readonly lossNames = ['D_A', 'G_A', 'cycle_A', 'idt_A', 'D_B', 'G_B', 'cycle_B', 'idt_B'] as const;
+  readonly visualNames: readonly string[];
+  private readonly criterionGAN: GANLoss | null = null;
+  private readonly poolA: ImagePool | null = null;
+  private readonly poolB: ImagePool | null = null;
+  private readonly lambdaA: number;
+  private readonly lambdaB: number;
+  private readonly lambdaIdt: number;
+
+  constructor(opt: Options, env: ModelEnvironment) {
+    super(opt, env);
+    const inputNc = optNumber(opt, 'input_nc');
+    const outputNc = optNumber(opt, 'output_nc');
+    this.lambdaA = env.isTrain ? optNumber(opt, 'lambda_A') : 0;
+    this.lambdaB = env.isTrain ? optNumber(opt, 'lambda_B') : 0;
+    this.lambdaIdt = env.isTrain ? optNumber(opt, 'lambda_identity') : 0;
+    const withIdentity = env.isTrain && this.lambdaIdt > 0;
+    if (withIdentity && inputNc !== outputNc) {
+      throw new OptionError(
+        `--lambda_identity ${this.lambdaIdt} needs --input_nc equal to --output_nc (got ${inputNc} and ${outputNc}); pass --lambda_identity 0.`,
+      );
+    }
+    this.visualNames = [
+      'real_A', 'fake_B', 'rec_A', ...(withIdentity ? ['idt_B'] : []),
+      'real_B', 'fake_A', 'rec_B', ...(withIdentity ? ['idt_A'] : []),
+    ];
+    this.addNetwork('G_A', generatorFromOptions(opt, { inputNc, outputNc }));
+    this.addNetwork('G_B', generatorFromOptions(opt, { inputNc: outputNc, outputNc: inputNc }));
+    if (!env.isTrain) return;
+    this.addNetwork('D_A', discriminatorFromOptions(opt, outputNc));
+    this.addNetwork('D_B', discriminatorFromOptions(opt, inputNc));
+    this.criterionGAN = new GANLoss(optString(opt, 'gan_mode'));
+    this.poolA = new ImagePool(optNumber(opt, 'pool_size'));
+    this.poolB = new ImagePool(optNumber(opt, 'pool_size'));
+    const adam = { lr: optNumber(opt, 'lr'), beta1: optNumber(opt, 'beta1'), beta2: 0.999 };
+    this.addOptimizer('G', ['G_A', 'G_B'], adam);
+    this.addOptimizer('D', ['D_A', 'D_B'], adam);
+  }
+
+  override setInput(batch: Batch): void {
+    const aToB = this.opt.direction === 'AtoB';
+    this.setVisual('real_A', batch[aToB ? 'A' : 'B'] as tf.Tensor4D);
+    this.setVisual('real_B', batch[aToB ? 'B' : 'A'] as tf.Tensor4D);
+    this.imagePaths = (batch[aToB ? 'A_paths' : 'B_paths'] as string[] | undefined) ?? [];
+  }
+
+  override forward(): void {
+    const G_A = this.network('G_A');
+    const G_B = this.network('G_B');
+    const fakeB = G_A.forward(this.visual('real_A'), this.ctx());
+    const fakeA = G_B.forward(this.visual('real_B'), this.ctx());
+    this.setVisual('fake_B', fakeB);
+    this.setVisual('rec_A', G_B.forward(fakeB, this.ctx()));
+    this.setVisual('fake_A', fakeA);
+    this.setVisual('rec_B', G_A.forward(fakeA, this.ctx()));
+  }
+
+  /**
+   * One direction's share of the generator loss: GAN(D_Y(G(x))) + λ_x·L1(F(G(x)), x) + the identity
+   * term of the other generator on x. The two halves sum to the reference's loss_G; computing their
+   * gradients one after the other halves the activations alive at once.
+   */
+  private generatorHalf(direction: 'A' | 'B'): tf.Scalar {
+    const [forward, backward, discriminator] = direction === 'A' ? ['G_A', 'G_B', 'D_A'] : ['G_B', 'G_A', 'D_B'];
+    const other = direction === 'A' ? 'B' : 'A';
+    const real = this.visual(`real_${direction}`);
+    const fake = this.network(forward).forward(real, this.ctx());
+    const rec = this.network(backward).forward(fake, this.ctx());
+    this.setVisual(`fake_${other}`, fake);
+    this.setVisual(`rec_${direction}`, rec);
+    const lossGAN = this.criterionGAN!.loss(this.network(discriminator).forward(fake, this.ctx()), true);
+    const lambda = direction === 'A' ? this.lambdaA : this.lambdaB;
+    const lossCycle = tf.mul(l1Loss(rec, real), lambda);
+    this.setLoss(`G_${direction}`, lossGAN);
+    this.setLoss(`cycle_${direction}`, lossCycle);
+    let total = tf.add(lossGAN, lossCycle);
+    if (this.lambdaIdt > 0) {
+      // idt_B = G_B(real_A) is weighted by λ_A; idt_A = G_A(real_B) by λ_B.
+      const idt = this.network(backward).forward(real, this.ctx());
+      this.setVisual(`idt_${other}`, idt);
+      const lossIdt = tf.mul(l1Loss(idt, real), lambda * this.lambdaIdt);
+      this.setLoss(`idt_${other}`, lossIdt);
+      total = tf.add(total, lossIdt);
+    } else {
+      this.setLoss(`idt_${other}`, 0);
+    }
+    return total as tf.Scalar;
+  }
+
+  /** D loss 0.5·(GAN(D(real), real) + GAN(D(fake), fake)) with the fake taken through the pool. */
+  private discriminatorLoss(name: 'D_A' | 'D_B'): tf.Scalar {
+    const [real, fake, pool] = name === 'D_A' ? ['real_B', 'fake_B', this.poolB!] : ['real_A', 'fake_A', this.poolA!];
+    const D = this.network(name);
+    const pooled = pool.query(this.visual(fake));
+    const lossReal = this.criterionGAN!.loss(D.forward(this.visual(real), this.ctx()), true);
+    const lossFake = this.criterionGAN!.loss(D.forward(pooled, this.ctx()), false);
+    const loss = tf.mul(tf.add(lossReal, lossFake), 0.5) as tf.Scalar;
+    this.setLoss(name, loss);
+    return loss;
+  }
+
+  override optimizeParameters(): void {
+    this.optimize('G', () => this.generatorHalf('A'), () => this.generatorHalf('B'));
+    this.optimize('D', () => this.discriminatorLoss('D_A'), () => this.discriminatorLoss('D_B'));
+  }
+
+  override dispose(): void {
+    this.poolA?.dispose();
+    this.poolB?.dispose();
+    super.dispose();
+  }
+}
