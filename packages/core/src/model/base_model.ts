@@ -9,6 +9,7 @@ import type { Module, ForwardContext } from '../nn/module.js';
 import { Adam, type AdamOptions } from '../optim/adam.js';
 import { globalRng } from '../random.js';
 import type { Options } from '../options/schema.js';
+import type { RawStateDict } from '../interop/raw_tensor.js';
 import type { ModelEnvironment } from './plugin.js';
 
 /** One batch from a data loader: NHWC image tensors in [-1, 1] and their file paths. */
@@ -163,6 +164,17 @@ export abstract class BaseModel {
   currentVisuals(): Record<string, tf.Tensor4D> {
     return Object.fromEntries(this.visualNames.filter((n) => this.visualTensors.has(n)).map((n) => [n, this.visualTensors.get(n)!]));
   }
+
+  /**
+   * Training state besides networks and optimizers that an exact resume needs (e.g. image-pool
+   * contents), as named tensor groups. Saved with every checkpoint.
+   */
+  saveExtraState(): Record<string, RawStateDict> {
+    return {};
+  }
+
+  /** Restores what `saveExtraState` saved; `read(key)` returns a group or null when absent. */
+  loadExtraState(_read: (key: string) => RawStateDict | null): void {}
 
   /** Inference on the current input: `forward()` with no state kept but the visuals. */
   test(): void {

@@ -30,9 +30,9 @@ export class Linear extends Module<tf.Tensor2D, tf.Tensor2D> {
   }
 
   override forward(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => {
-      const y = tf.matMul(x, this.weightVar as tf.Tensor2D);
-      return this.biasVar ? tf.add(y, this.biasVar) : y;
+    return tf.tidy((): tf.Tensor2D => {
+      const y = tf.matMul(x, this.weightVar as tf.Tensor2D) as tf.Tensor2D;
+      return this.biasVar ? (tf.add(y, this.biasVar) as tf.Tensor2D) : y;
     });
   }
 }

@@ -11,7 +11,8 @@ import { Module, type ForwardContext } from './module.js';
  * gradient dx = rstd·(dy − mean(dy) − x̂·mean(dy·x̂)) (about 2× faster than autodiff of moments).
  */
 export function instanceNormalize(x: tf.Tensor4D, eps = 1e-5): tf.Tensor4D {
-  const normalize = tf.customGrad((input: tf.Tensor, save: tf.GradSaveFunc) => {
+  const normalize = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const { mean, variance } = tf.moments(input, [1, 2], true);
     const rstd = tf.rsqrt(tf.add(variance, eps));
     const xhat = tf.mul(tf.sub(input, mean), rstd);
@@ -91,13 +92,13 @@ export class BatchNorm2d extends Module {
 
   override forward(x: tf.Tensor4D, ctx?: ForwardContext): tf.Tensor4D {
     const { training, updateState } = this.defaultContext(ctx);
-    return tf.tidy(() => {
+    return tf.tidy((): tf.Tensor4D => {
       if (!training && this.runningMean && this.runningVar) {
         let scale: tf.Tensor = tf.rsqrt(tf.add(this.runningVar, this.eps));
         if (this.gamma) scale = tf.mul(scale, this.gamma);
         let shift: tf.Tensor = tf.neg(tf.mul(this.runningMean, scale));
         if (this.beta) shift = tf.add(shift, this.beta);
-        return tf.add(tf.mul(x, scale), shift);
+        return tf.add<tf.Tensor4D>(tf.mul(x, scale), shift);
       }
       const mean = tf.mean(x, [0, 1, 2]);
       const centered = tf.sub(x, mean);
@@ -105,8 +106,8 @@ export class BatchNorm2d extends Module {
       if (training && updateState) this.updateRunningStats(mean, variance, x.size / x.shape[3]);
       let scale: tf.Tensor = tf.rsqrt(tf.add(variance, this.eps));
       if (this.gamma) scale = tf.mul(scale, this.gamma);
-      const y = tf.mul(centered, scale);
-      return this.beta ? tf.add(y, this.beta) : y;
+      const y = tf.mul<tf.Tensor4D>(centered, scale);
+      return this.beta ? tf.add<tf.Tensor4D>(y, this.beta) : y;
     });
   }
 

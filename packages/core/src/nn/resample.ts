@@ -91,7 +91,7 @@ export class AvgPool2d extends Module {
       const pooled = tf.avgPool(tf.pad(x, paddings), kernel, strides, 'valid');
       if (this.options.countIncludePad) return pooled;
       const [, h, w] = x.shape;
-      const coverage = tf.avgPool(tf.pad(tf.ones([1, h, w, 1]), paddings), kernel, strides, 'valid');
+      const coverage = tf.avgPool(tf.pad(tf.ones([1, h, w, 1]) as tf.Tensor4D, paddings), kernel, strides, 'valid');
       return tf.div(pooled, coverage);
     });
   }

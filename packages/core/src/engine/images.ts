@@ -1,0 +1,37 @@
+/** Image tensors → files: the reference's `tensor2im` (first image of the batch) and PNG writing with sharp. */
+import sharp from 'sharp';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { tf } from '../tf.js';
+
+/** 8-bit interleaved pixels of one image. */
+export interface Image8 {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: number;
+}
+
+/**
+ * The first image of an NHWC batch in [-1, 1] as 8-bit pixels: (x + 1) / 2 · 255, truncated as the
+ * reference's `astype(uint8)` does. One-channel images stay one channel (the reference tiles to RGB).
+ */
+export function tensorToImage(batch: tf.Tensor4D): Image8 {
+  const [, height, width, channels] = batch.shape;
+  const values = tf.tidy(() => tf.slice(batch, [0, 0, 0, 0], [1, height, width, channels]).dataSync() as Float32Array);
+  const data = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) data[i] = Math.min(255, Math.max(0, Math.trunc(((values[i]! + 1) / 2) * 255)));
+  return { data, width, height, channels };
+}
+
+/** Writes an image as PNG (creating folders), optionally resized to `aspectRatio` width/height. */
+export async function writePng(path: string, image: Image8, aspectRatio = 1): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true });
+  let pipeline = sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
+    raw: { width: image.width, height: image.height, channels: image.channels as 1 | 2 | 3 | 4 },
+  });
+  // The reference's save_image: aspect > 1 stretches the width, < 1 the height (without its w/h swap bug).
+  if (aspectRatio > 1) pipeline = pipeline.resize(Math.round(image.width * aspectRatio), image.height, { fit: 'fill', kernel: 'cubic' });
+  if (aspectRatio < 1) pipeline = pipeline.resize(image.width, Math.round(image.height / aspectRatio), { fit: 'fill', kernel: 'cubic' });
+  await pipeline.png().toFile(path);
+}

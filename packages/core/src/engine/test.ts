@@ -1,0 +1,97 @@
+/**
+ * The test loop (`translate test`): loads a checkpoint (its stored architecture is applied, so
+ * `--netG/--norm/--no_dropout` need not be repeated), runs up to `num_test` inputs and writes
+ * `results/<name>/<phase>_<epoch>/images/<basename>_<visual>.png` and `index.html`.
+ */
+import { join, basename, extname } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tf } from '../tf.js';
+import { getModel } from '../model/plugin.js';
+import { optBool, optNumber, optString, type Options } from '../options/schema.js';
+import { ARCHITECTURE_OPTIONS, loadCheckpoint, readManifest } from './checkpoint.js';
+import type { DataSource } from './data.js';
+import { tensorToImage, writePng } from './images.js';
+import { resultsPage } from './html.js';
+import { writeFileAtomic } from './atomic_files.js';
+
+/** What `testModel` needs besides options. */
+export interface TestHooks {
+  data: DataSource;
+  log?: (line: string) => void;
+  /** Text of `test_opt.txt` (the CLI formats it with the defaults). */
+  optionsText?: string;
+}
+
+/** What a test run wrote. */
+export interface TestResult {
+  webDir: string;
+  images: number;
+}
+
+/** The checkpoint label the reference loads: `iter_<load_iter>` or `--epoch`. */
+export function checkpointLabel(opt: Options): string {
+  const loadIter = optNumber(opt, 'load_iter');
+  return loadIter > 0 ? `iter_${loadIter}` : optString(opt, 'epoch');
+}
+
+/** Runs a trained model on a dataset and writes the results page. */
+export async function testModel(options: Options, hooks: TestHooks): Promise<TestResult> {
+  const log = hooks.log ?? ((line: string) => console.log(line));
+  const dir = join(optString(options, 'checkpoints_dir'), optString(options, 'name'));
+  const label = checkpointLabel(options);
+  const opt = withCheckpointArchitecture(options, dir, label, log);
+  const model = getModel(optString(opt, 'model')).create(opt, { isTrain: false });
+  try {
+    loadCheckpoint(dir, label, model, { withOptimizers: false });
+    if (optBool(opt, 'eval')) model.eval();
+    if (hooks.optionsText) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'test_opt.txt'), hooks.optionsText);
+    }
+    const loadIter = optNumber(opt, 'load_iter');
+    const webDir = join(optString(opt, 'results_dir'), optString(opt, 'name'), `${optString(opt, 'phase')}_${optString(opt, 'epoch')}${loadIter > 0 ? `_iter${loadIter}` : ''}`);
+    const numTest = optNumber(opt, 'num_test');
+    const aspectRatio = optNumber(opt, 'aspect_ratio');
+    const rows: Array<{ name: string; images: Array<{ src: string; label: string }> }> = [];
+    for await (const { batch } of hooks.data.epoch(1)) {
+      if (rows.length >= numTest) {
+        tf.dispose(Object.values(batch).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
+        break;
+      }
+      model.setInput(batch);
+      model.test();
+      tf.dispose(Object.values(batch).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
+      const path = model.imagePaths[0] ?? `image_${rows.length}`;
+      if (rows.length % 5 === 0) log(`processing (${String(rows.length).padStart(4, '0')})-th image... ${JSON.stringify(model.imagePaths)}`);
+      const stem = basename(path, extname(path));
+      const images: Array<{ src: string; label: string }> = [];
+      for (const [visual, tensor] of Object.entries(model.currentVisuals())) {
+        const file = `images/${stem}_${visual}.png`;
+        await writePng(join(webDir, file), tensorToImage(tensor), aspectRatio);
+        images.push({ src: file, label: visual });
+      }
+      rows.push({ name: stem, images });
+    }
+    const title = `Experiment = ${optString(opt, 'name')}, Phase = ${optString(opt, 'phase')}, Epoch = ${optString(opt, 'epoch')}`;
+    mkdirSync(webDir, { recursive: true });
+    writeFileAtomic(join(webDir, 'index.html'), resultsPage({ title, rows, width: optNumber(opt, 'display_winsize') }));
+    log(`Wrote ${rows.length} results to ${join(webDir, 'index.html')}`);
+    return { webDir, images: rows.length };
+  } finally {
+    model.dispose();
+    await hooks.data.close?.();
+  }
+}
+
+/** Applies the architecture stored with a checkpoint, logging the flags it overrides. */
+function withCheckpointArchitecture(opt: Options, dir: string, label: string, log: (line: string) => void): Options {
+  const manifest = readManifest(dir, label);
+  if (!manifest) return opt;
+  const out: Options = { ...opt };
+  for (const key of ARCHITECTURE_OPTIONS) {
+    if (!(key in manifest.options)) continue;
+    if (key in opt && opt[key] !== manifest.options[key]) log(`Using --${key} ${String(manifest.options[key])} from the checkpoint (not ${String(opt[key])}).`);
+    out[key] = manifest.options[key]!;
+  }
+  return out;
+}

@@ -1,0 +1,175 @@
+/**
+ * The training loop (`translate train`): epochs `epoch_count … n_epochs + n_epochs_decay`, the
+ * model's step per batch, loss log and console lines every `print_freq` images, sample images and
+ * `web/index.html` every `display_freq`, checkpoints every `save_latest_freq` images and
+ * `save_epoch_freq` epochs, LR schedule per epoch. `--continue_train` resumes exactly (weights,
+ * Adam moments, epoch, iteration, LR schedule, RNG and image pools); an abort signal (Ctrl-C)
+ * saves `latest` and returns.
+ */
+import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tf } from '../tf.js';
+import { getModel } from '../model/plugin.js';
+import type { BaseModel } from '../model/base_model.js';
+import { globalRng } from '../random.js';
+import { optBool, optNumber, optString, type Options } from '../options/schema.js';
+import { loadCheckpoint, readCheckpointTensors, saveCheckpoint, type TrainingProgress } from './checkpoint.js';
+import type { DataSource } from './data.js';
+import { appendLossLog, formatLossLine, lossLogHeader, readLossLog } from './loss_log.js';
+import { tensorToImage, writePng } from './images.js';
+import { trainingPage } from './html.js';
+import { writeFileAtomic } from './atomic_files.js';
+import { ProgressBar } from './progress.js';
+import { LearningRates } from './learning_rates.js';
+import { checkpointLabel } from './test.js';
+
+/** What `trainModel` needs besides options. */
+export interface TrainHooks {
+  data: DataSource;
+  log?: (line: string) => void;
+  /** Aborting (Ctrl-C) saves `latest` after the current step and returns. */
+  signal?: AbortSignal;
+  /** Text of `train_opt.txt` (the CLI formats it with the defaults). */
+  optionsText?: string;
+}
+
+/** Where a finished (or interrupted) run stopped. */
+export interface TrainResult {
+  progress: TrainingProgress;
+  interrupted: boolean;
+  checkpointDir: string;
+}
+
+/** Trains the `--model` plugin on `hooks.data` with resolved options. */
+export async function trainModel(opt: Options, hooks: TrainHooks): Promise<TrainResult> {
+  const log = hooks.log ?? ((line: string) => console.log(line));
+  const dir = join(optString(opt, 'checkpoints_dir'), optString(opt, 'name'));
+  mkdirSync(dir, { recursive: true });
+  if (hooks.optionsText) writeFileSync(join(dir, 'train_opt.txt'), hooks.optionsText);
+  const model = getModel(optString(opt, 'model')).create(opt, { isTrain: true });
+  try {
+    for (const [name, net] of model.networks) log(`[Network ${name}] Total number of parameters : ${(net.numParameters() / 1e6).toFixed(3)} M`);
+    const lr = new LearningRates(opt, model);
+    const progress: TrainingProgress = { epoch: optNumber(opt, 'epoch_count'), epochIter: 0, totalIters: 0 };
+    if (optBool(opt, 'continue_train')) resume(opt, dir, model, lr, progress, log);
+    const loop = new TrainingLoop(opt, dir, model, lr, hooks.data, log);
+    const interrupted = await loop.run(progress, hooks.signal);
+    return { progress, interrupted, checkpointDir: dir };
+  } finally {
+    model.dispose();
+    await hooks.data.close?.();
+  }
+}
+
+/** Restores a checkpoint's full state into `progress`, the model and the schedules. */
+function resume(opt: Options, dir: string, model: BaseModel, lr: LearningRates, progress: TrainingProgress, log: (line: string) => void): void {
+  const label = checkpointLabel(opt);
+  const manifest = loadCheckpoint(dir, label, model, { withOptimizers: true });
+  if (!manifest?.progress) {
+    log(`Loaded network weights from ${dir} (${label}); no training state found there, so training starts at epoch ${progress.epoch}.`);
+    return;
+  }
+  Object.assign(progress, manifest.progress);
+  const state = manifest.state ?? {};
+  if (typeof state.random === 'number') globalRng().setState(state.random);
+  if (state.learningRates) lr.restore(state.learningRates);
+  model.loadExtraState((key) => readCheckpointTensors(dir, label, key));
+  log(`Resuming '${label}' at epoch ${progress.epoch}, ${progress.epochIter} images into it (${progress.totalIters} in total).`);
+}
+
+/** One run of the loop; holds the timers and report state. */
+class TrainingLoop {
+  private readonly visualEpochs = new Map<number, string[]>();
+  private readonly lossLogPath: string;
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly opt: Options,
+    private readonly dir: string,
+    private readonly model: BaseModel,
+    private readonly lr: LearningRates,
+    private readonly data: DataSource,
+    private readonly log: (line: string) => void,
+  ) {
+    this.lossLogPath = join(dir, 'loss_log.txt');
+    this.batchSize = data.batchSize;
+  }
+
+  /** Trains until the last epoch or an abort; returns whether it was interrupted. */
+  async run(progress: TrainingProgress, signal?: AbortSignal): Promise<boolean> {
+    appendLossLog(this.lossLogPath, lossLogHeader());
+    const lastEpoch = optNumber(this.opt, 'n_epochs') + optNumber(this.opt, 'n_epochs_decay');
+    const bar = new ProgressBar((lastEpoch - progress.epoch + 1) * this.data.size - progress.epochIter);
+    for (; progress.epoch <= lastEpoch; progress.epoch++, progress.epochIter = 0) {
+      const epochStart = Date.now();
+      this.lr.applyForEpoch();
+      for await (const { batch, waitMs } of this.data.epoch(progress.epoch, progress.epochIter)) {
+        const stepStart = Date.now();
+        const previous = progress.totalIters;
+        progress.totalIters += this.batchSize;
+        progress.epochIter += this.batchSize;
+        this.model.setInput(batch);
+        this.model.optimizeParameters();
+        tf.dispose(Object.values(batch).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
+        const computeSeconds = (Date.now() - stepStart) / 1000 / this.batchSize;
+        bar.advance(this.batchSize, `epoch ${progress.epoch}/${lastEpoch}`);
+        const crossed = (freq: number) => freq > 0 && Math.floor(previous / freq) !== Math.floor(progress.totalIters / freq);
+        if (crossed(optNumber(this.opt, 'display_freq'))) await this.saveVisuals(progress.epoch);
+        if (crossed(optNumber(this.opt, 'print_freq'))) {
+          bar.clear();
+          this.printLosses(progress, computeSeconds, waitMs / 1000 / this.batchSize);
+        }
+        if (crossed(optNumber(this.opt, 'save_latest_freq'))) {
+          const label = optBool(this.opt, 'save_by_iter') ? `iter_${progress.totalIters}` : 'latest';
+          this.save(label, progress);
+          this.log(`saving the latest model (epoch ${progress.epoch}, total_iters ${progress.totalIters}) as '${label}'`);
+        }
+        if (signal?.aborted) {
+          bar.clear();
+          this.save('latest', progress);
+          this.log(`Interrupted: saved checkpoint 'latest' at epoch ${progress.epoch}, ${progress.epochIter} images into it. Resume with --continue_train.`);
+          return true;
+        }
+      }
+      bar.clear();
+      const change = this.lr.endEpoch(this.model.metric);
+      if (change) this.log(change);
+      const next: TrainingProgress = { epoch: progress.epoch + 1, epochIter: 0, totalIters: progress.totalIters };
+      if (progress.epoch % optNumber(this.opt, 'save_epoch_freq') === 0 || progress.epoch === lastEpoch) {
+        this.log(`saving the model at the end of epoch ${progress.epoch}, iters ${progress.totalIters}`);
+        this.save('latest', next);
+        this.save(String(progress.epoch), next);
+      }
+      this.log(`End of epoch ${progress.epoch} / ${lastEpoch} \t Time Taken: ${((Date.now() - epochStart) / 1000).toFixed(0)} sec`);
+    }
+    return false;
+  }
+
+  private save(label: string, progress: TrainingProgress): void {
+    saveCheckpoint(this.dir, label, this.model, {
+      progress: { ...progress },
+      state: { random: globalRng().getState(), learningRates: this.lr.state() },
+      tensors: this.model.saveExtraState(),
+    });
+  }
+
+  private printLosses(progress: TrainingProgress, time: number, data: number): void {
+    const line = formatLossLine({ epoch: progress.epoch, iters: progress.epochIter, time, data, losses: this.model.currentLosses() });
+    this.log(line);
+    appendLossLog(this.lossLogPath, line);
+  }
+
+  /** Saves `web/images/epochNNN_<visual>.png` and rewrites `web/index.html` (unless `--no_html`). */
+  private async saveVisuals(epoch: number): Promise<void> {
+    if (optBool(this.opt, 'no_html')) return;
+    const web = join(this.dir, 'web');
+    const visuals = this.model.currentVisuals();
+    for (const [name, tensor] of Object.entries(visuals)) {
+      await writePng(join(web, 'images', `epoch${String(epoch).padStart(3, '0')}_${name}.png`), tensorToImage(tensor));
+    }
+    this.visualEpochs.set(epoch, Object.keys(visuals));
+    const epochs = [...this.visualEpochs].map(([e, names]) => ({ epoch: e, visuals: names }));
+    const html = trainingPage({ name: optString(this.opt, 'name'), epochs, losses: readLossLog(this.lossLogPath), width: optNumber(this.opt, 'display_winsize') });
+    writeFileAtomic(join(web, 'index.html'), html);
+  }
+}
