@@ -5,14 +5,44 @@ import { pair, type Pair } from './conv.js';
 
 /**
  * Resizes an NHWC tensor to (height, width) as `F.interpolate` does: 'nearest' picks
- * floor(dst·in/out); 'bilinear' is align_corners=False (half-pixel centres).
+ * floor(dst·in/out); 'bilinear' is align_corners=False (half-pixel centres). Both have exact gradients.
  */
 export function interpolate(x: tf.Tensor4D, size: [number, number], mode: 'nearest' | 'bilinear'): tf.Tensor4D {
   const [, h, w] = x.shape;
-  if (mode === 'nearest' && size[0] % h === 0 && size[1] % w === 0) return repeatNearest(x, size[0] / h, size[1] / w);
-  return mode === 'nearest'
-    ? tf.image.resizeNearestNeighbor(x, size, false, false)
-    : tf.image.resizeBilinear(x, size, false, true);
+  if (mode === 'bilinear') return resizeBilinear(x, size);
+  if (size[0] % h === 0 && size[1] % w === 0) return repeatNearest(x, size[0] / h, size[1] / w);
+  return tf.image.resizeNearestNeighbor(x, size, false, false);
+}
+
+/**
+ * Bilinear resize (align_corners=False) as two interpolation-matrix products, one per axis. tfjs's
+ * ResizeBilinearGrad ignores half-pixel centres, so its gradient is wrong; matrix products have exact ones.
+ */
+function resizeBilinear(x: tf.Tensor4D, [outH, outW]: [number, number]): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  return tf.tidy(() => {
+    // Along H: [N,H,W,C] → [N·W·C, H] · Aᵀ → [N,outH,W,C]
+    const alongH = tf.matMul(tf.reshape(tf.transpose(x, [0, 2, 3, 1]), [n * w * c, h]), interpolationMatrix(h, outH), false, true);
+    const y = tf.transpose(tf.reshape(alongH, [n, w, c, outH]), [0, 3, 1, 2]);
+    // Along W: [N,outH,W,C] → [N·outH·C, W] · Bᵀ → [N,outH,outW,C]
+    const alongW = tf.matMul(tf.reshape(tf.transpose(y, [0, 1, 3, 2]), [n * outH * c, w]), interpolationMatrix(w, outW), false, true);
+    return tf.transpose(tf.reshape(alongW, [n, outH, c, outW]), [0, 1, 3, 2]);
+  });
+}
+
+/** [out, in] weights of PyTorch's bilinear (align_corners=False) sampling along one axis. */
+function interpolationMatrix(inSize: number, outSize: number): tf.Tensor2D {
+  const m = new Float32Array(outSize * inSize);
+  const scale = inSize / outSize;
+  for (let o = 0; o < outSize; o++) {
+    const src = Math.max(0, (o + 0.5) * scale - 0.5);
+    const i0 = Math.min(Math.floor(src), inSize - 1);
+    const i1 = Math.min(i0 + 1, inSize - 1);
+    const frac = src - i0;
+    m[o * inSize + i0]! += 1 - frac;
+    m[o * inSize + i1]! += frac;
+  }
+  return tf.tensor2d(m, [outSize, inSize]);
 }
 
 /** Integer nearest upsampling by broadcasting (cheap, and its gradient is a plain sum). */

@@ -1,0 +1,102 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tf } from '../../src/tf.js';
+import { commitFiles, recoverCommits } from '../../src/engine/atomic_files.js';
+import { loadCheckpoint, readManifest, saveCheckpoint } from '../../src/engine/checkpoint.js';
+import { writePth } from '../../src/interop/pth.js';
+import { StateDictError, TranslateError } from '../../src/errors.js';
+import { seedEverything } from '../../src/random.js';
+import { TINY_OPTIONS, TinyModel } from './tiny_model.js';
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'translate-ckpt-'));
+
+describe('atomic checkpoint groups', () => {
+  it('a crash before the commit point leaves the previous files and discards the staging folder', () => {
+    const dir = tempDir();
+    commitFiles(dir, 'latest', new Map([['a.txt', 'old a'], ['b.txt', 'old b']]));
+    // Simulate a process killed while writing the next checkpoint: staging folder half written.
+    mkdirSync(join(dir, '.staging-latest'));
+    writeFileSync(join(dir, '.staging-latest', 'a.txt'), 'new a');
+    recoverCommits(dir);
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('old a');
+    expect(readdirSync(dir).sort()).toEqual(['a.txt', 'b.txt']);
+  });
+
+  it('a crash after the commit point is rolled forward: all new files or none', () => {
+    const dir = tempDir();
+    commitFiles(dir, 'latest', new Map([['a.txt', 'old a'], ['b.txt', 'old b']]));
+    mkdirSync(join(dir, '.commit-latest'));
+    writeFileSync(join(dir, '.commit-latest', 'b.txt'), 'new b');
+    writeFileSync(join(dir, 'a.txt'), 'new a'); // a.txt was already moved into place when the process died
+    recoverCommits(dir);
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('new a');
+    expect(readFileSync(join(dir, 'b.txt'), 'utf8')).toBe('new b');
+    expect(existsSync(join(dir, '.commit-latest'))).toBe(false);
+  });
+});
+
+describe('checkpoints', () => {
+  it('save and load restore weights, Adam moments and progress exactly', async () => {
+    await tf.setBackend('cpu');
+    seedEverything(1);
+    const dir = tempDir();
+    const a = new TinyModel(TINY_OPTIONS, { isTrain: true });
+    const x = tf.randomNormal([1, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    a.setInput({ A: x, B: x, A_paths: ['x.png'] });
+    a.optimizeParameters();
+    const manifest = saveCheckpoint(dir, 'latest', a, { progress: { epoch: 2, epochIter: 3, totalIters: 9 } });
+    expect(readdirSync(dir).sort()).toEqual(['latest_checkpoint.json', 'latest_net_G.safetensors', 'latest_optim_G.safetensors']);
+    expect(manifest.networks.G!.parameters).toBe(a.network('G').numParameters());
+    seedEverything(2);
+    const b = new TinyModel(TINY_OPTIONS, { isTrain: true });
+    const loaded = loadCheckpoint(dir, 'latest', b, { withOptimizers: true });
+    expect(loaded?.progress).toEqual({ epoch: 2, epochIter: 3, totalIters: 9 });
+    for (const [key, raw] of a.network('G').stateDict()) expect(b.network('G').stateDict().get(key)!.data, key).toEqual(raw.data);
+    const [sa, sb] = [a, b].map((m) => m.optimizers.get('G')!.optimizer.stateDict());
+    expect(sb!.step).toBe(1);
+    for (const [key, raw] of sa!.tensors) expect(sb!.tensors.get(key)!.data, key).toEqual(raw.data);
+    a.dispose();
+    b.dispose();
+    x.dispose();
+  });
+
+  it('refuses a checkpoint of another architecture with the differing options', async () => {
+    await tf.setBackend('cpu');
+    const dir = tempDir();
+    const a = new TinyModel(TINY_OPTIONS, { isTrain: false });
+    saveCheckpoint(dir, 'latest', a);
+    const b = new TinyModel({ ...TINY_OPTIONS, ngf: 8 }, { isTrain: false });
+    expect(() => loadCheckpoint(dir, 'latest', b, { withOptimizers: false })).toThrow(StateDictError);
+    expect(() => loadCheckpoint(dir, 'latest', b, { withOptimizers: false })).toThrow(/--ngf: checkpoint 4, requested 8/);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('loads reference .pth files and strips legacy InstanceNorm running-stat keys', async () => {
+    await tf.setBackend('cpu');
+    const dir = tempDir();
+    const a = new TinyModel(TINY_OPTIONS, { isTrain: false });
+    const state = a.network('G').stateDict();
+    // A pre-0.4 PyTorch checkpoint carried running stats for InstanceNorm layers (model.2 is one).
+    state.set('model.2.running_mean', { dtype: 'F32', shape: [4], data: new Float32Array(4) });
+    state.set('model.2.running_var', { dtype: 'F32', shape: [4], data: new Float32Array(4).fill(1) });
+    writeFileSync(join(dir, 'latest_net_G.pth'), writePth(state));
+    const b = new TinyModel(TINY_OPTIONS, { isTrain: false });
+    expect(loadCheckpoint(dir, 'latest', b, { withOptimizers: false })).toBeNull();
+    expect(b.network('G').stateDict().get('model.1.weight')!.data).toEqual(state.get('model.1.weight')!.data);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('names the expected files when a checkpoint is missing', async () => {
+    await tf.setBackend('cpu');
+    const dir = tempDir();
+    const m = new TinyModel(TINY_OPTIONS, { isTrain: false });
+    expect(() => loadCheckpoint(dir, 'latest', m, { withOptimizers: false })).toThrow(TranslateError);
+    expect(() => loadCheckpoint(dir, 'latest', m, { withOptimizers: false })).toThrow(/latest_net_G\.safetensors or latest_net_G\.pth/);
+    expect(readManifest(dir, 'latest')).toBeNull();
+    m.dispose();
+  });
+});
