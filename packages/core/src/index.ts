@@ -6,5 +6,6 @@ export * from './interop/index.js';
 export * from './nn/index.js';
 export * from './networks/index.js';
 export * from './optim/index.js';
+export * from './losses/index.js';
 export * from './options/schema.js';
 export * from './model/index.js';

@@ -4,8 +4,8 @@
  * the G update (D frozen), then D_A and D_B on pooled fakes.
  */
 import {
-  BaseModel, GANLoss, ImagePool, OptionError, discriminatorFromOptions, generatorFromOptions, l1Loss, optNumber, optString,
-  tf, type Batch, type ModelEnvironment, type Options,
+  BaseModel, GANLoss, ImagePool, OptionError, afterDiscriminatorUpdate, discriminatorFromOptions, discriminatorPenalty,
+  generatorFromOptions, l1Loss, optNumber, optString, tf, type Batch, type ModelEnvironment, type Options,
 } from '@translate/core';
 
 /** CycleGAN's model object; see the module comment. */
@@ -80,7 +80,7 @@ export class CycleGANModel extends BaseModel {
     const rec = this.network(backward).forward(fake, this.ctx());
     this.setVisual(`fake_${other}`, fake);
     this.setVisual(`rec_${direction}`, rec);
-    const lossGAN = this.criterionGAN!.loss(this.network(discriminator).forward(fake, this.ctx()), true);
+    const lossGAN = this.criterionGAN!.loss(this.network(discriminator).forward(fake, this.ctx()), true, { forDiscriminator: false });
     const lambda = direction === 'A' ? this.lambdaA : this.lambdaB;
     const lossCycle = tf.mul(l1Loss(rec, real), lambda);
     this.setLoss(`G_${direction}`, lossGAN);
@@ -99,21 +99,30 @@ export class CycleGANModel extends BaseModel {
     return total as tf.Scalar;
   }
 
-  /** D loss 0.5·(GAN(D(real), real) + GAN(D(fake), fake)) with the fake taken through the pool. */
-  private discriminatorLoss(name: 'D_A' | 'D_B'): tf.Scalar {
-    const [real, fake, pool] = name === 'D_A' ? ['real_B', 'fake_B', this.poolB!] : ['real_A', 'fake_A', this.poolA!];
+  /**
+   * D loss 0.5·(GAN(D(real), real) + GAN(D(fake), fake)) with the fake taken through the pool
+   * (plus the gradient penalty for wgangp). The pool is queried before the closure runs.
+   */
+  private discriminatorLoss(name: 'D_A' | 'D_B', pooled: tf.Tensor4D): tf.Scalar {
+    const real = this.visual(name === 'D_A' ? 'real_B' : 'real_A');
     const D = this.network(name);
-    const pooled = pool.query(this.visual(fake));
-    const lossReal = this.criterionGAN!.loss(D.forward(this.visual(real), this.ctx()), true);
+    const lossReal = this.criterionGAN!.loss(D.forward(real, this.ctx()), true);
     const lossFake = this.criterionGAN!.loss(D.forward(pooled, this.ctx()), false);
     const loss = tf.mul(tf.add(lossReal, lossFake), 0.5) as tf.Scalar;
     this.setLoss(name, loss);
-    return loss;
+    const penalty = discriminatorPenalty(this.criterionGAN!, D, real, pooled, this.ctx());
+    return penalty ? (tf.add(loss, penalty) as tf.Scalar) : loss;
   }
 
   override optimizeParameters(): void {
     this.optimize('G', () => this.generatorHalf('A'), () => this.generatorHalf('B'));
-    this.optimize('D', () => this.discriminatorLoss('D_A'), () => this.discriminatorLoss('D_B'));
+    const [fakeB, fakeA] = [this.visual('fake_B'), this.visual('fake_A')];
+    const [pooledB, pooledA] = [this.poolB!.query(fakeB), this.poolA!.query(fakeA)];
+    this.optimize('D', () => this.discriminatorLoss('D_A', pooledB), () => this.discriminatorLoss('D_B', pooledA));
+    // A pool of size 0 hands back the visual itself, which the model keeps.
+    if (pooledB !== fakeB) pooledB.dispose();
+    if (pooledA !== fakeA) pooledA.dispose();
+    afterDiscriminatorUpdate(this.criterionGAN!, [this.network('D_A'), this.network('D_B')]);
   }
 
   override dispose(): void {

@@ -4,8 +4,8 @@
  * GAN + λ_L1·L1. Dropout stays on at test time unless `--eval` (its only noise source).
  */
 import {
-  BaseModel, GANLoss, discriminatorFromOptions, generatorFromOptions, l1Loss, optNumber, optString,
-  tf, type Batch, type ModelEnvironment, type Options,
+  BaseModel, GANLoss, afterDiscriminatorUpdate, discriminatorFromOptions, discriminatorPenalty, generatorFromOptions, l1Loss,
+  optNumber, optString, tf, type Batch, type ModelEnvironment, type Options,
 } from '@translate/core';
 
 /** pix2pix's model object; see the module comment. */
@@ -40,15 +40,22 @@ export class Pix2PixModel extends BaseModel {
     this.setVisual('fake_B', this.network('G').forward(this.visual('real_A'), this.ctx()));
   }
 
-  /** 0.5·(GAN(D(A⊕G(A)), fake) + GAN(D(A⊕B), real)); G(A) is the constant from `forwardPass()`. */
+  /**
+   * 0.5·(GAN(D(A⊕G(A)), fake) + GAN(D(A⊕B), real)) (plus the gradient penalty for wgangp);
+   * G(A) is the constant from `forwardPass()`.
+   */
   private backwardD(): tf.Scalar {
     const D = this.network('D');
     const realA = this.visual('real_A');
-    const lossFake = this.criterionGAN!.loss(D.forward(tf.concat([realA, this.visual('fake_B')], 3), this.ctx()), false);
-    const lossReal = this.criterionGAN!.loss(D.forward(tf.concat([realA, this.visual('real_B')], 3), this.ctx()), true);
+    const fakeAB = tf.concat([realA, this.visual('fake_B')], 3);
+    const realAB = tf.concat([realA, this.visual('real_B')], 3);
+    const lossFake = this.criterionGAN!.loss(D.forward(fakeAB, this.ctx()), false);
+    const lossReal = this.criterionGAN!.loss(D.forward(realAB, this.ctx()), true);
     this.setLoss('D_fake', lossFake);
     this.setLoss('D_real', lossReal);
-    return tf.mul(tf.add(lossFake, lossReal), 0.5) as tf.Scalar;
+    const loss = tf.mul(tf.add(lossFake, lossReal), 0.5) as tf.Scalar;
+    const penalty = discriminatorPenalty(this.criterionGAN!, D, realAB, fakeAB, this.ctx());
+    return penalty ? (tf.add(loss, penalty) as tf.Scalar) : loss;
   }
 
   /** GAN(D(A⊕G(A)), real) + λ_L1·L1(G(A), B), recomputing G(A) with the same dropout masks. */
@@ -56,7 +63,7 @@ export class Pix2PixModel extends BaseModel {
     this.replayForward(() => this.forward());
     const fakeB = this.visual('fake_B');
     const pred = this.network('D').forward(tf.concat([this.visual('real_A'), fakeB], 3), this.ctx());
-    const lossGAN = this.criterionGAN!.loss(pred, true);
+    const lossGAN = this.criterionGAN!.loss(pred, true, { forDiscriminator: false });
     const lossL1 = tf.mul(l1Loss(fakeB, this.visual('real_B')), this.lambdaL1);
     this.setLoss('G_GAN', lossGAN);
     this.setLoss('G_L1', lossL1);
@@ -66,6 +73,7 @@ export class Pix2PixModel extends BaseModel {
   override optimizeParameters(): void {
     this.forwardPass();
     this.optimize('D', () => this.backwardD());
+    afterDiscriminatorUpdate(this.criterionGAN!, [this.network('D')]);
     this.optimize('G', () => this.backwardG());
   }
 }

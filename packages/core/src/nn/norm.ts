@@ -30,6 +30,12 @@ export function instanceNormalize(x: tf.Tensor4D, eps = 1e-5): tf.Tensor4D {
   return normalize(x) as tf.Tensor4D;
 }
 
+/** The same normalisation through autodiff of `tf.moments` (slower, but differentiable twice). */
+function instanceNormalizeByAutodiff(x: tf.Tensor4D, eps: number): tf.Tensor4D {
+  const { mean, variance } = tf.moments(x, [1, 2], true);
+  return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
+}
+
 /** `nn.InstanceNorm2d(num_features, eps, affine)`; with affine, keys `weight` and `bias`. */
 export class InstanceNorm2d extends Module {
   private readonly gamma: tf.Variable | null;
@@ -45,9 +51,11 @@ export class InstanceNorm2d extends Module {
     this.beta = affine ? this.addParameter('bias', tf.zeros([numFeatures]), 'plain') : null;
   }
 
-  override forward(x: tf.Tensor4D): tf.Tensor4D {
+  override forward(x: tf.Tensor4D, ctx?: ForwardContext): tf.Tensor4D {
+    const { differentiableTwice } = this.defaultContext(ctx);
+    const eps = this.options.eps ?? 1e-5;
     return tf.tidy(() => {
-      const y = instanceNormalize(x, this.options.eps ?? 1e-5);
+      const y = differentiableTwice ? instanceNormalizeByAutodiff(x, eps) : instanceNormalize(x, eps);
       return this.gamma && this.beta ? tf.add(tf.mul(y, this.gamma), this.beta) : y;
     });
   }
