@@ -1,1 +1,30 @@
-export {};
+/**
+ * @translate/datasets — dataset modes (aligned, unaligned, single, segmentation, super_resolution),
+ * reference-exact preprocessing, sharp image IO, seeded batching with prefetch, sample-set builders,
+ * downloads and dataset checks.
+ */
+export { DatasetError, ImageDecodeError, DownloadError } from './errors.js';
+export { deriveRng, shuffleInPlace, type Rng } from './rng.js';
+export type { ImageArray, LabelMap, RawImage, PixelData } from './image/types.js';
+export { IMAGE_EXTENSIONS, isImageFile, listImages } from './image/discover.js';
+export { decodeImage, probeImage, type ImageInfo } from './image/decode.js';
+export { cropImage, flipHorizontal, normalizeImage, resizeNearest, toChannels, toLabelMap, type AlphaMode } from './image/ops.js';
+export { resizeBicubic } from './image/resize.js';
+export { PREPROCESS_MODES, getParams, preprocess, roundHalfEven, type PreprocessMode, type PreprocessOptions, type TransformParams } from './transform/preprocess.js';
+export { DATA_OPTIONS, resolveOptions, withDefaults, type DataOptions } from './options.js';
+export {
+  createDataset,
+  datasetModeNames,
+  getDatasetMode,
+  registerDatasetMode,
+  consoleContext,
+  type Dataset,
+  type DatasetContext,
+  type DatasetMode,
+  type DatasetSource,
+  type Sample,
+} from './dataset.js';
+export { SEGMENTATION_OPTIONS, type SegmentationOptions } from './modes/segmentation.js';
+export { SUPER_RESOLUTION_OPTIONS, type SuperResolutionOptions } from './modes/super_resolution.js';
+export { createLoader, type Batch, type Loader, type LoaderOptions } from './loader.js';
+export { instanceEdges, labelOneHot, semanticChannels, semanticInput, type SemanticOptions } from './semantics.js';

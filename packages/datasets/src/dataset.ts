@@ -1,0 +1,98 @@
+/**
+ * The dataset contract and the registry of dataset modes. A mode is registered by name with its
+ * option schema and a `create` function; `createDataset` resolves the options against the schema
+ * and builds the dataset. Built-in modes are in the registry from the start; third parties add
+ * theirs with `registerDatasetMode`.
+ */
+import type { OptionSchema } from '@translate/core';
+import { unknownNameMessage } from '@translate/core';
+import { DatasetError } from './errors.js';
+import { BUILTIN_MODES } from './modes/index.js';
+import { resolveOptions } from './options.js';
+import type { ImageArray, LabelMap } from './image/types.js';
+import type { Rng } from './rng.js';
+
+/**
+ * One training example as plain arrays (decoding runs off the tensor engine). Which fields exist
+ * depends on the mode: aligned/unaligned A, B; single A; segmentation label, instance, B (the
+ * photo); super_resolution A (low-res), B (high-res); colorization A (L), B (ab).
+ */
+export interface Sample {
+  A?: ImageArray;
+  B?: ImageArray;
+  A_paths?: string;
+  B_paths?: string;
+  /** Semantic label ids (255 already mapped to `label_nc`). */
+  label?: LabelMap;
+  /** Instance ids. */
+  instance?: LabelMap;
+}
+
+/** A group of files a dataset reads, for `translate datasets check`. */
+export interface DatasetSource {
+  /** What the files are: 'AB', 'A', 'B', 'label', 'image', 'instance', 'HR', 'LR'. */
+  role: string;
+  dir: string;
+  files: readonly string[];
+}
+
+/** A dataset: `length` samples, each decoded on demand. */
+export interface Dataset {
+  /** The mode that built it. */
+  readonly mode: string;
+  readonly length: number;
+  /** The resolved options. */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** The files read, by role. */
+  readonly sources: readonly DatasetSource[];
+  /** Sample `index` (0 ≤ index < length); crops, flips and random pairings are drawn from `rng`. */
+  get(index: number, rng: Rng): Promise<Sample>;
+}
+
+/** Where a dataset reports warnings (skipped files, size adjustments). */
+export interface DatasetContext {
+  warn(message: string): void;
+}
+
+/** A dataset mode: a name, its options, and how to build a dataset from resolved options. */
+export interface DatasetMode {
+  name: string;
+  /** One line for `--help` and error messages. */
+  help: string;
+  /** Every option the mode reads, with its defaults (the mode's own defaults applied). */
+  options: OptionSchema;
+  /** Builds the dataset; `options` were resolved against `options` (every key has a value). */
+  create(options: Record<string, unknown>, ctx: DatasetContext): Promise<Dataset>;
+}
+
+const registry = new Map<string, DatasetMode>(BUILTIN_MODES.map((m) => [m.name, m]));
+
+/** Adds a mode. Throws `DatasetError` if the name is taken (pass `replace` to override on purpose). */
+export function registerDatasetMode(mode: DatasetMode, { replace = false } = {}): void {
+  if (registry.has(mode.name) && !replace) throw new DatasetError(`Dataset mode '${mode.name}' is already registered.`);
+  registry.set(mode.name, mode);
+}
+
+/** The mode called `name`; an unknown name is a `DatasetError` listing the known ones. */
+export function getDatasetMode(name: string): DatasetMode {
+  const mode = registry.get(name);
+  if (!mode) throw new DatasetError(`--dataset_mode: ${unknownNameMessage('dataset mode', name, [...registry.keys()])}`);
+  return mode;
+}
+
+/** Names of the registered modes, sorted. */
+export function datasetModeNames(): string[] {
+  return [...registry.keys()].sort();
+}
+
+/** Warnings go to stderr. */
+export const consoleContext: DatasetContext = { warn: (message) => console.warn(message) };
+
+/**
+ * Builds the dataset of `options.dataset_mode` (default `unaligned`, as the reference): options
+ * are resolved against the mode's schema (defaults filled in, types and choices checked).
+ */
+export async function createDataset(options: Record<string, unknown>, ctx: DatasetContext = consoleContext): Promise<Dataset> {
+  const mode = getDatasetMode(String(options['dataset_mode'] ?? 'unaligned'));
+  return mode.create(resolveOptions(mode.options, options), ctx);
+}
