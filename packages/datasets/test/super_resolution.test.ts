@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataset } from '../src/dataset.js';
+import { decodeImage } from '../src/image/decode.js';
+import { resizeBicubic } from '../src/image/resize.js';
+import { normalizeImage } from '../src/image/ops.js';
+import { cropImage } from '../src/image/ops.js';
+import { FIXTURES, coordImage, pixel, scriptedRng, tempDir, to8, writePng } from './helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => ({ dir, cleanup } = await tempDir()));
+afterAll(() => cleanup());
+const quiet = { warn: () => undefined };
+
+describe('super_resolution mode', () => {
+  it('train: random crop of crop − crop mod scale, LR = bicubic ÷ scale of the same crop', async () => {
+    const root = join(dir, 'sr');
+    const photo = await decodeImage(join(FIXTURES, 'chelsea_96x64.png'));
+    await writePng(join(root, 'train', 'c.png'), photo);
+    const ds = await createDataset({ dataset_mode: 'super_resolution', dataroot: root, crop_size: 50, scale: 4 }, quiet);
+    const s = await ds.get(0, scriptedRng([20, 7]));
+    expect([s.B!.width, s.B!.height, s.A!.width, s.A!.height]).toEqual([48, 48, 12, 12]);
+    const hr = cropImage(photo, 20, 7, 48, 48);
+    expect(s.B!.data).toEqual(normalizeImage(hr).data);
+    expect(s.A!.data).toEqual(normalizeImage(await resizeBicubic(hr, 12, 12)).data);
+  });
+
+  it('val: centre square of the largest multiple of scale; an LR folder is cropped at the matching place', async () => {
+    const root = join(dir, 'srval');
+    await writePng(join(root, 'val', 'x.png'), coordImage(90, 70));
+    await writePng(join(root, 'val_LR', 'x.png'), coordImage(45, 35, 50));
+    const ds = await createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'val', scale: 2 }, quiet);
+    const s = await ds.get(0, scriptedRng([]));
+    expect([s.B!.width, s.B!.height]).toEqual([70, 70]);
+    expect(pixel(s.B!, 0, 0, ).map(to8)).toEqual([10, 0, 0]);
+    const withLr = await createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'val', scale: 2, lr_dir: join(root, 'val_LR') }, quiet);
+    const t = await withLr.get(0, scriptedRng([]));
+    expect([t.A!.width, t.A!.height]).toEqual([35, 35]);
+    expect(pixel(t.A!, 0, 0).map(to8)).toEqual([5, 0, 50]);
+    expect(t.A_paths).toBe(join(root, 'val_LR', 'x.png'));
+  });
+
+  it('refuses an LR file of the wrong size and images smaller than the crop', async () => {
+    const root = join(dir, 'srbad');
+    await writePng(join(root, 'train', 'x.png'), coordImage(90, 70));
+    await writePng(join(root, 'lr', 'x.png'), coordImage(40, 35));
+    await expect(createDataset({ dataset_mode: 'super_resolution', dataroot: root, scale: 2, crop_size: 64, lr_dir: join(root, 'lr') }, quiet)).rejects.toThrow(
+      `${join(root, 'lr', 'x.png')} is 40x35, but ${join(root, 'train', 'x.png')} is 90x70; with --scale 2 it must be 45x35`,
+    );
+    await expect(createDataset({ dataset_mode: 'super_resolution', dataroot: root, crop_size: 88 }, quiet)).rejects.toThrow(/1 image\(s\) are smaller than the 88px training crop/);
+    await expect(createDataset({ dataset_mode: 'super_resolution', dataroot: root, scale: 3 }, quiet)).rejects.toThrow('--scale must be 2, 4 or 8, got 3.');
+  });
+});
