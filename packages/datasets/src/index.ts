@@ -28,3 +28,7 @@ export { SEGMENTATION_OPTIONS, type SegmentationOptions } from './modes/segmenta
 export { SUPER_RESOLUTION_OPTIONS, type SuperResolutionOptions } from './modes/super_resolution.js';
 export { createLoader, type Batch, type Loader, type LoaderOptions } from './loader.js';
 export { instanceEdges, labelOneHot, semanticChannels, semanticInput, type SemanticOptions } from './semantics.js';
+export { writeImage, denormalizeImage } from './image/encode.js';
+export { checkDataset, formatCheckReport, type CheckReport } from './check.js';
+export { MAKE_KINDS, type MakeKind, type MakeKindOptions } from './make/index.js';
+export { sobelEdges, cannyEdges } from './make/edges.js';

@@ -1,0 +1,98 @@
+/**
+ * `translate datasets make | check` (and `download`, when the datasets package provides it):
+ * command parsing only; the work is done by @translate/datasets. Errors are thrown as
+ * `TranslateError`s (their `usage` flag selects exit code 2) for the entry point to print.
+ */
+import { Command, Option } from 'commander';
+import type { OptionSchema } from '@translate/core';
+import { DatasetError, MAKE_KINDS, checkDataset, formatCheckReport, getDatasetMode, datasetModeNames } from '@translate/datasets';
+
+/** Adds `datasets make|check` to `program`. */
+export function registerDatasetsCommand(program: Command): void {
+  const datasets = program.command('datasets').description('build, download and check datasets');
+
+  datasets
+    .command('make')
+    .description(`build a training set from a folder of photos; kinds: ${Object.keys(MAKE_KINDS).map((k) => `${k} (${MAKE_KINDS[k]!.help})`).join('; ')}`)
+    .argument('<kind>', Object.keys(MAKE_KINDS).join(' | '))
+    .requiredOption('--input <paths...>', 'folders (searched recursively) and/or image files')
+    .requiredOption('--output <dir>', 'folder to write the dataset into')
+    .option('--size <px>', 'side of the square images', int('--size'), 256)
+    .option('--count <n>', 'crops taken from each photo', int('--count'), 4)
+    .option('--test_fraction <f>', 'share of crops put in the test/val split', float('--test_fraction'), 0.2)
+    .option('--seed <n>', 'random seed', int('--seed'), 0)
+    .addOption(new Option('--format <type>', 'file type of the photos').choices(['png', 'jpg']).default('png'))
+    .addOption(new Option('--edges <method>', 'edges2photo: edge detector').choices(['sobel', 'canny']).default('sobel'))
+    .option('--classes <n>', 'mosaic: most classes (one per source photo)', int('--classes'), 8)
+    .action(async (kind: string, o: { input: string[]; output: string; size: number; count: number; test_fraction: number; seed: number; format: 'png' | 'jpg'; edges: 'sobel' | 'canny'; classes: number }) => {
+      const make = MAKE_KINDS[kind];
+      if (!make) throw new DatasetError(`Unknown kind '${kind}'. Known: ${Object.keys(MAKE_KINDS).join(', ')}.`);
+      const counts = await make.build({
+        inputs: o.input,
+        output: o.output,
+        size: o.size,
+        count: o.count,
+        testFraction: o.test_fraction,
+        seed: o.seed,
+        format: o.format,
+        edges: o.edges,
+        classes: o.classes,
+        log: (m) => console.warn(m),
+      });
+      console.log(`Wrote ${Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(', ')} to ${o.output}`);
+      console.log(`Read it with --dataroot ${o.output} --dataset_mode ${make.datasetMode}${counts['label_nc'] ? ` --label_nc ${counts['label_nc']}` : ''}`);
+    });
+
+  const check = datasets
+    .command('check')
+    .description('read a dataset as training would and report counts, sizes, channel modes, problems and batch shapes')
+    .addOption(new Option('--dataset_mode <mode>', 'dataset mode').choices(datasetModeNames()).default('unaligned'));
+  addSchemaOptions(check, allModeOptions());
+  check.action(async (o: Record<string, unknown>) => {
+    const report = await checkDataset(o);
+    console.log(formatCheckReport(report));
+    if (!report.ok) process.exitCode = 2;
+  });
+}
+
+/** The union of the registered modes' options (first definition wins). */
+function allModeOptions(): OptionSchema {
+  const out: Record<string, OptionSchema[string]> = {};
+  for (const name of datasetModeNames()) {
+    for (const [k, spec] of Object.entries(getDatasetMode(name).options)) out[k] ??= spec;
+  }
+  return out;
+}
+
+/** One flag per schema option, without defaults: each mode fills in its own. */
+function addSchemaOptions(cmd: Command, schema: OptionSchema): void {
+  for (const [name, spec] of Object.entries(schema)) {
+    const help = `${spec.help}${spec.default !== undefined ? ` (default ${String(spec.default)})` : ''}`;
+    if (spec.type === 'bool') {
+      cmd.option(`--${name}`, help);
+      continue;
+    }
+    const opt = new Option(`--${name} <value>`, help);
+    if (spec.choices) opt.choices(spec.choices);
+    if (spec.type === 'int') opt.argParser(int(`--${name}`));
+    if (spec.type === 'float') opt.argParser(float(`--${name}`));
+    cmd.addOption(opt);
+  }
+}
+
+function int(flag: string) {
+  return (v: string): number => {
+    if (v === 'inf') return Infinity;
+    const n = Number(v);
+    if (!Number.isInteger(n)) throw new DatasetError(`${flag} must be an integer, got '${v}'.`);
+    return n;
+  };
+}
+
+function float(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (Number.isNaN(n)) throw new DatasetError(`${flag} must be a number, got '${v}'.`);
+    return n;
+  };
+}

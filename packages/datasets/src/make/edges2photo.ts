@@ -1,0 +1,37 @@
+/** `edges2photo`: an aligned (pix2pix) set of A|B images, A = edges of B (Sobel or Canny), B = photo crop. */
+import { join } from 'node:path';
+import { toChannels } from '../image/ops.js';
+import { writeImage } from '../image/encode.js';
+import type { RawImage } from '../image/types.js';
+import { deriveRng } from '../rng.js';
+import { cannyEdges, sobelEdges } from './edges.js';
+import { loadPhotos, randomCrop, split, type MakeOptions } from './sources.js';
+
+/** Builds `<output>/train/*.<format>` and `<output>/test/*` A|B images; returns the number written per split. */
+export async function makeEdges2Photo(o: MakeOptions & { edges: 'sobel' | 'canny' }): Promise<Record<string, number>> {
+  const photos = await loadPhotos(o.inputs, o.log);
+  const rng = deriveRng(o.seed);
+  const counts: Record<string, number> = { train: 0, test: 0 };
+  for (const p of photos) {
+    for (let k = 0; k < o.count; k++) {
+      const photo = await randomCrop(p.image, o.size, rng);
+      const gray = toChannels(photo, 1, 'drop', p.name);
+      const edges = toChannels(o.edges === 'canny' ? cannyEdges(gray) : sobelEdges(gray, 0.5), 3, 'drop', p.name);
+      const where = split(rng, o.testFraction);
+      await writeImage(join(o.output, where, `${p.name}_${k}.${o.format}`), sideBySide(edges, photo));
+      counts[where]!++;
+    }
+  }
+  return counts;
+}
+
+/** A and B (same size, 3 channels) side by side. */
+function sideBySide(a: RawImage, b: RawImage): RawImage {
+  const { width: w, height: h } = a;
+  const out = new Uint8Array(w * 2 * h * 3);
+  for (let y = 0; y < h; y++) {
+    out.set(a.data.subarray(y * w * 3, (y + 1) * w * 3), y * w * 6);
+    out.set(b.data.subarray(y * w * 3, (y + 1) * w * 3), y * w * 6 + w * 3);
+  }
+  return { data: out, width: 2 * w, height: h, channels: 3 };
+}
