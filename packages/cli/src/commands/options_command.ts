@@ -1,0 +1,45 @@
+/**
+ * The shape `train` and `test` share: flags built from the option schema of the model (and its
+ * dataset mode) named by `--model` / `--dataset_mode` or the `--config` file, so that
+ * `translate train --model pix2pix --help` lists pix2pix's options; the action resolves
+ * defaults → config file → flags and runs.
+ */
+import type { Command } from 'commander';
+import { resolveOptions, resolveSchema, type OptionLayer, type Phase, type ResolvedOptions } from '@translate/core';
+import { scanFlag } from '../argv_scan.js';
+import { datasetModeInfo } from '../builtins.js';
+import { readConfig } from '../config.js';
+import type { CliContext } from '../context.js';
+import { addOptionFlags, commandLineValues } from '../option_flags.js';
+
+/** How one options command is described and run. */
+export interface OptionsCommandSpec {
+  phase: Phase;
+  description: string;
+  /** Runs with the resolved options; returns the exit code. */
+  run(resolved: ResolvedOptions, ctx: CliContext): Promise<number>;
+}
+
+/** Adds the command; its flags are built only when it is the command being run. */
+export function addOptionsCommand(program: Command, ctx: CliContext, spec: OptionsCommandSpec): void {
+  const { phase } = spec;
+  const command = program.command(phase).description(spec.description);
+  if (ctx.invoked !== phase) return;
+  const configPath = scanFlag(ctx.argv, 'config');
+  const config: OptionLayer[] = configPath === undefined ? [] : [readConfig(configPath)];
+  const chosen: OptionLayer = {
+    source: 'the command line',
+    commandLine: true,
+    values: { model: scanFlag(ctx.argv, 'model'), dataset_mode: scanFlag(ctx.argv, 'dataset_mode') },
+  };
+  const set = resolveSchema({ phase, layers: [...config, chosen], datasetMode: datasetModeInfo });
+  command
+    .option('--config <file>', 'YAML file of option values (one `name: value` per line); flags on the command line override it')
+    .showHelpAfterError(`(run 'translate ${phase} --help' to see the options)`);
+  addOptionFlags(command, set);
+  command.action(async () => {
+    const flags: OptionLayer = { source: 'the command line', commandLine: true, values: commandLineValues(command, set) };
+    const resolved = resolveOptions({ phase, layers: [...config, flags], datasetMode: datasetModeInfo });
+    ctx.exitCode = await spec.run(resolved, ctx);
+  });
+}

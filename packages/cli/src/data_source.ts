@@ -1,0 +1,51 @@
+/**
+ * The data a run reads: the dataset of `--dataset_mode` behind a seeded, prefetching loader, in
+ * the shape the engine consumes (batches of one epoch, resumable after `skip` samples).
+ */
+import type { tf, Options } from '@translate/core';
+import { createDataset, createLoader, type Loader } from '@translate/datasets';
+
+/** One batch and how long the loop waited for it (the engine's `TimedBatch`). */
+export interface TimedBatch {
+  batch: Record<string, tf.Tensor | string[] | undefined>;
+  waitMs: number;
+}
+
+/** A dataset as the engine's training and test loops consume it (the engine's `DataSource`). */
+export interface DataSource {
+  readonly size: number;
+  readonly batchSize: number;
+  epoch(epoch: number, skip?: number): AsyncIterable<TimedBatch>;
+}
+
+/**
+ * Builds the dataset from resolved options and wraps it in a loader: shuffled unless
+ * `serial_batches`, seeded by `seed`, `num_threads` images decoded at once. Dataset problems
+ * (missing folder, no images) surface here, before any model is built.
+ */
+export async function openData(opt: Options, warn: (message: string) => void): Promise<DataSource> {
+  const dataset = await createDataset(opt, { warn });
+  const batchSize = Number(opt.batch_size);
+  const loader = createLoader(dataset, {
+    batchSize,
+    shuffle: opt.serial_batches !== true,
+    seed: Number(opt.seed),
+    concurrency: Number(opt.num_threads),
+    skipBadImages: opt.skip_bad_images === true,
+    onWarning: warn,
+  });
+  return { size: dataset.length, batchSize, epoch: (epoch, skip = 0) => epochBatches(loader, epoch, skip) };
+}
+
+async function* epochBatches(loader: Loader, epoch: number, skip: number): AsyncIterable<TimedBatch> {
+  let seen = 0;
+  for await (const { A, B, label, instance, A_paths, B_paths, size, waitMs } of loader.epoch(epoch)) {
+    const batch = { A, B, label, instance, A_paths, B_paths };
+    seen += size;
+    if (seen <= skip) {
+      for (const tensor of [A, B, label, instance]) tensor?.dispose();
+      continue;
+    }
+    yield { batch, waitMs };
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The `translate` command line: `train`, `test`, `models`, `doctor` and `datasets`. `main` runs
+ * one invocation in-process and returns its exit code: 0 on success, 2 for a usage error (bad
+ * flag, option, config file or input), 1 for any other failure.
+ */
+import { Command } from 'commander';
+import { registerBuiltinModels } from './builtins.js';
+import { registerDatasetsCommand } from './commands/datasets.js';
+import { addDoctorCommand } from './commands/doctor.js';
+import { addModelsCommand } from './commands/models.js';
+import { addTestCommand } from './commands/test.js';
+import { addTrainCommand } from './commands/train.js';
+import type { CliContext } from './context.js';
+import { processIo, type CliIo } from './io.js';
+import { reportError } from './report_error.js';
+
+/** Runs `translate <argv...>` and returns the exit code; output goes to `io`. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const ctx: CliContext = { io, argv, invoked: argv[0] === 'help' ? argv[1] : argv[0], exitCode: 0 };
+  try {
+    registerBuiltinModels();
+    await buildProgram(ctx).parseAsync([...argv], { from: 'user' });
+    return ctx.exitCode;
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+function buildProgram(ctx: CliContext): Command {
+  const program = new Command('translate')
+    .description('Image-to-image translation GANs (pix2pix, CycleGAN) with the flags of pytorch-CycleGAN-and-pix2pix.')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => ctx.io.stdout(text), writeErr: (text) => ctx.io.stderr(text) })
+    .showHelpAfterError("(run 'translate --help' to see the commands)");
+  addTrainCommand(program, ctx);
+  addTestCommand(program, ctx);
+  addModelsCommand(program, ctx);
+  addDoctorCommand(program, ctx);
+  registerDatasetsCommand(program);
+  return program;
+}

@@ -1,0 +1,24 @@
+/** How the CLI reports a failed run: one clear message on stderr and an exit code. */
+import { CommanderError } from 'commander';
+import { TranslateError } from '@translate/core';
+import type { CliIo } from './io.js';
+
+/** Exit code of a usage error (bad flag, option, config file or input data). */
+export const USAGE_ERROR = 2;
+
+/**
+ * Prints an error and returns its exit code. Commander has already printed its own message (with a
+ * hint): 2, or 0 after `--help`. A `TranslateError` prints `translate: <message>`: 2 when it is a
+ * usage error, else 1. Anything else prints its first line, and its stack when `TRANSLATE_DEBUG=1`: 1.
+ */
+export function reportError(err: unknown, io: CliIo): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : USAGE_ERROR;
+  if (err instanceof TranslateError) {
+    io.stderr(`translate: ${err.message}\n`);
+    return err.usage ? USAGE_ERROR : 1;
+  }
+  const error = err instanceof Error ? err : new Error(String(err));
+  io.stderr(`translate: ${error.message.split('\n')[0]}\n`);
+  io.stderr(io.env.TRANSLATE_DEBUG === '1' ? `${error.stack}\n` : 'Set TRANSLATE_DEBUG=1 to see the stack trace.\n');
+  return 1;
+}

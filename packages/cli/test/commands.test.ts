@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { translate, tempDir, tempFile } from './helpers.js';
+
+/** The `key: value` line of train_opt.txt text, trimmed of its padding. */
+function optionLine(text: string, key: string): string | undefined {
+  return text
+    .split('\n')
+    .find((line) => line.startsWith(`${key.padStart(25)}: `))
+    ?.replace(/ +(\t|$)/, '$1')
+    .trim();
+}
+
+describe('translate train: option resolution', () => {
+  it('command-line flags override the YAML config, which overrides the defaults', async () => {
+    const config = tempFile('run.yaml', 'model: pix2pix\nngf: 32\nlr: 0.001\nname: from_yaml\nno_flip: true\n');
+    const { code, stdout, stderr } = await translate(['train', '--config', config, '--dataroot', tempDir(), '--ngf', '16', '--name', 'from_flags', '--backend', 'cpu', '--seed', '7']);
+    // train_opt.txt's text is printed first; the empty dataroot then stops the run.
+    expect(code).toBe(2);
+    expect(stderr).toContain('translate: ');
+    expect(stdout.startsWith('----------------- Options ---------------\n')).toBe(true);
+    expect(stdout.endsWith('----------------- End -------------------\n')).toBe(true);
+    expect(optionLine(stdout, 'ngf')).toBe('ngf: 16\t[default: 64]');
+    expect(optionLine(stdout, 'lr')).toBe('lr: 0.001\t[default: 0.0002]');
+    expect(optionLine(stdout, 'name')).toBe('name: from_flags\t[default: experiment_name]');
+    expect(optionLine(stdout, 'no_flip')).toBe('no_flip: True\t[default: False]');
+    expect(optionLine(stdout, 'model')).toBe('model: pix2pix\t[default: cyclegan]');
+    expect(optionLine(stdout, 'netG')).toBe('netG: unet_256');
+    expect(optionLine(stdout, 'backend')).toBe('backend: cpu\t[default: auto]');
+    expect(optionLine(stdout, 'seed')).toBe('seed: 7\t[default: 0]');
+    expect(optionLine(stdout, 'lambda_L1')).toBe('lambda_L1: 100.0');
+  });
+
+  it('presence flags, --suffix and the cycle_gan alias', async () => {
+    const { stdout } = await translate(['train', '--model', 'cycle_gan', '--dataroot', tempDir(), '--continue_train', '--suffix', '{model}_{netG}', '--backend', 'cpu']);
+    expect(optionLine(stdout, 'continue_train')).toBe('continue_train: True\t[default: False]');
+    expect(optionLine(stdout, 'model')).toBe('model: cyclegan');
+    expect(optionLine(stdout, 'name')).toBe('name: experiment_name_cyclegan_resnet_9blocks\t[default: experiment_name]');
+  });
+});
+
+describe('translate models', () => {
+  it('lists every model with its aliases, description, changed defaults and options', async () => {
+    const { code, stdout } = await translate(['models']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('cyclegan (also: cycle_gan)  [@translate/model-cyclegan]\n  CycleGAN: unpaired image-to-image translation');
+    expect(stdout).toContain('  sets: no_dropout=True\n');
+    expect(stdout).toMatch(/--lambda_identity <float> +use identity mapping\..*\(default: 0\.5; train only\)\n/);
+    expect(stdout).toContain('pix2pix  [@translate/model-pix2pix]\n');
+    expect(stdout).toContain('  sets: norm=batch, netG=unet_256, dataset_mode=aligned\n  when training, sets: pool_size=0, gan_mode=vanilla\n');
+    expect(stdout).toMatch(/--lambda_L1 <float> +weight for L1 loss \(default: 100\.0; train only\)\n/);
+    expect(stdout).toContain('test  [@translate/core]\n');
+    expect(stdout).toMatch(/--model_suffix <value> +In checkpoints_dir, .*\(default: ''; test only\)\n/);
+  });
+});
+
+describe('translate doctor', () => {
+  it('reports the backends, the models and the dataset modes', async () => {
+    const { code, stdout } = await translate(['doctor']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ {2}cpu +available +@tensorflow\/tfjs-backend-cpu/m);
+    expect(stdout).toMatch(/^ {2}tensorflow-gpu +(available|unavailable) +@tensorflow\/tfjs-node-gpu/m);
+    expect(stdout).toContain('Models: cyclegan, pix2pix, test\n');
+    expect(stdout).toMatch(/^Dataset modes: .*aligned.*unaligned/m);
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * The reference's BaseOptions, TrainOptions and TestOptions (pytorch-CycleGAN-and-pix2pix, 2025):
+ * the same names, defaults and help, without visdom, wandb and DDP. Options translate adds are
+ * marked "(translate)" in their help.
+ */
+import { BACKEND_NAMES } from '../backend/init.js';
+import { NORM_TYPES } from '../networks/norm_layer.js';
+import type { OptionSchema, OptionValue } from './schema.js';
+
+/** Options of both `translate train` and `translate test` (the reference's BaseOptions). */
+export const BASE_OPTIONS: OptionSchema = {
+  // basic parameters
+  dataroot: { type: 'string', help: 'path to images (should have subfolders trainA, trainB, valA, valB, etc)' },
+  name: { type: 'string', default: 'experiment_name', help: 'name of the experiment. It decides where to store samples and models' },
+  checkpoints_dir: { type: 'string', default: './checkpoints', help: 'models are saved here' },
+  backend: {
+    type: 'string',
+    default: 'auto',
+    choices: ['auto', ...BACKEND_NAMES],
+    help: '(translate) tensor backend; auto picks the fastest that loads (tensorflow-gpu, tensorflow, wasm, cpu)',
+  },
+  seed: {
+    type: 'int',
+    default: 0,
+    help: '(translate) random seed for weight init, dropout, data order, crops, flips and the image pool; the same seed gives the same run on one backend',
+  },
+  // model parameters
+  model: { type: 'string', default: 'cyclegan', help: 'chooses which model to use (`translate models` lists them) [cyclegan | pix2pix | test]' },
+  input_nc: { type: 'int', default: 3, help: '# of input image channels: 3 for RGB and 1 for grayscale' },
+  output_nc: { type: 'int', default: 3, help: '# of output image channels: 3 for RGB and 1 for grayscale' },
+  ngf: { type: 'int', default: 64, help: '# of gen filters in the last conv layer' },
+  ndf: { type: 'int', default: 64, help: '# of discrim filters in the first conv layer' },
+  netD: {
+    type: 'string',
+    default: 'basic',
+    help: 'specify discriminator architecture [basic | n_layers | pixel]. The basic model is a 70x70 PatchGAN. n_layers allows you to specify the layers in the discriminator',
+  },
+  netG: { type: 'string', default: 'resnet_9blocks', help: 'specify generator architecture [resnet_9blocks | resnet_6blocks | unet_256 | unet_128]' },
+  n_layers_D: { type: 'int', default: 3, help: 'only used if netD==n_layers' },
+  norm: { type: 'string', default: 'instance', choices: NORM_TYPES, help: 'instance normalization or batch normalization [instance | batch | none | syncbatch]' },
+  init_type: {
+    type: 'string',
+    default: 'normal',
+    choices: ['normal', 'xavier', 'kaiming', 'orthogonal'],
+    help: 'network initialization [normal | xavier | kaiming | orthogonal]',
+  },
+  init_gain: { type: 'float', default: 0.02, help: 'scaling factor for normal, xavier and orthogonal.' },
+  no_dropout: { type: 'bool', default: false, help: 'no dropout for the generator' },
+  // dataset parameters
+  dataset_mode: { type: 'string', default: 'unaligned', help: 'chooses how datasets are loaded. [unaligned | aligned | single | segmentation | super_resolution]' },
+  direction: { type: 'string', default: 'AtoB', choices: ['AtoB', 'BtoA'], help: 'AtoB or BtoA' },
+  serial_batches: { type: 'bool', default: false, help: 'if true, takes images in order to make batches, otherwise takes them randomly' },
+  num_threads: { type: 'int', default: 4, help: '# threads for loading data' },
+  batch_size: { type: 'int', default: 1, help: 'input batch size' },
+  load_size: { type: 'int', default: 286, help: 'scale images to this size' },
+  crop_size: { type: 'int', default: 256, help: 'then crop to this size' },
+  max_dataset_size: {
+    type: 'int',
+    default: Infinity,
+    help: 'Maximum number of samples allowed per dataset. If the dataset directory contains more than max_dataset_size, only a subset is loaded.',
+  },
+  preprocess: {
+    type: 'string',
+    default: 'resize_and_crop',
+    choices: ['resize_and_crop', 'crop', 'scale_width', 'scale_width_and_crop', 'none'],
+    help: 'scaling and cropping of images at load time [resize_and_crop | crop | scale_width | scale_width_and_crop | none]',
+  },
+  no_flip: { type: 'bool', default: false, help: 'if specified, do not flip the images for data augmentation' },
+  display_winsize: { type: 'int', default: 256, help: 'display window size for HTML' },
+  // additional parameters
+  epoch: { type: 'string', default: 'latest', help: 'which epoch to load? set to latest to use latest cached model' },
+  load_iter: {
+    type: 'int',
+    default: 0,
+    help: 'which iteration to load? if load_iter > 0, the code will load models by iter_[load_iter]; otherwise, the code will load models by [epoch]',
+  },
+  verbose: { type: 'bool', default: false, help: 'if specified, print more debugging information' },
+  suffix: { type: 'string', default: '', help: 'customized suffix: opt.name = opt.name + suffix: e.g., {model}_{netG}_size{load_size}' },
+};
+
+/** Options only `translate train` has (the reference's TrainOptions). */
+export const TRAIN_OPTIONS: OptionSchema = {
+  // HTML visualization parameters
+  display_freq: { type: 'int', default: 400, help: 'frequency of showing training results on screen' },
+  update_html_freq: { type: 'int', default: 1000, help: 'frequency of saving training results to html' },
+  print_freq: { type: 'int', default: 100, help: 'frequency of showing training results on console' },
+  no_html: { type: 'bool', default: false, help: 'do not save intermediate training results to [opt.checkpoints_dir]/[opt.name]/web/' },
+  // network saving and loading parameters
+  save_latest_freq: { type: 'int', default: 5000, help: 'frequency of saving the latest results' },
+  save_epoch_freq: { type: 'int', default: 5, help: 'frequency of saving checkpoints at the end of epochs' },
+  save_by_iter: { type: 'bool', default: false, help: 'whether saves model by iteration' },
+  continue_train: {
+    type: 'bool',
+    default: false,
+    help: 'continue training: load the latest model (translate resumes the epoch, iteration, learning rate and optimizer state; no --epoch_count needed)',
+  },
+  epoch_count: {
+    type: 'int',
+    default: 1,
+    help: 'the starting epoch count, we save the model by <epoch_count>, <epoch_count>+<save_latest_freq>, ...',
+  },
+  phase: { type: 'string', default: 'train', help: 'train, val, test, etc' },
+  // training parameters
+  n_epochs: { type: 'int', default: 100, help: 'number of epochs with the initial learning rate' },
+  n_epochs_decay: { type: 'int', default: 100, help: 'number of epochs to linearly decay learning rate to zero' },
+  beta1: { type: 'float', default: 0.5, help: 'momentum term of adam' },
+  lr: { type: 'float', default: 0.0002, help: 'initial learning rate for adam' },
+  gan_mode: {
+    type: 'string',
+    default: 'lsgan',
+    help: 'the type of GAN objective. [vanilla | minimax | lsgan | hinge | wgan | wgangp | ebgan | fgan:<divergence>]. vanilla GAN loss is the cross-entropy objective used in the original GAN paper.',
+  },
+  pool_size: { type: 'int', default: 50, help: 'the size of image buffer that stores previously generated images' },
+  lr_policy: {
+    type: 'string',
+    default: 'linear',
+    choices: ['linear', 'step', 'plateau', 'cosine'],
+    help: 'learning rate policy. [linear | step | plateau | cosine]',
+  },
+  lr_decay_iters: { type: 'int', default: 50, help: 'multiply by a gamma every lr_decay_iters epochs (step policy)' },
+};
+
+/** Options only `translate test` has (the reference's TestOptions). */
+export const TEST_OPTIONS: OptionSchema = {
+  results_dir: { type: 'string', default: './results/', help: 'saves results here.' },
+  aspect_ratio: { type: 'float', default: 1.0, help: 'aspect ratio of result images' },
+  phase: { type: 'string', default: 'test', help: 'train, val, test, etc' },
+  eval: { type: 'bool', default: false, help: 'use eval mode during test time.' },
+  num_test: { type: 'int', default: 50, help: 'how many test images to run' },
+};
+
+/**
+ * Defaults the test phase changes (the reference's `TestOptions.set_defaults`): the `test` model,
+ * `load_size` equal to `crop_size`'s default so that test images are not cropped, and (translate)
+ * inputs in order and unflipped, which the reference's test.py forces after parsing.
+ */
+export const TEST_DEFAULTS: Readonly<Record<string, OptionValue>> = {
+  model: 'test',
+  load_size: BASE_OPTIONS.crop_size!.default!,
+  serial_batches: true,
+  no_flip: true,
+};
