@@ -32,3 +32,7 @@ export { writeImage, denormalizeImage } from './image/encode.js';
 export { checkDataset, formatCheckReport, type CheckReport } from './check.js';
 export { MAKE_KINDS, type MakeKind, type MakeKindOptions } from './make/index.js';
 export { sobelEdges, cannyEdges } from './make/edges.js';
+export { CATALOG, CITYSCAPES_REFUSAL, findEntry, type CatalogEntry } from './download/catalog.js';
+export { downloadEntry, type DownloadOptions, type DownloadResult } from './download/download.js';
+export { downloadFile, sha256File, type ProgressListener } from './download/fetch.js';
+export { extractTarGz, extractZip } from './download/extract.js';

@@ -1,13 +1,13 @@
 /**
- * `translate datasets make | check` (and `download`, when the datasets package provides it):
- * command parsing only; the work is done by @translate/datasets. Errors are thrown as
+ * `translate datasets make | download | check`: command parsing only; the work is done by
+ * @translate/datasets. Errors are thrown as
  * `TranslateError`s (their `usage` flag selects exit code 2) for the entry point to print.
  */
 import { Command, Option } from 'commander';
 import type { OptionSchema } from '@translate/core';
-import { DatasetError, MAKE_KINDS, checkDataset, formatCheckReport, getDatasetMode, datasetModeNames } from '@translate/datasets';
+import { CATALOG, DatasetError, MAKE_KINDS, checkDataset, datasetModeNames, downloadEntry, findEntry, formatCheckReport, getDatasetMode } from '@translate/datasets';
 
-/** Adds `datasets make|check` to `program`. */
+/** Adds `datasets make|download|check` to `program`. */
 export function registerDatasetsCommand(program: Command): void {
   const datasets = program.command('datasets').description('build, download and check datasets');
 
@@ -41,6 +41,33 @@ export function registerDatasetsCommand(program: Command): void {
       });
       console.log(`Wrote ${Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(', ')} to ${o.output}`);
       console.log(`Read it with --dataroot ${o.output} --dataset_mode ${make.datasetMode}${counts['label_nc'] ? ` --label_nc ${counts['label_nc']}` : ''}`);
+    });
+
+  datasets
+    .command('download')
+    .description('download a dataset or pretrained generator of the reference (resumable, sha256-checked)')
+    .argument('<name>', `e.g. horse2zebra, pix2pix/facades, cyclegan_model/horse2zebra; all: ${[...CATALOG.keys()].join(', ')}`)
+    .option('--dest <dir>', 'destination folder (default ./datasets, or ./checkpoints for models)')
+    .option('--mirror <urls...>', 'mirror base URLs to use instead of the original host, tried in order')
+    .action(async (name: string, o: { dest?: string; mirror?: string[] }) => {
+      const entry = findEntry(name);
+      const dest = o.dest ?? (entry.archive === 'none' ? './checkpoints' : './datasets');
+      let lastDraw = 0;
+      const result = await downloadEntry(name, {
+        dest,
+        mirrors: o.mirror,
+        log: (m) => console.error(m),
+        onProgress: (got, total) => {
+          const now = Date.now();
+          if (now - lastDraw < 200 && got !== total) return;
+          lastDraw = now;
+          const mb = (n: number) => (n / 1048576).toFixed(1);
+          const bar = total ? `[${'#'.repeat(Math.round((got / total) * 30)).padEnd(30)}] ${mb(got)}/${mb(total)} MB` : `${mb(got)} MB`;
+          process.stderr.write(`\r${bar}${got === total ? '\n' : ''}`);
+        },
+      });
+      console.log(`${result.entry.name} → ${result.path} (sha256 ${result.sha256}${result.recorded ? ', recorded' : ', verified'})`);
+      console.log(result.entry.citation);
     });
 
   const check = datasets
