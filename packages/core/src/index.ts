@@ -7,5 +7,5 @@ export * from './nn/index.js';
 export * from './networks/index.js';
 export * from './optim/index.js';
 export * from './losses/index.js';
-export * from './options/schema.js';
+export * from './options/index.js';
 export * from './model/index.js';
