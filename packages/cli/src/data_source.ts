@@ -2,21 +2,8 @@
  * The data a run reads: the dataset of `--dataset_mode` behind a seeded, prefetching loader, in
  * the shape the engine consumes (batches of one epoch, resumable after `skip` samples).
  */
-import type { tf, Options } from '@translate/core';
+import type { DataSource, Options, TimedBatch } from '@translate/core';
 import { createDataset, createLoader, type Loader } from '@translate/datasets';
-
-/** One batch and how long the loop waited for it (the engine's `TimedBatch`). */
-export interface TimedBatch {
-  batch: Record<string, tf.Tensor | string[] | undefined>;
-  waitMs: number;
-}
-
-/** A dataset as the engine's training and test loops consume it (the engine's `DataSource`). */
-export interface DataSource {
-  readonly size: number;
-  readonly batchSize: number;
-  epoch(epoch: number, skip?: number): AsyncIterable<TimedBatch>;
-}
 
 /**
  * Builds the dataset from resolved options and wraps it in a loader: shuffled unless

@@ -9,3 +9,6 @@ export * from './optim/index.js';
 export * from './losses/index.js';
 export * from './options/index.js';
 export * from './model/index.js';
+export * from './train/image_pool.js';
+export * from './train/schedulers.js';
+export * from './engine/index.js';

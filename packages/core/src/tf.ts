@@ -3,7 +3,6 @@
  * code shares one tfjs-core engine (the optional tfjs-node backends register into the same one).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import '@tensorflow/tfjs-backend-cpu';
 
 export { tf };

@@ -1,8 +1,8 @@
 /** Shared test helpers: fixture loading, layout conversion for comparisons, backend switching. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../src/tf.js';
+import { initBackend } from '../src/backend/init.js';
 import { readSafetensors } from '../src/interop/safetensors.js';
 import type { RawStateDict, RawTensor } from '../src/interop/raw_tensor.js';
 import { fromTorchLayout } from '../src/interop/layout.js';
@@ -47,8 +47,7 @@ export function maxAbsDiff(a: tf.Tensor | Float32Array, b: tf.Tensor | Float32Ar
 /** The backends every numerical test runs on. */
 export const BACKENDS = ['cpu', 'wasm'] as const;
 
-/** Switches the tfjs backend (wasm is initialised once). */
+/** Switches the tfjs backend through `initBackend`, which also installs gradients and kernel fixes. */
 export async function useBackend(name: (typeof BACKENDS)[number]): Promise<void> {
-  if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to initialise`);
-  await tf.ready();
+  await initBackend(name, { log: () => undefined });
 }

@@ -5,7 +5,7 @@
  */
 import {
   BaseModel, GANLoss, ImagePool, OptionError, afterDiscriminatorUpdate, discriminatorFromOptions, discriminatorPenalty,
-  generatorFromOptions, l1Loss, optNumber, optString, tf, type Batch, type ModelEnvironment, type Options,
+  generatorFromOptions, l1Loss, optNumber, optString, tf, type Batch, type ModelEnvironment, type Options, type RawStateDict,
 } from '@translate/core';
 
 /** CycleGAN's model object; see the module comment. */
@@ -49,11 +49,11 @@ export class CycleGANModel extends BaseModel {
     this.addOptimizer('D', ['D_A', 'D_B'], adam);
   }
 
+  /** The dataset has already applied `--direction` (A is the input domain). */
   override setInput(batch: Batch): void {
-    const aToB = this.opt.direction === 'AtoB';
-    this.setVisual('real_A', batch[aToB ? 'A' : 'B'] as tf.Tensor4D);
-    this.setVisual('real_B', batch[aToB ? 'B' : 'A'] as tf.Tensor4D);
-    this.imagePaths = (batch[aToB ? 'A_paths' : 'B_paths'] as string[] | undefined) ?? [];
+    this.setVisual('real_A', batch.A as tf.Tensor4D);
+    this.setVisual('real_B', batch.B as tf.Tensor4D);
+    this.imagePaths = (batch.A_paths as string[] | undefined) ?? [];
   }
 
   override forward(): void {
@@ -82,7 +82,7 @@ export class CycleGANModel extends BaseModel {
     this.setVisual(`rec_${direction}`, rec);
     const lossGAN = this.criterionGAN!.loss(this.network(discriminator).forward(fake, this.ctx()), true, { forDiscriminator: false });
     const lambda = direction === 'A' ? this.lambdaA : this.lambdaB;
-    const lossCycle = tf.mul(l1Loss(rec, real), lambda);
+    const lossCycle = tf.mul(l1Loss(rec, real), lambda) as tf.Scalar;
     this.setLoss(`G_${direction}`, lossGAN);
     this.setLoss(`cycle_${direction}`, lossCycle);
     let total = tf.add(lossGAN, lossCycle);
@@ -90,7 +90,7 @@ export class CycleGANModel extends BaseModel {
       // idt_B = G_B(real_A) is weighted by λ_A; idt_A = G_A(real_B) by λ_B.
       const idt = this.network(backward).forward(real, this.ctx());
       this.setVisual(`idt_${other}`, idt);
-      const lossIdt = tf.mul(l1Loss(idt, real), lambda * this.lambdaIdt);
+      const lossIdt = tf.mul(l1Loss(idt, real), lambda * this.lambdaIdt) as tf.Scalar;
       this.setLoss(`idt_${other}`, lossIdt);
       total = tf.add(total, lossIdt);
     } else {
@@ -123,6 +123,21 @@ export class CycleGANModel extends BaseModel {
     if (pooledB !== fakeB) pooledB.dispose();
     if (pooledA !== fakeA) pooledA.dispose();
     afterDiscriminatorUpdate(this.criterionGAN!, [this.network('D_A'), this.network('D_B')]);
+  }
+
+  /** The image pools' contents, so that a resumed run draws exactly what an uninterrupted one would. */
+  override saveExtraState(): Record<string, RawStateDict> {
+    if (!this.poolA || !this.poolB) return {};
+    const group = (pool: ImagePool): RawStateDict =>
+      new Map(pool.state().map(({ shape, data }, i) => [String(i), { dtype: 'F32' as const, shape, data }]));
+    return { pool_A: group(this.poolA), pool_B: group(this.poolB) };
+  }
+
+  override loadExtraState(read: (key: string) => RawStateDict | null): void {
+    for (const [key, pool] of [['pool_A', this.poolA], ['pool_B', this.poolB]] as const) {
+      const saved = pool && read(key);
+      if (saved) pool.restore([...saved.values()].map(({ shape, data }) => ({ shape, data: data as Float32Array })));
+    }
   }
 
   override dispose(): void {

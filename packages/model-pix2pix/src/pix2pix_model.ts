@@ -29,11 +29,11 @@ export class Pix2PixModel extends BaseModel {
     this.addOptimizer('D', ['D'], adam);
   }
 
+  /** The dataset has already applied `--direction` (A is the input domain). */
   override setInput(batch: Batch): void {
-    const aToB = this.opt.direction === 'AtoB';
-    this.setVisual('real_A', batch[aToB ? 'A' : 'B'] as tf.Tensor4D);
-    this.setVisual('real_B', batch[aToB ? 'B' : 'A'] as tf.Tensor4D);
-    this.imagePaths = (batch[aToB ? 'A_paths' : 'B_paths'] as string[] | undefined) ?? [];
+    this.setVisual('real_A', batch.A as tf.Tensor4D);
+    this.setVisual('real_B', batch.B as tf.Tensor4D);
+    this.imagePaths = (batch.A_paths as string[] | undefined) ?? [];
   }
 
   override forward(): void {
@@ -64,7 +64,7 @@ export class Pix2PixModel extends BaseModel {
     const fakeB = this.visual('fake_B');
     const pred = this.network('D').forward(tf.concat([this.visual('real_A'), fakeB], 3), this.ctx());
     const lossGAN = this.criterionGAN!.loss(pred, true, { forDiscriminator: false });
-    const lossL1 = tf.mul(l1Loss(fakeB, this.visual('real_B')), this.lambdaL1);
+    const lossL1 = tf.mul(l1Loss(fakeB, this.visual('real_B')), this.lambdaL1) as tf.Scalar;
     this.setLoss('G_GAN', lossGAN);
     this.setLoss('G_L1', lossL1);
     return tf.add(lossGAN, lossL1) as tf.Scalar;

@@ -132,8 +132,7 @@ class TrainingLoop {
         }
       }
       bar.clear();
-      const change = this.lr.endEpoch(this.model.metric);
-      if (change) this.log(change);
+      this.log(this.lr.endEpoch(this.model.metric));
       const next: TrainingProgress = { epoch: progress.epoch + 1, epochIter: 0, totalIters: progress.totalIters };
       if (progress.epoch % optNumber(this.opt, 'save_epoch_freq') === 0 || progress.epoch === lastEpoch) {
         this.log(`saving the model at the end of epoch ${progress.epoch}, iters ${progress.totalIters}`);

@@ -140,11 +140,14 @@ export abstract class BaseModel {
     this.lossValues.set(name, typeof value === 'number' ? value : value.dataSync()[0]!);
   }
 
-  /** Stores a visual; the model owns it until replaced. Works inside `tf.tidy` and gradient closures. */
+  /**
+   * Stores a visual (a cheap clone sharing the data, so the caller keeps ownership of `value`, e.g.
+   * of batch tensors the engine disposes). The model owns the clone until replaced. Works inside
+   * `tf.tidy` and gradient closures (the clone is differentiable).
+   */
   protected setVisual(name: string, value: tf.Tensor4D): void {
     const previous = this.visualTensors.get(name);
-    if (previous === value) return;
-    this.visualTensors.set(name, tf.keep(value));
+    this.visualTensors.set(name, tf.keep(tf.clone(value)));
     previous?.dispose();
   }
 

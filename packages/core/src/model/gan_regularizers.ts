@@ -12,7 +12,7 @@ import type { Module, ForwardContext } from '../nn/module.js';
 /** The penalty to add to D's loss for `wgangp`, or null for other modes. */
 export function discriminatorPenalty(criterion: GANLoss, D: Module<any, any>, real: tf.Tensor4D, fake: tf.Tensor4D, ctx: ForwardContext = {}): tf.Scalar | null {
   if (!criterion.needsGradientPenalty) return null;
-  return gradientPenalty((x) => D.forward(x, { ...ctx, updateState: false, differentiableTwice: true }), real, fake);
+  return gradientPenalty((x) => D.forward(x, { ...ctx, updateState: false }), real, fake);
 }
 
 /** Clips the discriminators' weights for `wgan`; nothing for other modes. Call after the D update. */

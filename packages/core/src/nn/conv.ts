@@ -82,9 +82,11 @@ export class Conv2d extends Module {
     }
     const dilations = pair(dilation);
     const strides = pair(stride);
-    // tfjs has no conv gradients for dilation > 1: a dilated filter is an ordinary one with zeros between taps.
-    const f = dilations[0] === 1 && dilations[1] === 1 ? (filter as tf.Tensor4D) : dilateFilter(filter as tf.Tensor4D, dilations);
-    return tf.fused.conv2d({ x: input, filter: f, strides, pad, bias: this.biasVar ?? undefined });
+    const f = filter as tf.Tensor4D;
+    if (dilations[0] === 1 && dilations[1] === 1) return tf.fused.conv2d({ x: input, filter: f, strides, pad, bias: this.biasVar ?? undefined });
+    // tfjs's fused conv has no gradient for dilation > 1; the plain conv's gradient is ours (backend/gradients).
+    const y = tf.conv2d(input, f, strides, pad, 'NHWC', dilations);
+    return this.biasVar ? tf.add(y, this.biasVar) : y;
   }
 }
 
@@ -149,15 +151,6 @@ export class ConvTranspose2d extends Module {
       return this.biasVar ? tf.add(y, this.biasVar) : y;
     });
   }
-}
-
-/** Inserts (d − 1) zeros between the taps of an HWIO filter, so conv(x, dilated) = conv(x, f, dilation d). */
-function dilateFilter(f: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {
-  const [kh, kw, ci, co] = f.shape;
-  return tf.tidy(() => {
-    const spread = tf.pad(tf.reshape(f, [kh, 1, kw, 1, ci, co]), [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0], [0, 0]]);
-    return tf.slice(tf.reshape(spread, [kh * dh, kw * dw, ci, co]), [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, ci, co]);
-  });
 }
 
 function normalizedNormal(size: number): tf.Tensor {

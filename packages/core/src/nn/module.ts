@@ -18,11 +18,6 @@ export interface ForwardContext {
    * False when a forward pass is recomputed inside a gradient closure, so state changes once per step.
    */
   updateState?: boolean;
-  /**
-   * Use only ops whose gradients are themselves differentiable (no closed-form custom gradients),
-   * for second-order gradients such as the WGAN-GP penalty.
-   */
-  differentiableTwice?: boolean;
 }
 
 /** A `ForwardContext` with every field decided. */
@@ -50,7 +45,7 @@ export abstract class Module<In = tf.Tensor4D, Out = tf.Tensor4D> {
 
   /** Fills in a forward call's context: the module's own mode unless the caller decided it. */
   protected defaultContext(ctx?: ForwardContext): ResolvedContext {
-    return { training: ctx?.training ?? this.training, updateState: ctx?.updateState ?? true, differentiableTwice: ctx?.differentiableTwice ?? false };
+    return { training: ctx?.training ?? this.training, updateState: ctx?.updateState ?? true };
   }
 
   /** Registers a trainable tensor under `name` (ownership passes to the module). */

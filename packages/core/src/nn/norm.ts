@@ -9,31 +9,29 @@ import { Module, type ForwardContext } from './module.js';
 /**
  * Per-sample, per-channel normalisation over H and W of an NHWC tensor, with the closed-form
  * gradient dx = rstd·(dy − mean(dy) − x̂·mean(dy·x̂)) (about 2× faster than autodiff of moments).
+ * The gradient recomputes x̂ from the saved input, so it is itself differentiable (second-order
+ * gradients such as the WGAN-GP penalty flow through it).
  */
 export function instanceNormalize(x: tf.Tensor4D, eps = 1e-5): tf.Tensor4D {
-  const normalize = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  const standardize = (input: tf.Tensor) => {
     const { mean, variance } = tf.moments(input, [1, 2], true);
     const rstd = tf.rsqrt(tf.add(variance, eps));
-    const xhat = tf.mul(tf.sub(input, mean), rstd);
-    save([xhat, rstd]);
+    return { xhat: tf.mul(tf.sub(input, mean), rstd), rstd };
+  };
+  const normalize = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([input]);
     return {
-      value: xhat,
+      value: standardize(input).xhat,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [savedXhat, savedRstd] = saved as [tf.Tensor, tf.Tensor];
+        const { xhat, rstd } = standardize(saved[0]!);
         const meanDy = tf.mean(dy, [1, 2], true);
-        const meanDyXhat = tf.mean(tf.mul(dy, savedXhat), [1, 2], true);
-        return tf.mul(savedRstd, tf.sub(tf.sub(dy, meanDy), tf.mul(savedXhat, meanDyXhat)));
+        const meanDyXhat = tf.mean(tf.mul(dy, xhat), [1, 2], true);
+        return tf.mul(rstd, tf.sub(tf.sub(dy, meanDy), tf.mul(xhat, meanDyXhat)));
       },
     };
   });
   return normalize(x) as tf.Tensor4D;
-}
-
-/** The same normalisation through autodiff of `tf.moments` (slower, but differentiable twice). */
-function instanceNormalizeByAutodiff(x: tf.Tensor4D, eps: number): tf.Tensor4D {
-  const { mean, variance } = tf.moments(x, [1, 2], true);
-  return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
 }
 
 /** `nn.InstanceNorm2d(num_features, eps, affine)`; with affine, keys `weight` and `bias`. */
@@ -51,11 +49,9 @@ export class InstanceNorm2d extends Module {
     this.beta = affine ? this.addParameter('bias', tf.zeros([numFeatures]), 'plain') : null;
   }
 
-  override forward(x: tf.Tensor4D, ctx?: ForwardContext): tf.Tensor4D {
-    const { differentiableTwice } = this.defaultContext(ctx);
-    const eps = this.options.eps ?? 1e-5;
+  override forward(x: tf.Tensor4D): tf.Tensor4D {
     return tf.tidy(() => {
-      const y = differentiableTwice ? instanceNormalizeByAutodiff(x, eps) : instanceNormalize(x, eps);
+      const y = instanceNormalize(x, this.options.eps ?? 1e-5);
       return this.gamma && this.beta ? tf.add(tf.mul(y, this.gamma), this.beta) : y;
     });
   }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { useBackend } from '../helpers.js';
 import { tf } from '../../src/tf.js';
 import { commitFiles, recoverCommits } from '../../src/engine/atomic_files.js';
 import { loadCheckpoint, readManifest, saveCheckpoint } from '../../src/engine/checkpoint.js';
@@ -39,7 +40,7 @@ describe('atomic checkpoint groups', () => {
 
 describe('checkpoints', () => {
   it('save and load restore weights, Adam moments and progress exactly', async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
     seedEverything(1);
     const dir = tempDir();
     const a = new TinyModel(TINY_OPTIONS, { isTrain: true });
@@ -63,7 +64,7 @@ describe('checkpoints', () => {
   });
 
   it('refuses a checkpoint of another architecture with the differing options', async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
     const dir = tempDir();
     const a = new TinyModel(TINY_OPTIONS, { isTrain: false });
     saveCheckpoint(dir, 'latest', a);
@@ -75,7 +76,7 @@ describe('checkpoints', () => {
   });
 
   it('loads reference .pth files and strips legacy InstanceNorm running-stat keys', async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
     const dir = tempDir();
     const a = new TinyModel(TINY_OPTIONS, { isTrain: false });
     const state = a.network('G').stateDict();
@@ -91,7 +92,7 @@ describe('checkpoints', () => {
   });
 
   it('names the expected files when a checkpoint is missing', async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
     const dir = tempDir();
     const m = new TinyModel(TINY_OPTIONS, { isTrain: false });
     expect(() => loadCheckpoint(dir, 'latest', m, { withOptimizers: false })).toThrow(TranslateError);

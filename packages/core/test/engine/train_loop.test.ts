@@ -13,7 +13,7 @@ import { seedEverything } from '../../src/random.js';
 import type { Options } from '../../src/options/schema.js';
 import { TINY_OPTIONS, tinyPlugin } from './tiny_model.js';
 import { memoryData } from './memory_data.js';
-import { activation, fixturePath, loadReference } from '../helpers.js';
+import { activation, fixturePath, loadReference, useBackend } from '../helpers.js';
 import sharp from 'sharp';
 
 if (!listModels().some(({ plugin }) => plugin.name === 'tiny')) registerModel(tinyPlugin, 'engine tests');
@@ -49,7 +49,7 @@ const weightsOf = (dir: string, label: string) => readSafetensors(new Uint8Array
 
 describe('training loop', () => {
   it('writes the reference outputs: loss log, web page, epoch and latest checkpoints', async () => {
-    await tf.setBackend('wasm');
+    await useBackend('wasm');
     seedEverything(3);
     const dir = mkdtempSync(join(tmpdir(), 'translate-train-'));
     const lines: string[] = [];
@@ -73,7 +73,7 @@ describe('training loop', () => {
   });
 
   it('an interrupted run resumed with continue_train ends with the same weights as an uninterrupted one', async () => {
-    await tf.setBackend('wasm');
+    await useBackend('wasm');
     const straightDir = mkdtempSync(join(tmpdir(), 'translate-straight-'));
     seedEverything(11);
     await trainModel(trainOptions(straightDir), { data: memoryData(5, 16), log: quiet });
@@ -107,7 +107,7 @@ describe('training loop', () => {
 
 describe('test loop', () => {
   it('the test model on a reference latest_net_G.pth writes the reference output image (within 1/255)', async () => {
-    await tf.setBackend('wasm');
+    await useBackend('wasm');
     const dir = mkdtempSync(join(tmpdir(), 'translate-test-'));
     mkdirSync(join(dir, 'pretrained'));
     copyFileSync(fixturePath('reference/resnet_9blocks.pth'), join(dir, 'pretrained', 'latest_net_G.pth'));

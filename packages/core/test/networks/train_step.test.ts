@@ -46,7 +46,8 @@ function gradsByKey(loss: () => tf.Scalar, net: Module): Map<string, tf.Tensor> 
 
 const mse = (p: tf.Tensor, target: number) => tf.mean(tf.square(tf.sub(p, target)));
 
-function trainStep({ G, D, optG, optD, x, y }: Setup): void {
+/** One step; returns each parameter's largest absolute gradient, keyed `G.<key>` / `D.<key>`. */
+function trainStep({ G, D, optG, optD, x, y }: Setup): Map<string, number> {
   const gGrads = gradsByKey(
     () =>
       tf.tidy(() => {
@@ -56,11 +57,18 @@ function trainStep({ G, D, optG, optD, x, y }: Setup): void {
     G,
   );
   optG.step(gGrads);
+  const gradientSizes = new Map<string, number>();
+  const record = (net: string, grads: Map<string, tf.Tensor>) => {
+    for (const [k, g] of grads) gradientSizes.set(`${net}.${k}`, tf.tidy(() => tf.max(tf.abs(g)).dataSync()[0]!));
+  };
+  record('G', gGrads);
   tf.dispose([...gGrads.values()]);
   const fake = tf.tidy(() => G.forward(x));
   const dGrads = gradsByKey(() => tf.tidy(() => tf.mul(tf.add(mse(D.forward(y), 1), mse(D.forward(fake), 0)), 0.5) as tf.Scalar), D);
   optD.step(dGrads);
+  record('D', dGrads);
   tf.dispose([fake, ...dGrads.values()]);
+  return gradientSizes;
 }
 
 function teardown(s: Setup): void {
@@ -71,10 +79,10 @@ function teardown(s: Setup): void {
   tf.dispose([s.x, s.y]);
 }
 
-function weightsAfterOneStep(): { G: RawStateDict; D: RawStateDict } {
+function weightsAfterOneStep(): { G: RawStateDict; D: RawStateDict; gradients: Map<string, number> } {
   const s = setup();
-  trainStep(s);
-  const result = { G: s.G.stateDict(), D: s.D.stateDict() };
+  const gradients = trainStep(s);
+  const result = { G: s.G.stateDict(), D: s.D.stateDict(), gradients };
   teardown(s);
   return result;
 }
@@ -85,11 +93,27 @@ describe('GAN training step (resnet_9blocks + basic D, 64×64)', () => {
     const cpu = weightsAfterOneStep();
     await useBackend('wasm');
     const wasm = weightsAfterOneStep();
+    // A conv bias followed by instance norm has a gradient that is exactly 0 in exact arithmetic
+    // (the norm removes any per-channel shift) and rounding noise (~1e-9) in float32. Adam divides
+    // the gradient by its own magnitude, so such a parameter moves by ±lr in a direction set by the
+    // noise, on every backend and in PyTorch alike. For those, both backends must agree that the
+    // gradient vanishes; every other parameter must reach the same value within 1e-4.
+    // Vanishing means below 1e-5 of the step's largest gradient (observed: ≤ 6e-6 vs ≥ 0.1 for all others).
+    const vanishing = 1e-5 * Math.max(...cpu.gradients.values());
+    const exempt: string[] = [];
     for (const net of ['G', 'D'] as const) {
       for (const [key, raw] of cpu[net]) {
+        if ((cpu.gradients.get(`${net}.${key}`) ?? Infinity) < vanishing) {
+          expect(wasm.gradients.get(`${net}.${key}`), `${net} ${key} gradient`).toBeLessThan(vanishing);
+          exempt.push(`${net}.${key}`);
+          continue;
+        }
         expect(maxAbsDiff(wasm[net].get(key)!.data as Float32Array, raw.data as Float32Array), `${net} ${key}`).toBeLessThan(1e-4);
       }
     }
+    // Exactly the conv biases in front of instance norms: G model.1/4/7, 2 per residual block, model.19/22; D model.2/5/8.
+    expect(exempt).toHaveLength(3 + 2 * 9 + 2 + 3);
+    expect(exempt.every((k) => k.endsWith('.bias'))).toBe(true);
     // The step really changed the weights.
     await useBackend('cpu');
     seedEverything(7);

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { useBackend } from '../helpers.js';
 import { tf } from '../../src/tf.js';
 import { ResnetGenerator, NLayerDiscriminator } from '../../src/networks/index.js';
 import { StateDictError } from '../../src/errors.js';
 
 describe('state dicts', () => {
   it('names keys exactly as the reference state_dict, in PyTorch order', async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
     const d = new NLayerDiscriminator({ inputNc: 3, ndf: 4, nLayers: 3, norm: 'batch' });
     expect([...d.stateDict().keys()].slice(0, 8)).toEqual([
       'model.0.weight', 'model.0.bias', 'model.2.weight', 'model.3.weight', 'model.3.bias',
@@ -15,7 +16,7 @@ describe('state dicts', () => {
   });
 
   it('round-trips through stateDict/loadStateDict exactly', async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
     const a = new ResnetGenerator({ inputNc: 3, outputNc: 3, ngf: 4, norm: 'instance', useDropout: false, nBlocks: 2 });
     const b = new ResnetGenerator({ inputNc: 3, outputNc: 3, ngf: 4, norm: 'instance', useDropout: false, nBlocks: 2 });
     b.loadStateDict(a.stateDict());
@@ -25,7 +26,7 @@ describe('state dicts', () => {
   });
 
   it('strict loading lists missing, unexpected and mis-shaped keys in one error', async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
     const net = new NLayerDiscriminator({ inputNc: 3, ndf: 4, nLayers: 3, norm: 'instance' });
     const state = net.stateDict();
     state.delete('model.0.bias');
@@ -49,7 +50,7 @@ describe('state dicts', () => {
   });
 
   it('non-strict loading skips missing and unexpected keys', async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
     const net = new NLayerDiscriminator({ inputNc: 3, ndf: 4, nLayers: 3, norm: 'instance' });
     const state = net.stateDict();
     state.delete('model.0.bias');

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { useBackend } from '../helpers.js';
 import { tf } from '../../src/tf.js';
 import { Adam } from '../../src/optim/adam.js';
 
 describe('Adam', () => {
   it('follows torch.optim.Adam exactly over several steps, and its state round-trips', async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
     const p = tf.variable(tf.tensor1d([0.5, -1, 2]));
     const opt = new Adam([['w', p]], { lr: 0.1, beta1: 0.5, beta2: 0.999 });
     const gradients = [[1, -2, 0.001], [0.5, 0.5, -3], [-1, 0, 2]];

@@ -1,0 +1,10 @@
+export type { DataSource, TimedBatch } from './data.js';
+export { trainModel, type TrainHooks, type TrainResult } from './train.js';
+export { testModel, checkpointLabel, type TestHooks, type TestResult } from './test.js';
+export {
+  saveCheckpoint, loadCheckpoint, readManifest, readCheckpointTensors, ARCHITECTURE_OPTIONS,
+  type CheckpointManifest, type CheckpointExtras, type TrainingProgress,
+} from './checkpoint.js';
+export { commitFiles, recoverCommits, writeFileAtomic } from './atomic_files.js';
+export { tensorToImage, writePng, type Image8 } from './images.js';
+export { formatLossLine, lossLogHeader, readLossLog, type LossRecord } from './loss_log.js';
