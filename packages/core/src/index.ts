@@ -12,3 +12,4 @@ export * from './model/index.js';
 export * from './train/image_pool.js';
 export * from './train/schedulers.js';
 export * from './engine/index.js';
+export * from './perceptual/index.js';

@@ -88,6 +88,9 @@ export function defineD(name: string, spec: DiscriminatorSpec & InitSpec): Modul
 registerGenerator('resnet_9blocks', (s) => new ResnetGenerator({ ...s, nBlocks: 9 }));
 registerGenerator('resnet_6blocks', (s) => new ResnetGenerator({ ...s, nBlocks: 6 }));
 registerGenerator('unet_128', (s) => new UnetGenerator({ ...s, numDowns: 7 }));
+// Not in the reference: the same U-Net with fewer levels, for small images (tests, samples/).
+registerGenerator('unet_32', (s) => new UnetGenerator({ ...s, numDowns: 5 }));
+registerGenerator('unet_64', (s) => new UnetGenerator({ ...s, numDowns: 6 }));
 registerGenerator('unet_256', (s) => new UnetGenerator({ ...s, numDowns: 8 }));
 registerDiscriminator('basic', (s) => new NLayerDiscriminator({ ...s, nLayers: 3 }));
 registerDiscriminator('n_layers', (s) => new NLayerDiscriminator({ ...s, nLayers: s.nLayersD }));

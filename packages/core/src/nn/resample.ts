@@ -126,3 +126,17 @@ export class AvgPool2d extends Module {
     });
   }
 }
+
+/** `nn.MaxPool2d(kernel_size, stride)` without padding. */
+export class MaxPool2d extends Module {
+  constructor(
+    readonly kernelSize: number,
+    readonly stride: number = kernelSize,
+  ) {
+    super();
+  }
+
+  override forward(x: tf.Tensor4D): tf.Tensor4D {
+    return tf.maxPool(x, this.kernelSize, this.stride, 'valid');
+  }
+}
