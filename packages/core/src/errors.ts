@@ -1,3 +1,5 @@
+import { didYouMean } from './suggest.js';
+
 /**
  * Errors that translate reports to users. A `TranslateError` carries a message meant to be read by a
  * person (what was wrong, where, how to fix it); the CLI prints only the message, never a stack.
@@ -22,23 +24,7 @@ export class InputShapeError extends TranslateError {}
 /** A state dict that does not fit a module: missing or unexpected keys, or shape mismatches. */
 export class StateDictError extends TranslateError {}
 
-/** Lists known names for an "unknown X" message, with the closest match first when one is close. */
+/** Lists known names for an "unknown X" message, with a "Did you mean" when one name is close. */
 export function unknownNameMessage(kind: string, name: string, known: readonly string[]): string {
-  const close = known.filter((k) => editDistance(k, name) <= Math.max(2, Math.floor(name.length / 3)));
-  const hint = close.length > 0 ? ` Did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : '';
-  return `Unknown ${kind} '${name}'.${hint} Known: ${[...known].sort().join(', ')}.`;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
+  return `Unknown ${kind} '${name}'.${didYouMean(name, known)} Known: ${[...known].sort().join(', ')}.`;
 }

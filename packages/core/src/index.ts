@@ -1,5 +1,6 @@
 export { tf } from './tf.js';
 export * from './errors.js';
+export * from './suggest.js';
 export * from './random.js';
 export * from './backend/index.js';
 export * from './interop/index.js';
@@ -13,3 +14,4 @@ export * from './train/image_pool.js';
 export * from './train/schedulers.js';
 export * from './engine/index.js';
 export * from './perceptual/index.js';
+export * from './metrics/index.js';

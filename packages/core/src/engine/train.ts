@@ -102,6 +102,7 @@ class TrainingLoop {
     const bar = new ProgressBar((lastEpoch - progress.epoch + 1) * this.data.size - progress.epochIter);
     for (; progress.epoch <= lastEpoch; progress.epoch++, progress.epochIter = 0) {
       const epochStart = Date.now();
+      const epochLoss = { sum: 0, steps: 0 };
       this.lr.applyForEpoch();
       for await (const { batch, waitMs } of this.data.epoch(progress.epoch, progress.epochIter)) {
         const stepStart = Date.now();
@@ -111,6 +112,8 @@ class TrainingLoop {
         this.model.setInput(batch);
         this.model.optimizeParameters();
         tf.dispose(Object.values(batch).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
+        epochLoss.sum += Object.values(this.model.currentLosses()).reduce((a, b) => a + b, 0);
+        epochLoss.steps++;
         const computeSeconds = (Date.now() - stepStart) / 1000 / this.batchSize;
         bar.advance(this.batchSize, `epoch ${progress.epoch}/${lastEpoch}`);
         const crossed = (freq: number) => freq > 0 && Math.floor(previous / freq) !== Math.floor(progress.totalIters / freq);
@@ -132,7 +135,8 @@ class TrainingLoop {
         }
       }
       bar.clear();
-      this.log(this.lr.endEpoch(this.model.metric));
+      // `plateau` follows the model's metric when it sets one, else the epoch's mean summed loss.
+      this.log(this.lr.endEpoch(this.model.metric ?? (epochLoss.steps > 0 ? epochLoss.sum / epochLoss.steps : undefined)));
       const next: TrainingProgress = { epoch: progress.epoch + 1, epochIter: 0, totalIters: progress.totalIters };
       if (progress.epoch % optNumber(this.opt, 'save_epoch_freq') === 0 || progress.epoch === lastEpoch) {
         this.log(`saving the model at the end of epoch ${progress.epoch}, iters ${progress.totalIters}`);

@@ -82,7 +82,11 @@ export const BASE_OPTIONS: OptionSchema = {
 export const TRAIN_OPTIONS: OptionSchema = {
   // HTML visualization parameters
   display_freq: { type: 'int', default: 400, help: 'frequency of showing training results on screen' },
-  update_html_freq: { type: 'int', default: 1000, help: 'frequency of saving training results to html' },
+  update_html_freq: {
+    type: 'int',
+    default: 1000,
+    help: 'accepted for compatibility with the reference; translate has no display server, so every display_freq writes the images and web/index.html',
+  },
   print_freq: { type: 'int', default: 100, help: 'frequency of showing training results on console' },
   no_html: { type: 'bool', default: false, help: 'do not save intermediate training results to [opt.checkpoints_dir]/[opt.name]/web/' },
   // network saving and loading parameters
@@ -115,7 +119,7 @@ export const TRAIN_OPTIONS: OptionSchema = {
     type: 'string',
     default: 'linear',
     choices: ['linear', 'step', 'plateau', 'cosine'],
-    help: 'learning rate policy. [linear | step | plateau | cosine]',
+    help: 'learning rate policy. [linear | step | plateau | cosine]; plateau follows the model\'s metric, or the epoch\'s mean summed loss when the model sets none',
   },
   lr_decay_iters: { type: 'int', default: 50, help: 'multiply by a gamma every lr_decay_iters epochs (step policy)' },
 };

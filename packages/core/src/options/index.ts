@@ -3,4 +3,4 @@ export * from './schema.js';
 export * from './base_options.js';
 export * from './resolve.js';
 export * from './format.js';
-export * from './suggest.js';
+

@@ -17,7 +17,7 @@ import { getModel, type ModelPlugin } from '../model/plugin.js';
 import { BASE_OPTIONS, TEST_DEFAULTS, TEST_OPTIONS, TRAIN_OPTIONS } from './base_options.js';
 import { pythonStr } from './format.js';
 import type { OptionSchema, OptionSpec, OptionValue, Options } from './schema.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../suggest.js';
 
 /** Which command the options are for. */
 export type Phase = 'train' | 'test';
