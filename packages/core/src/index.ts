@@ -1,3 +1,4 @@
+/** TensorFlow.js (`@tensorflow/tfjs-core`), the one engine every translate module and plugin shares. */
 export { tf } from './tf.js';
 export * from './errors.js';
 export * from './suggest.js';
