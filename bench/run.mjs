@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+/**
+ * `pnpm bench`: the benchmark suite (not tests). Per available backend: CycleGAN and pix2pix train
+ * s/iter, generator inference, the data loader on 256×256 JPEGs, peak RSS and the tensor count after
+ * the steps; and, when PyTorch is importable by python3, `../shared/bench/torch_baseline.py` in the
+ * same run, so each speed is reported as a ratio to PyTorch. Writes `bench/results/<stamp>.json`
+ * and the table in `docs/performance.md`.
+ *
+ *   pnpm bench                      # full suite (minutes: 256 px CycleGAN steps take ~1 min each on wasm)
+ *   pnpm bench --smoke              # one tiny iteration of everything (CI)
+ *   pnpm bench --sizes 128 --iters 5 --backends wasm
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const load = (pkg) => import(join(repo, 'packages', pkg, 'dist', 'index.js'));
+const core = await load('core');
+const datasets = await load('datasets');
+const { registerBuiltinModels, datasetModeInfo } = await import(join(repo, 'packages/cli/dist/builtins.js'));
+const { tf } = core;
+
+const { values: args } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    sizes: { type: 'string', default: '128,256' },
+    iters: { type: 'string', default: '5' },
+    backends: { type: 'string', default: '' },
+    'no-torch': { type: 'boolean', default: false },
+    out: { type: 'string', default: '' },
+  },
+});
+const smoke = args.smoke;
+const sizes = smoke ? [32] : args.sizes.split(',').map(Number);
+const iters = smoke ? 1 : Number(args.iters);
+const warmup = 1;
+const ngf = smoke ? 8 : 64;
+
+registerBuiltinModels();
+
+/** Resolved train options for `model` with the bench's overrides. */
+function trainOptions(model, overrides) {
+  return core.resolveOptions({
+    phase: 'train',
+    layers: [{ source: 'bench', values: { model, dataroot: '(bench)', ngf, ndf: ngf, seed: 0, ...overrides } }],
+    datasetMode: datasetModeInfo,
+  }).options;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const randomImage = (size, seed) => tf.randomUniform([1, size, size, 3], -1, 1, 'float32', seed);
+
+/** Median seconds per training step (after warm-up) and the tensor count drift over the timed steps. */
+function trainSpeed(model, size, overrides = {}) {
+  const opt = trainOptions(model, { crop_size: size, load_size: size, ...overrides });
+  const m = core.getModel(model).create(opt, { isTrain: true });
+  const batch = { A: randomImage(size, 1), B: randomImage(size, 2), A_paths: ['a'], B_paths: ['b'] };
+  const times = [];
+  let tensorsAfterWarmup = 0;
+  for (let i = 0; i < warmup + iters; i++) {
+    if (i === warmup) tensorsAfterWarmup = tf.memory().numTensors;
+    const t = performance.now();
+    m.setInput(batch);
+    m.optimizeParameters();
+    if (i >= warmup) times.push((performance.now() - t) / 1000);
+  }
+  const tensorGrowth = tf.memory().numTensors - tensorsAfterWarmup;
+  m.dispose();
+  tf.dispose([batch.A, batch.B]);
+  return { s_per_iter: median(times), iters: times.length, tensor_growth: tensorGrowth };
+}
+
+/** Median seconds of one generator forward (eval mode, no gradients). */
+function inferenceSpeed(netG, size) {
+  const opt = trainOptions(netG.startsWith('unet') ? 'pix2pix' : 'cyclegan', { netG, crop_size: size, load_size: size });
+  const G = core.generatorFromOptions(opt, { inputNc: 3, outputNc: 3 });
+  G.eval();
+  const x = randomImage(size, 3);
+  const times = [];
+  for (let i = 0; i < warmup + Math.max(iters, 3); i++) {
+    const t = performance.now();
+    tf.tidy(() => G.forward(x).dataSync());
+    if (i >= warmup) times.push((performance.now() - t) / 1000);
+  }
+  G.dispose();
+  x.dispose();
+  return { s_per_image: median(times), images_per_s: 1 / median(times) };
+}
+
+/** Loader throughput on 256×256 JPEGs made from the shipped samples (resize_and_crop 286 → 256). */
+async function loaderSpeed() {
+  const root = mkdtempSync(join(tmpdir(), 'bench-loader-'));
+  const sources = await datasets.listImages(join(repo, 'samples', 'photo2gray', 'trainA'));
+  const sharp = createRequire(join(repo, 'packages/core/package.json'))('sharp');
+  for (const side of ['trainA', 'trainB']) {
+    mkdirSync(join(root, side));
+    for (let i = 0; i < (smoke ? 2 : 32); i++) {
+      await sharp(sources[i % sources.length]).resize(256, 256).jpeg({ quality: 90 }).toFile(join(root, side, `${i}.jpg`));
+    }
+  }
+  const opt = trainOptions('cyclegan', { dataroot: root });
+  const dataset = await datasets.createDataset(opt, { warn: () => undefined });
+  const loader = datasets.createLoader(dataset, { batchSize: 1, shuffle: true, seed: 0, concurrency: Number(opt.num_threads) });
+  const start = performance.now();
+  let batches = 0;
+  for await (const b of loader.epoch(1)) {
+    batches++;
+    for (const t of [b.A, b.B]) t?.dispose();
+  }
+  return { batches_per_s: batches / ((performance.now() - start) / 1000), batches };
+}
+
+/** PyTorch's numbers from the shared baseline script, or null when python3 cannot import torch. */
+function torchBaseline(size) {
+  const script = join(repo, '..', 'shared', 'bench', 'torch_baseline.py');
+  if (args['no-torch'] || !existsSync(script)) return null;
+  // Debian's python3-torch installs for the system interpreter, which may not be the first python3 on PATH.
+  const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch']).status === 0);
+  if (!python) return null;
+  const run = spawnSync(python, [script, '--size', String(size), '--iters', String(Math.max(iters, 1)), '--ngf', String(ngf)], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: String(cpus().length) },
+  });
+  if (run.status !== 0) return { error: run.stderr.trim().split('\n').at(-1) };
+  return JSON.parse(run.stdout.trim().split('\n').at(-1));
+}
+
+const backends = args.backends ? args.backends.split(',') : (await core.describeBackends()).filter((b) => b.available && b.name !== 'cpu').map((b) => b.name);
+const results = {
+  date: new Date().toISOString(),
+  command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
+  settings: { sizes, iters, warmup, ngf, batch: 1 },
+  backends: {},
+  torch: {},
+};
+for (const size of sizes) results.torch[size] = torchBaseline(size);
+for (const backend of backends) {
+  const info = await core.initBackend(backend, { log: () => undefined });
+  const entry = { detail: info.detail, cyclegan_train: {}, pix2pix_train: {}, inference: {} };
+  for (const size of sizes) {
+    entry.cyclegan_train[size] = trainSpeed('cyclegan', size);
+    const torch = results.torch[size];
+    if (torch?.train_s_per_iter) entry.cyclegan_train[size].ratio_to_torch = entry.cyclegan_train[size].s_per_iter / torch.train_s_per_iter;
+    console.log(`${backend} cyclegan ${size}px: ${entry.cyclegan_train[size].s_per_iter.toFixed(2)} s/iter`);
+  }
+  const big = Math.max(...sizes) >= 256 ? 256 : Math.max(...sizes);
+  entry.pix2pix_train[big] = trainSpeed('pix2pix', big, { netG: big >= 256 ? 'unet_256' : 'unet_32' });
+  for (const netG of ['resnet_9blocks', big >= 256 ? 'unet_256' : 'unet_32']) {
+    entry.inference[`${netG}@${big}`] = inferenceSpeed(netG, big);
+    const torch = results.torch[big];
+    if (netG === 'resnet_9blocks' && torch?.infer_s) entry.inference[`${netG}@${big}`].ratio_to_torch = entry.inference[`${netG}@${big}`].s_per_image / torch.infer_s;
+  }
+  results.backends[backend] = entry;
+}
+results.loader = await loaderSpeed();
+results.peak_rss_mib = Math.round(process.resourceUsage().maxRSS / 1024);
+
+const outDir = args.out || (smoke ? tmpdir() : join(repo, 'bench', 'results'));
+mkdirSync(outDir, { recursive: true });
+const file = join(outDir, `${results.date.replace(/[:.]/g, '-')}${smoke ? '-smoke' : ''}.json`);
+writeFileSync(file, `${JSON.stringify(results, null, 1)}\n`);
+console.log(`wrote ${file}`);
+if (!smoke) writePerformanceDoc(results);
+
+function writePerformanceDoc(r) {
+  const fmt = (x, d = 2) => (x === undefined || x === null ? '—' : Number(x).toFixed(d));
+  const rows = [];
+  for (const [backend, e] of Object.entries(r.backends)) {
+    for (const [size, t] of Object.entries(e.cyclegan_train)) rows.push(`| ${backend} | CycleGAN train, ${size}² | ${fmt(t.s_per_iter)} s/iter | ${fmt(r.torch[size]?.train_s_per_iter)} s/iter | ${fmt(t.ratio_to_torch)}× |`);
+    for (const [size, t] of Object.entries(e.pix2pix_train)) rows.push(`| ${backend} | pix2pix train, ${size}² | ${fmt(t.s_per_iter)} s/iter | — | — |`);
+    for (const [name, t] of Object.entries(e.inference)) rows.push(`| ${backend} | ${name} inference | ${fmt(t.s_per_image, 3)} s/img | ${name.startsWith('resnet') ? fmt(r.torch[name.split('@')[1]]?.infer_s, 3) + ' s/img' : '—'} | ${fmt(t.ratio_to_torch)}× |`);
+  }
+  const doc = `# Performance
+
+Measured by \`${r.command}\` on ${r.date.slice(0, 10)}: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory_gib} GiB, Node ${r.machine.node}.
+Batch 1, ngf = ndf = ${r.settings.ngf}, median of ${r.settings.iters} iterations after ${r.settings.warmup} warm-up. PyTorch numbers come from
+\`shared/bench/torch_baseline.py\` run in the same invocation (${Object.values(r.torch).find((t) => t?.framework)?.framework ?? 'not available'}).
+A ratio is our time divided by PyTorch's (lower is better; 1.0 = PyTorch's speed).
+
+| backend | what | translate | PyTorch | ratio |
+|---|---|---|---|---|
+${rows.join('\n')}
+
+Data loader (256×256 JPEGs, resize_and_crop 286 → 256, flips): ${fmt(r.loader.batches_per_s, 1)} batches/s.
+Peak RSS of the whole benchmark process: ${r.peak_rss_mib} MiB. Tensor count growth over the timed steps (CycleGAN's two image pools keep up to 50 images each, so they grow by 2 per step until full): ${Object.values(r.backends).flatMap((e) => Object.values(e.cyclegan_train).map((t) => t.tensor_growth)).join(', ')}.
+
+Raw results: \`bench/results/\` (JSON, one file per run).
+`;
+  writeFileSync(join(repo, 'docs', 'performance.md'), doc);
+  console.log('wrote docs/performance.md');
+}
