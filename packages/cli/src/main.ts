@@ -1,17 +1,19 @@
 /**
- * The `translate` command line: `train`, `test`, `models`, `doctor` and `datasets`. `main` runs
- * one invocation in-process and returns its exit code: 0 on success, 2 for a usage error (bad
- * flag, option, config file or input), 1 for any other failure.
+ * The `translate` command line: `train`, `test`, `models`, `new-model`, `doctor` and `datasets`.
+ * `main` runs one invocation in-process and returns its exit code: 0 on success, 2 for a usage
+ * error (bad flag, option, config file, input or plugin), 1 for any other failure.
  */
 import { Command } from 'commander';
 import { registerBuiltinModels } from './builtins.js';
 import { registerDatasetsCommand } from './commands/datasets.js';
 import { addDoctorCommand } from './commands/doctor.js';
 import { addModelsCommand } from './commands/models.js';
+import { addNewModelCommand } from './commands/new_model.js';
 import { addTestCommand } from './commands/test.js';
 import { addTrainCommand } from './commands/train.js';
 import type { CliContext } from './context.js';
 import { processIo, type CliIo } from './io.js';
+import { loadInvocationPlugins } from './plugins/invocation.js';
 import { reportError } from './report_error.js';
 
 /** Runs `translate <argv...>` and returns the exit code; output goes to `io`. */
@@ -19,6 +21,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const ctx: CliContext = { io, argv, invoked: argv[0] === 'help' ? argv[1] : argv[0], exitCode: 0 };
   try {
     registerBuiltinModels();
+    await loadInvocationPlugins(ctx);
     await buildProgram(ctx).parseAsync([...argv], { from: 'user' });
     return ctx.exitCode;
   } catch (err) {
@@ -35,6 +38,7 @@ function buildProgram(ctx: CliContext): Command {
   addTrainCommand(program, ctx);
   addTestCommand(program, ctx);
   addModelsCommand(program, ctx);
+  addNewModelCommand(program, ctx);
   addDoctorCommand(program, ctx);
   registerDatasetsCommand(program);
   return program;

@@ -2,11 +2,11 @@
 import type { Command } from 'commander';
 import { listModels, pythonStr, type ModelPlugin, type OptionValue } from '@translate/core';
 import type { CliContext } from '../context.js';
+import { addPluginFlag } from '../plugins/flag.js';
 
 /** Adds `models`. */
 export function addModelsCommand(program: Command, ctx: CliContext): void {
-  program
-    .command('models')
+  addPluginFlag(program.command('models'))
     .description('list the models (--model) with their options')
     .action(() => {
       ctx.io.stdout(listModels().map(({ plugin, source }) => describeModel(plugin, source)).join('\n'));

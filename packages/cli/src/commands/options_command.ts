@@ -11,6 +11,8 @@ import { datasetModeInfo } from '../builtins.js';
 import { readConfig } from '../config.js';
 import type { CliContext } from '../context.js';
 import { addOptionFlags, commandLineValues } from '../option_flags.js';
+import { addPluginFlag } from '../plugins/flag.js';
+import { withoutPlugins } from '../plugins/requests.js';
 
 /** How one options command is described and run. */
 export interface OptionsCommandSpec {
@@ -26,14 +28,14 @@ export function addOptionsCommand(program: Command, ctx: CliContext, spec: Optio
   const command = program.command(phase).description(spec.description);
   if (ctx.invoked !== phase) return;
   const configPath = scanFlag(ctx.argv, 'config');
-  const config: OptionLayer[] = configPath === undefined ? [] : [readConfig(configPath)];
+  const config: OptionLayer[] = configPath === undefined ? [] : [withoutPlugins(readConfig(configPath))];
   const chosen: OptionLayer = {
     source: 'the command line',
     commandLine: true,
     values: { model: scanFlag(ctx.argv, 'model'), dataset_mode: scanFlag(ctx.argv, 'dataset_mode') },
   };
   const set = resolveSchema({ phase, layers: [...config, chosen], datasetMode: datasetModeInfo });
-  command
+  addPluginFlag(command)
     .option('--config <file>', 'YAML file of option values (one `name: value` per line); flags on the command line override it')
     .showHelpAfterError(`(run 'translate ${phase} --help' to see the options)`);
   addOptionFlags(command, set);
