@@ -7,9 +7,9 @@ import { DATA_OPTIONS, getDatasetMode } from '@translate/datasets';
 import { plugin as cyclegan } from '@translate/model-cyclegan';
 import * as gaugan from '@translate/model-gaugan';
 import { plugin as pix2pix } from '@translate/model-pix2pix';
-import * as srgan from '@translate/model-srgan';
+import { plugins as srgan } from '@translate/model-srgan';
 
-/** A model package's `plugin` export; GauGAN and SRGAN are registered once their packages export one. */
+/** A model package's `plugin` export; GauGAN is registered once its package exports one. */
 function pluginOf(pkg: object): ModelPlugin | undefined {
   return (pkg as { plugin?: ModelPlugin }).plugin;
 }
@@ -19,7 +19,7 @@ const BUILTIN_MODELS: ReadonlyArray<[ModelPlugin | undefined, string]> = [
   [cyclegan, '@translate/model-cyclegan'],
   [pix2pix, '@translate/model-pix2pix'],
   [pluginOf(gaugan), '@translate/model-gaugan'],
-  [pluginOf(srgan), '@translate/model-srgan'],
+  ...srgan.map((p): [ModelPlugin, string] => [p, '@translate/model-srgan']),
   [testModelPlugin, '@translate/core'],
 ];
 

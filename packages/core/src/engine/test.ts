@@ -1,7 +1,8 @@
 /**
  * The test loop (`translate test`): loads a checkpoint (its stored architecture is applied, so
  * `--netG/--norm/--no_dropout` need not be repeated), runs up to `num_test` inputs and writes
- * `results/<name>/<phase>_<epoch>/images/<basename>_<visual>.png` and `index.html`.
+ * `results/<name>/<phase>_<epoch>/images/<basename>_<visual>.png` and `index.html`, plus
+ * `metrics.csv` (per image and mean) for models whose `testMetrics()` reports numbers.
  */
 import { join, basename, extname } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,8 @@ export interface TestHooks {
 export interface TestResult {
   webDir: string;
   images: number;
+  /** Mean of each `testMetrics()` value over the images, when the model reports metrics. */
+  metrics?: Record<string, number>;
 }
 
 /** The checkpoint label the reference loads: `iter_<load_iter>` or `--epoch`. */
@@ -39,8 +42,9 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
   const log = hooks.log ?? ((line: string) => console.log(line));
   const dir = join(optString(options, 'checkpoints_dir'), optString(options, 'name'));
   const label = checkpointLabel(options);
-  const opt = withCheckpointArchitecture(options, dir, label, log);
-  const model = getModel(optString(opt, 'model')).create(opt, { isTrain: false });
+  const plugin = getModel(optString(options, 'model'));
+  const opt = withCheckpointArchitecture(options, [...ARCHITECTURE_OPTIONS, ...(plugin.architectureOptions ?? [])], dir, label, log);
+  const model = plugin.create(opt, { isTrain: false });
   try {
     loadCheckpoint(dir, label, model, { withOptimizers: false });
     if (optBool(opt, 'eval')) model.eval();
@@ -53,6 +57,7 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
     const numTest = optNumber(opt, 'num_test');
     const aspectRatio = optNumber(opt, 'aspect_ratio');
     const rows: Array<{ name: string; images: Array<{ src: string; label: string }> }> = [];
+    const metricRows: Array<[string, Record<string, number>]> = [];
     for await (const { batch } of hooks.data.epoch(1)) {
       if (rows.length >= numTest) {
         tf.dispose(Object.values(batch).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
@@ -70,13 +75,19 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
         await writePng(join(webDir, file), tensorToImage(tensor), aspectRatio);
         images.push({ src: file, label: visual });
       }
-      rows.push({ name: stem, images });
+      const metrics = model.testMetrics();
+      if (metrics) metricRows.push([stem, metrics]);
+      rows.push({ name: metrics ? `${stem}: ${formatMetrics(metrics)}` : stem, images });
     }
     const title = `Experiment = ${optString(opt, 'name')}, Phase = ${optString(opt, 'phase')}, Epoch = ${optString(opt, 'epoch')}`;
     mkdirSync(webDir, { recursive: true });
     writeFileAtomic(join(webDir, 'index.html'), resultsPage({ title, rows, width: optNumber(opt, 'display_winsize') }));
     log(`Wrote ${rows.length} results to ${join(webDir, 'index.html')}`);
-    return { webDir, images: rows.length };
+    if (metricRows.length === 0) return { webDir, images: rows.length };
+    const means = meanMetrics(metricRows.map(([, m]) => m));
+    writeFileAtomic(join(webDir, 'metrics.csv'), metricsCsv([...metricRows, ['mean', means]]));
+    log(`Mean over ${metricRows.length} images: ${formatMetrics(means)} (${join(webDir, 'metrics.csv')})`);
+    return { webDir, images: rows.length, metrics: means };
   } finally {
     model.dispose();
     await hooks.data.close?.();
@@ -84,14 +95,31 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
 }
 
 /** Applies the architecture stored with a checkpoint, logging the flags it overrides. */
-function withCheckpointArchitecture(opt: Options, dir: string, label: string, log: (line: string) => void): Options {
+function withCheckpointArchitecture(opt: Options, keys: readonly string[], dir: string, label: string, log: (line: string) => void): Options {
   const manifest = readManifest(dir, label);
   if (!manifest) return opt;
   const out: Options = { ...opt };
-  for (const key of ARCHITECTURE_OPTIONS) {
+  for (const key of keys) {
     if (!(key in manifest.options)) continue;
     if (key in opt && opt[key] !== manifest.options[key]) log(`Using --${key} ${String(manifest.options[key])} from the checkpoint (not ${String(opt[key])}).`);
     out[key] = manifest.options[key]!;
   }
   return out;
+}
+
+/** `name value, …` with 4 decimals. */
+function formatMetrics(metrics: Record<string, number>): string {
+  return Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
+}
+
+/** The mean of every key over the rows (the keys of the first row). */
+function meanMetrics(rows: ReadonlyArray<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.keys(rows[0]!).map((k) => [k, rows.reduce((s, r) => s + (r[k] ?? NaN), 0) / rows.length]));
+}
+
+/** CSV with an `image` column and one column per metric (the keys of the first row). */
+function metricsCsv(rows: ReadonlyArray<[string, Record<string, number>]>): string {
+  const keys = Object.keys(rows[0]![1]);
+  const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  return `${[['image', ...keys].join(','), ...rows.map(([name, m]) => [quote(name), ...keys.map((k) => String(m[k]))].join(','))].join('\n')}\n`;
 }

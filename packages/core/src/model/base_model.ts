@@ -184,6 +184,15 @@ export abstract class BaseModel {
     tf.tidy(() => this.forward());
   }
 
+  /**
+   * Evaluation numbers of the last `test()` for the image the test loop reports (e.g.
+   * `{ psnr_y: 27.1, ssim_y: 0.81 }`), or null (the default) for models without metrics. The test
+   * loop writes them to `metrics.csv` (a row per image and a mean row) and onto the results page.
+   */
+  testMetrics(): Record<string, number> | null {
+    return null;
+  }
+
   /** Puts every network in eval mode (`--eval` at test time). */
   eval(): void {
     for (const net of this.networks.values()) net.eval();

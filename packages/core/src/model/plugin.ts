@@ -29,6 +29,11 @@ export interface ModelPlugin {
   trainDefaults?: Readonly<Record<string, OptionValue>>;
   /** New defaults that apply only when testing. */
   testDefaults?: Readonly<Record<string, OptionValue>>;
+  /**
+   * This model's options that shape its networks (e.g. srgan's `scale`, `n_blocks`): besides the
+   * base ones (`netG`, `ngf`, …), `translate test` takes them from the checkpoint it loads.
+   */
+  architectureOptions?: readonly string[];
   /** Builds the model from resolved options. */
   create(opt: Options, env: ModelEnvironment): BaseModel;
 }
