@@ -13,10 +13,12 @@ export interface RunHooks {
   optionsText: string;
 }
 
+/** Opens the data first (so dataset problems surface before the backend starts), then the backend. */
 async function prepare(opt: Options, hooks: RunHooks): Promise<DataSource> {
+  const data = await openData(opt, hooks.warn);
   await initBackend(opt.backend as BackendRequest, { log: hooks.log });
   seedEverything(Number(opt.seed));
-  return openData(opt, hooks.warn);
+  return data;
 }
 
 /** Trains with resolved options; aborting `signal` (Ctrl-C) saves a checkpoint and returns early. */

@@ -106,4 +106,21 @@ describe('translate train / test end to end', () => {
       for (const [key, raw] of a) expect(b.get(key)!.data, `${net}.${key}`).toEqual(raw.data);
     }
   });
+
+  it('Ctrl-C (SIGINT) saves a loadable checkpoint and exits with 130', async () => {
+    expect(existsSync(bin), `${bin} is missing: run \`pnpm build\` before the tests (pnpm test does)`).toBe(true);
+    const dir = tempDir();
+    const child = spawn(process.execPath, [bin, ...trainCycle(dir, 'interrupted'), '--n_epochs', '50'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += String(chunk);
+      if (/\(epoch: 1, iters: 2/.test(output) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(output).toMatch(/Interrupted: saved checkpoint 'latest' at epoch \d+, \d+ images into it/);
+    const manifest = JSON.parse(readFileSync(join(dir, 'interrupted', 'latest_checkpoint.json'), 'utf8'));
+    expect(manifest.progress.totalIters).toBeGreaterThanOrEqual(2);
+    expect(weights(dir, 'interrupted').size).toBeGreaterThan(0);
+  });
 });
