@@ -4,7 +4,7 @@ import { createDataset } from '../src/dataset.js';
 import { decodeImage } from '../src/image/decode.js';
 import { resizeBicubic } from '../src/image/resize.js';
 import { normalizeImage } from '../src/image/ops.js';
-import { cropImage } from '../src/image/ops.js';
+import { cropImage, flipHorizontal, transposeImage } from '../src/image/ops.js';
 import { FIXTURES, coordImage, pixel, scriptedRng, tempDir, to8, writePng } from './helpers.js';
 
 let dir: string;
@@ -18,12 +18,27 @@ describe('super_resolution mode', () => {
     const root = join(dir, 'sr');
     const photo = await decodeImage(join(FIXTURES, 'chelsea_96x64.png'));
     await writePng(join(root, 'train', 'c.png'), photo);
-    const ds = await createDataset({ dataset_mode: 'super_resolution', dataroot: root, crop_size: 50, scale: 4 }, quiet);
+    const ds = await createDataset({ dataset_mode: 'super_resolution', dataroot: root, crop_size: 50, scale: 4, no_flip: true }, quiet);
     const s = await ds.get(0, scriptedRng([20, 7]));
     expect([s.B!.width, s.B!.height, s.A!.width, s.A!.height]).toEqual([48, 48, 12, 12]);
     const hr = cropImage(photo, 20, 7, 48, 48);
     expect(s.B!.data).toEqual(normalizeImage(hr).data);
     expect(s.A!.data).toEqual(normalizeImage(await resizeBicubic(hr, 12, 12)).data);
+  });
+
+  it('train augmentation: the same flips and transpose on HR and LR (draws: h-flip, v-flip, transpose)', async () => {
+    const root = join(dir, 'sraug');
+    const photo = await decodeImage(join(FIXTURES, 'chelsea_96x64.png'));
+    await writePng(join(root, 'train', 'c.png'), photo);
+    const ds = await createDataset({ dataset_mode: 'super_resolution', dataroot: root, crop_size: 48, scale: 4 }, quiet);
+    // Crop corner (8, 4); then h-flip yes (0.1 < 0.5), v-flip no (0.9), transpose yes (0.2).
+    const s = await ds.get(0, scriptedRng([8, 4], [0.1, 0.9, 0.2]));
+    const hr = cropImage(photo, 8, 4, 48, 48);
+    const lr = await resizeBicubic(hr, 12, 12);
+    expect(s.B!.data).toEqual(normalizeImage(transposeImage(flipHorizontal(hr))).data);
+    expect(s.A!.data).toEqual(normalizeImage(transposeImage(flipHorizontal(lr))).data);
+    // The pixel at HR (x, y) = (47, 0) after the h-flip is the crop's (0, 0); after the transpose it sits at (0, 47).
+    expect(pixel(s.B!, 0, 47)).toEqual(pixel(normalizeImage(hr), 0, 0));
   });
 
   it('val: centre square of the largest multiple of scale; an LR folder is cropped at the matching place', async () => {

@@ -38,6 +38,25 @@ export function flipHorizontal(img: RawImage): RawImage {
   return { data: out, width, height, channels };
 }
 
+/** The image mirrored top–bottom. */
+export function flipVertical(img: RawImage): RawImage {
+  const { width, height, channels } = img;
+  const out = allocLike(img.data, img.data.length);
+  const row = width * channels;
+  for (let y = 0; y < height; y++) out.set(img.data.subarray(y * row, (y + 1) * row), (height - 1 - y) * row);
+  return { data: out, width, height, channels };
+}
+
+/** The image with rows and columns swapped (a 90° rotation composed with a flip). */
+export function transposeImage(img: RawImage): RawImage {
+  const { width, height, channels } = img;
+  const out = allocLike(img.data, img.data.length);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      for (let c = 0; c < channels; c++) out[(x * height + y) * channels + c] = img.data[(y * width + x) * channels + c]!;
+  return { data: out, width: height, height: width, channels };
+}
+
 /** Nearest-neighbour resize with PIL's sampling: source x = floor((x + 0.5) · in/out). Never invents values. */
 export function resizeNearest(img: RawImage, w: number, h: number): RawImage {
   const { width, height, channels } = img;

@@ -10,7 +10,7 @@ import type { OptionSchema } from '@translate/core';
 import { DatasetError } from '../errors.js';
 import { listImages } from '../image/discover.js';
 import { probeImage } from '../image/decode.js';
-import { cropImage, flipHorizontal, normalizeImage, toChannels } from '../image/ops.js';
+import { cropImage, flipHorizontal, flipVertical, normalizeImage, toChannels, transposeImage } from '../image/ops.js';
 import { resizeBicubic } from '../image/resize.js';
 import type { RawImage } from '../image/types.js';
 import { DATA_OPTIONS, checkDataOptions, withDefaults, type DataOptions } from '../options.js';
@@ -26,7 +26,7 @@ export const SUPER_RESOLUTION_OPTIONS: OptionSchema = withDefaults(
     scale: { type: 'int', default: 4, help: 'super resolution upscale factor (2, 4 or 8)' },
     lr_dir: { type: 'string', default: '', help: '(translate) folder of low-resolution inputs named like the HR files; empty: made by bicubic downscaling' },
   },
-  { crop_size: 88, no_flip: true },
+  { crop_size: 96 },
 );
 
 /** Resolved super-resolution options. */
@@ -65,7 +65,9 @@ export const superResolutionMode: DatasetMode = {
         const file = files[index]!;
         const hrFull = await readImage(file, opts.output_nc, opts);
         const box = train ? randomBox(hrFull, crop, lrFor ? opts.scale : 1, rng) : centreBox(hrFull, opts.scale, lrFor ? opts.scale : 1);
-        const flip = !opts.no_flip && rng.nextFloat() < 0.5;
+        // Training augmentation (unless --no_flip): horizontal flip, vertical flip and transpose, each
+        // with probability 0.5 — the 8 symmetries of the square, as SR training usually does.
+        const augment = train && !opts.no_flip ? [flipHorizontal, flipVertical, transposeImage].filter(() => rng.nextFloat() < 0.5) : [];
         let hr = cropImage(hrFull, box.x, box.y, box.size, box.size);
         const s = opts.scale;
         let lr: RawImage;
@@ -76,9 +78,9 @@ export const superResolutionMode: DatasetMode = {
           lr = await resizeBicubic(hr, box.size / s, box.size / s);
           if (opts.input_nc !== opts.output_nc) lr = toChannels(lr, opts.input_nc as 1 | 3, 'drop', file);
         }
-        if (flip) {
-          hr = flipHorizontal(hr);
-          lr = flipHorizontal(lr);
+        for (const transform of augment) {
+          hr = transform(hr);
+          lr = transform(lr);
         }
         return { A: normalizeImage(lr), B: normalizeImage(hr), A_paths: lrFor ? lrFor.get(file)! : file, B_paths: file };
       },
