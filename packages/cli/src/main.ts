@@ -11,6 +11,7 @@ import { addModelsCommand } from './commands/models.js';
 import { addNewModelCommand } from './commands/new_model.js';
 import { addTestCommand } from './commands/test.js';
 import { addTrainCommand } from './commands/train.js';
+import { addWeightsCommand } from './commands/weights.js';
 import type { CliContext } from './context.js';
 import { processIo, type CliIo } from './io.js';
 import { loadInvocationPlugins } from './plugins/invocation.js';
@@ -41,5 +42,6 @@ function buildProgram(ctx: CliContext): Command {
   addNewModelCommand(program, ctx);
   addDoctorCommand(program, ctx);
   registerDatasetsCommand(program);
+  addWeightsCommand(program, ctx);
   return program;
 }
