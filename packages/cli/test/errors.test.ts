@@ -5,7 +5,7 @@ describe('usage errors: one clear message, exit code 2', () => {
   it('unknown model lists the known ones', async () => {
     const { code, stderr, stdout } = await translate(['train', '--dataroot', 'd', '--model', 'cyclegann']);
     expect(code).toBe(2);
-    expect(stderr).toBe("translate: Unknown model 'cyclegann'. Did you mean 'cyclegan'? Known: cycle_gan, cyclegan, pix2pix, test.\n");
+    expect(stderr).toMatch(/^translate: Unknown model 'cyclegann'\. Did you mean 'cyclegan'\? Known: cycle_gan, cyclegan, .*pix2pix, .*test\.\n$/);
     expect(stdout).toBe('');
   });
 
