@@ -19,5 +19,10 @@ export const plugin: ModelPlugin = {
   options: GAUGAN_OPTIONS,
   defaults: GAUGAN_DEFAULTS,
   trainDefaults: GAUGAN_TRAIN_DEFAULTS,
+  // Read back from the checkpoint at test time, so they need not be repeated.
+  architectureOptions: [
+    'label_nc', 'contain_dontcare_label', 'no_instance', 'norm_G', 'norm_E', 'num_upsampling_layers', 'z_dim', 'use_vae',
+    'resnet_n_downsample', 'resnet_n_blocks', 'resnet_kernel_size', 'resnet_initial_kernel_size', 'num_D',
+  ],
   create: (opt, env) => new GauGANModel(opt, env),
 };

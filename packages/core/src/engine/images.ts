@@ -24,14 +24,16 @@ export function tensorToImage(batch: tf.Tensor4D): Image8 {
   return { data, width, height, channels };
 }
 
-/** Writes an image as PNG (creating folders), optionally resized to `aspectRatio` width/height. */
+/** Writes an image as PNG (creating folders), stretched to `aspectRatio` (width/height) unless it has it already. */
 export async function writePng(path: string, image: Image8, aspectRatio = 1): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
   let pipeline = sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
     raw: { width: image.width, height: image.height, channels: image.channels as 1 | 2 | 3 | 4 },
   });
-  // The reference's save_image: aspect > 1 stretches the width, < 1 the height (without its w/h swap bug).
-  if (aspectRatio > 1) pipeline = pipeline.resize(Math.round(image.width * aspectRatio), image.height, { fit: 'fill', kernel: 'cubic' });
-  if (aspectRatio < 1) pipeline = pipeline.resize(image.width, Math.round(image.height / aspectRatio), { fit: 'fill', kernel: 'cubic' });
+  // The reference's save_image: aspect > 1 stretches the width, < 1 the height (without its w/h swap
+  // bug) — unless the image already has that aspect (e.g. GauGAN generates at --aspect_ratio).
+  const alreadyThere = Math.abs(image.width / image.height - aspectRatio) * Math.min(image.width, image.height) < 1;
+  if (aspectRatio > 1 && !alreadyThere) pipeline = pipeline.resize(Math.round(image.width * aspectRatio), image.height, { fit: 'fill', kernel: 'cubic' });
+  if (aspectRatio < 1 && !alreadyThere) pipeline = pipeline.resize(image.width, Math.round(image.height / aspectRatio), { fit: 'fill', kernel: 'cubic' });
   await pipeline.png().toFile(path);
 }
