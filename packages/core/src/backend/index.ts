@@ -6,9 +6,12 @@
  *   loads), loads tfjs' stock gradients (the tfjs-core Node build registers none) and installs:
  *   - kernels: `Conv2DBackpropFilter` (wasm: missing; cpu: ~50× slower than ours),
  *     `Conv2DBackpropInput` (wasm: stock is 4–10× slower; ours is a sub-pixel decomposition into
- *     forward convs), `MaxPoolGrad` (wasm: stock gives wrong values for 2×2/2 and 3×3/2 'same');
+ *     forward convs), `MaxPoolGrad` (wasm: stock gives wrong values for 2×2/2 and 3×3/2 'same'),
+ *     `Slice` (wasm: stock copies the whole input out of the heap; ours copies the slice from heap views);
  *   - gradients (all backends): `MirrorPad` (stock drops the mirrored border), `Conv2D` (adds
  *     dilations > 1).
+ * - wasm runs multithreaded in Node (one thread per core, at most 8; `wasmThreads` option or
+ *   `TRANSLATE_WASM_THREADS`, 1 = off), which stock tfjs cannot do there (see `wasm_threads.ts`).
  * - `describeBackends()` reports what can load here (for `translate doctor`).
  *
  * Known tfjs pitfalls this layer does NOT fix, for callers to respect:
@@ -33,4 +36,5 @@ export {
 } from './kernels/conv2d_backprop_filter.js';
 export { conv2dBackpropInput, type Conv2DBackpropInputArgs } from './kernels/conv2d_backprop_input.js';
 export { maxPoolGrad, type MaxPoolGradArgs } from './kernels/max_pool_grad.js';
+
 export { foldMirrorPad } from './gradients/mirror_pad_grad.js';

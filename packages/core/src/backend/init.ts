@@ -8,7 +8,7 @@ import { BackendUnavailableError } from './errors.js';
 import { installKernelFixes, silenceCpuBanner, type KernelFix } from './install.js';
 import { firstLine, loadNative, loadedNative, NATIVE_PACKAGES, preflightNative, type Probe } from './native.js';
 import { ensureStockGradients } from './stock_gradients.js';
-import { loadWasm, WASM_PACKAGE, wasmDetails } from './wasm.js';
+import { loadWasm, takeWasmNotice, WASM_PACKAGE, wasmDetails } from './wasm.js';
 
 /** Our backend names, fastest first. */
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -54,8 +54,13 @@ export interface BackendInfo {
 
 /** Options of {@link initBackend}. */
 export interface InitBackendOptions {
-  /** Receives the one-line choice report (default: console.log). */
+  /** Receives the one-line backend report and notices (default: console.log). */
   log?: (msg: string) => void;
+  /**
+   * Threads of the wasm backend (1 turns threads off). Default: `$TRANSLATE_WASM_THREADS`, else the
+   * number of cores; fixed once the backend holds tensors.
+   */
+  wasmThreads?: number;
 }
 
 /** Whether one backend can be used here (see {@link describeBackends}). */
@@ -75,13 +80,13 @@ export function currentBackend(): BackendInfo | undefined {
   return current;
 }
 
-async function load(name: BackendName): Promise<Probe> {
+async function load(name: BackendName, wasmThreads?: number): Promise<Probe> {
   switch (name) {
     case 'tensorflow-gpu':
     case 'tensorflow':
       return loadNative(name);
     case 'wasm':
-      return loadWasm();
+      return loadWasm(wasmThreads);
     case 'cpu':
       return tf.findBackendFactory('cpu') != null
         ? { ok: true }
@@ -111,11 +116,12 @@ function brief(reason: string): string {
 }
 
 /**
- * Selects the tfjs backend. 'auto' tries tensorflow-gpu, tensorflow, wasm, cpu in that order and
- * logs one line naming its choice and why faster ones were skipped; a named backend that cannot load
- * throws {@link BackendUnavailableError} (naming the package to install and the reason). Then loads
- * tfjs' stock gradients if missing, installs our kernel fixes for the backend (idempotent) and
- * silences the cpu backend's Node banner.
+ * Selects the tfjs backend. 'auto' tries tensorflow-gpu, tensorflow, wasm, cpu in that order. Logs
+ * one line naming the choice with its details (e.g. `backend: wasm (SIMD, 2 threads)`) and, for
+ * 'auto', why faster ones were skipped; before it, a `notice:` line when the wasm threads could not
+ * be used as asked. A named backend that cannot load throws {@link BackendUnavailableError} (naming
+ * the package to install and the reason). Then loads tfjs' stock gradients if missing, installs our
+ * kernel fixes for the backend (idempotent) and silences the cpu backend's Node banner.
  */
 export async function initBackend(name: BackendRequest = 'auto', opts: InitBackendOptions = {}): Promise<BackendInfo> {
   const log = opts.log ?? ((m: string) => console.log(m));
@@ -132,7 +138,7 @@ export async function initBackend(name: BackendRequest = 'auto', opts: InitBacke
   const skipped: Array<{ name: BackendName; reason: string }> = [];
   let chosen: BackendName | undefined;
   for (const candidate of candidates) {
-    const probe = await load(candidate);
+    const probe = await load(candidate, opts.wasmThreads);
     if (probe.ok && (await tf.setBackend(TF_NAMES[candidate]))) {
       chosen = candidate;
       break;
@@ -164,10 +170,10 @@ export async function initBackend(name: BackendRequest = 'auto', opts: InitBacke
     fixes,
   };
   current = info;
-  if (name === 'auto') {
-    const why = skipped.length > 0 ? `; skipped ${skipped.map((s) => `${s.name} (${brief(s.reason)})`).join(', ')}` : '';
-    log(`backend: ${chosen} (${info.detail})${why}`);
-  }
+  const notice = chosen === 'wasm' ? takeWasmNotice() : undefined;
+  if (notice !== undefined) log(`notice: ${notice}`);
+  const why = skipped.length > 0 ? `; skipped ${skipped.map((s) => `${s.name} (${brief(s.reason)})`).join(', ')}` : '';
+  log(`backend: ${chosen} (${info.detail})${why}`);
   return info;
 }
 
