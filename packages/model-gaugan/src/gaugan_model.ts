@@ -38,7 +38,7 @@ export class GauGANModel extends BaseModel {
   private readonly criterionGAN: GANLoss | null = null;
   private readonly vgg: Vgg19Features | null = null;
   private readonly vggLoss: VGGLoss | null = null;
-  private readonly style: tf.Tensor4D | null = null;
+  private style: tf.Tensor4D | null = null;
   private semantics: tf.Tensor4D | null = null;
   /** Training steps taken (the reference's iteration index for `--D_steps_per_G`). */
   private steps = 0;
@@ -58,7 +58,7 @@ export class GauGANModel extends BaseModel {
     if (this.useVae) this.addNetwork('E', buildEncoder(opt));
     this.lossNames = env.isTrain ? this.trainingLossNames() : [];
     if (!env.isTrain) {
-      this.style = this.loadStyle(G);
+      this.checkStyleOption(G);
       return;
     }
     this.discriminator = buildDiscriminator(opt);
@@ -97,14 +97,21 @@ export class GauGANModel extends BaseModel {
     return { lrG: lr, lrD: lr, beta1, beta2 };
   }
 
-  private loadStyle(G: SPADEGenerator | Pix2PixHDGenerator): tf.Tensor4D | null {
-    const file = optString(this.opt, 'style_image');
-    if (file === '') return null;
+  /** `--style_image` is encoded by netE, so it needs a SPADE generator trained with `--use_vae`. */
+  private checkStyleOption(G: SPADEGenerator | Pix2PixHDGenerator): void {
+    if (optString(this.opt, 'style_image') === '') return;
     if (!this.useVae || !(G instanceof SPADEGenerator)) {
       throw new OptionError('--style_image needs a model trained with --use_vae (it is encoded by netE); pass --use_vae if it was.');
     }
-    const [h, w] = G.outputSize;
-    return loadStyleImage(file, h, w);
+  }
+
+  /** Reads `--style_image` (testing) at the generator's output size. */
+  override async setup(): Promise<void> {
+    if (this.isTrain) return;
+    const file = optString(this.opt, 'style_image');
+    if (file === '') return;
+    const [h, w] = this.network<SPADEGenerator>('G').outputSize;
+    this.style = await loadStyleImage(file, h, w);
   }
 
   /** Takes a `segmentation` batch: label (+ instance) maps and the photo `B`. */

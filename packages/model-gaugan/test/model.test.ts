@@ -190,6 +190,7 @@ describe('GauGAN inference', () => {
     };
     seedEverything(10);
     const styled = plugin.create(gauganOptions('test', { ...vae, style_image: styleFile }), { isTrain: false }) as GauGANModel;
+    await styled.setup();
     seedEverything(10);
     const plain = plugin.create(gauganOptions('test', vae), { isTrain: false }) as GauGANModel;
     const batch = segBatch(2, 64, 3, 9);

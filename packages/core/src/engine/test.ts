@@ -46,6 +46,7 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
   const opt = withCheckpointArchitecture(options, [...ARCHITECTURE_OPTIONS, ...(plugin.architectureOptions ?? [])], dir, label, log);
   const model = plugin.create(opt, { isTrain: false });
   try {
+    await model.setup();
     loadCheckpoint(dir, label, model, { withOptimizers: false });
     if (optBool(opt, 'eval')) model.eval();
     if (hooks.optionsText) {

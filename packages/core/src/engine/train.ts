@@ -48,6 +48,7 @@ export async function trainModel(opt: Options, hooks: TrainHooks): Promise<Train
   if (hooks.optionsText) writeFileSync(join(dir, 'train_opt.txt'), hooks.optionsText);
   const model = getModel(optString(opt, 'model')).create(opt, { isTrain: true });
   try {
+    await model.setup();
     for (const [name, net] of model.networks) log(`[Network ${name}] Total number of parameters : ${(net.numParameters() / 1e6).toFixed(3)} M`);
     const lr = new LearningRates(opt, model);
     const progress: TrainingProgress = { epoch: optNumber(opt, 'epoch_count'), epochIter: 0, totalIters: 0 };

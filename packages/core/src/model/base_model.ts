@@ -52,6 +52,12 @@ export abstract class BaseModel {
     return this.env.isTrain;
   }
 
+  /**
+   * Asynchronous preparation after construction, for files a model reads besides checkpoints (e.g.
+   * GauGAN's `--style_image`). The engine awaits it before loading weights; the default does nothing.
+   */
+  async setup(): Promise<void> {}
+
   /** Takes a batch (the model keeps what it needs; the caller disposes the batch afterwards). */
   abstract setInput(batch: Batch): void;
 
