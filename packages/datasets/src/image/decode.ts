@@ -104,6 +104,10 @@ function reasonOf(err: unknown): string {
   const first = String(e?.message ?? err).split('\n')[0]!.trim();
   if (/input file is missing/i.test(first)) return 'the file does not exist';
   if (/unsupported image format/i.test(first)) return 'the content is not a supported image (png, jpg, tiff, webp, bmp, ppm/pgm)';
-  if (/premature end|truncated|corrupt|not a jpeg|invalid|unexpected end|bad/i.test(first)) return `the file is corrupt or truncated (${first.replace(/^\w+: /, '')})`;
+  // libvips may report a damaged file as a warning promoted to an error ("Warning treated as error
+  // due to failOn setting"), with the cause on a later line.
+  if (/premature end|truncated|corrupt|not a jpeg|invalid|unexpected end|bad|failOn/i.test(String(e?.message ?? err))) {
+    return `the file is corrupt or truncated (${first.replace(/^\w+: /, '')})`;
+  }
   return first;
 }
