@@ -52,7 +52,7 @@ export class EbganModel extends BaseModel {
   }
 
   /** mean E(A⊕B) + mean relu(m − E(A⊕G(A))), with G(A) the constant of `forwardPass()`. */
-  private backwardD(): tf.Scalar {
+  override backwardD(): tf.Scalar {
     const D = this.network('D');
     const realA = this.visual('real_A');
     const lossReal = this.criterion.loss(D.forward(tf.concat([realA, this.visual('real_B')], 3), this.ctx()), true);
@@ -63,7 +63,7 @@ export class EbganModel extends BaseModel {
   }
 
   /** mean E(A⊕G(A)) + λ_L1·L1(G(A), B). */
-  private backwardG(): tf.Scalar {
+  override backwardG(): tf.Scalar {
     this.replayForward(() => this.forward());
     const fakeB = this.visual('fake_B');
     const energy = this.criterion.loss(this.network('D').forward(tf.concat([this.visual('real_A'), fakeB], 3), this.ctx()), true, { forDiscriminator: false });

@@ -44,7 +44,7 @@ export class Pix2PixModel extends BaseModel {
    * 0.5·(GAN(D(A⊕G(A)), fake) + GAN(D(A⊕B), real)) (plus the gradient penalty for wgangp);
    * G(A) is the constant from `forwardPass()`.
    */
-  private backwardD(): tf.Scalar {
+  override backwardD(): tf.Scalar {
     const D = this.network('D');
     const realA = this.visual('real_A');
     const fakeAB = tf.concat([realA, this.visual('fake_B')], 3);
@@ -59,7 +59,7 @@ export class Pix2PixModel extends BaseModel {
   }
 
   /** GAN(D(A⊕G(A)), real) + λ_L1·L1(G(A), B), recomputing G(A) with the same dropout masks. */
-  private backwardG(): tf.Scalar {
+  override backwardG(): tf.Scalar {
     this.replayForward(() => this.forward());
     const fakeB = this.visual('fake_B');
     const pred = this.network('D').forward(tf.concat([this.visual('real_A'), fakeB], 3), this.ctx());

@@ -38,11 +38,11 @@ describe('loading plugins', () => {
     expect(listed.stdout).toContain(`listed  [${plugin}]\n  a model listed in a config file\n`);
   });
 
-  it('a model without optimizeParameters() stops training when it is built, naming the file', async () => {
+  it('a model without backwardG() stops training when it is built, naming the file', async () => {
     const { code, stderr } = await translate(['train', '--plugin', fixture('no_step.js'), '--model', 'no_step', '--dataroot', samples, '--load_size', '32', '--crop_size', '32', '--ngf', '4', '--max_dataset_size', '1', '--backend', 'cpu', '--checkpoints_dir', tempDir()]);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      `translate: Plugin ${fixture('no_step.js')}: model 'no_step': the model has no optimizeParameters() method (the training step: this.forwardPass(), then this.optimize('D', () => this.backwardD()) and this.optimize('G', () => this.backwardG())).\n`,
+      `translate: Plugin ${fixture('no_step.js')}: model 'no_step': the model has no backwardG() method (the training step: define backwardD() and backwardG() (each returns that update's loss), or override optimizeParameters()).\n`,
     );
   });
 

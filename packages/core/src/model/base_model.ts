@@ -8,6 +8,7 @@ import { tf } from '../tf.js';
 import type { Module, ForwardContext } from '../nn/module.js';
 import { Adam, type AdamOptions } from '../optim/adam.js';
 import { globalRng } from '../random.js';
+import { TranslateError } from '../errors.js';
 import type { Options } from '../options/schema.js';
 import type { RawStateDict } from '../interop/raw_tensor.js';
 import type { ModelEnvironment } from './plugin.js';
@@ -64,8 +65,40 @@ export abstract class BaseModel {
   /** Computes the visuals (e.g. fake images) from the current input. */
   abstract forward(): void;
 
-  /** One training step: forward, and the model's D/G updates in its own order. */
-  abstract optimizeParameters(): void;
+  /**
+   * The generator's loss for one step, computed inside the G update's gradient closure (recompute
+   * there what needs gradients, e.g. `this.replayForward(() => this.forward())`).
+   */
+  backwardG?(): tf.Scalar;
+
+  /** The discriminator's loss for one step, computed inside the D update's gradient closure. */
+  backwardD?(): tf.Scalar;
+
+  /**
+   * The update order of the default `optimizeParameters`: each name is an optimizer (see
+   * `addOptimizer`) updated on `backward<name>()` — `['D', 'G']` as pix2pix, `['G', 'D']` as CycleGAN.
+   */
+  protected readonly updateOrder: ReadonlyArray<'G' | 'D'> = ['D', 'G'];
+
+  /**
+   * One training step. The default runs `forwardPass()`, then, in `updateOrder`, the update of
+   * optimizer 'D' on `backwardD()` and of 'G' on `backwardG()`. Override it for anything else
+   * (several loss pieces, extra updates); a model that keeps the default must define those methods.
+   */
+  optimizeParameters(): void {
+    this.forwardPass();
+    for (const step of this.updateOrder) {
+      const backward = step === 'D' ? this.backwardD : this.backwardG;
+      if (!backward) throw new TranslateError(`${this.constructor.name} has no backward${step}(), which its training step (updateOrder) needs.`, { usage: false });
+      this.optimize(step, () => backward.call(this));
+    }
+  }
+
+  /** The `backward<step>()` methods the default `optimizeParameters` would call but the model lacks. */
+  missingBackwardSteps(): string[] {
+    if (this.optimizeParameters !== BaseModel.prototype.optimizeParameters) return [];
+    return this.updateOrder.filter((step) => typeof (step === 'D' ? this.backwardD : this.backwardG) !== 'function').map((step) => `backward${step}`);
+  }
 
   /** Registers a network under `name` (saved as `<epoch>_net_<name>`). */
   protected addNetwork<M extends Module<any, any>>(name: string, net: M): M {

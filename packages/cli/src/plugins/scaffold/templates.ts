@@ -128,7 +128,7 @@ export class ${className} extends BaseModel {
   }
 
   /** D's loss: 0.5 * (GAN(D(A+G(A)), fake) + GAN(D(A+B), real)), plus the WGAN-GP penalty when --gan_mode wgangp. */
-  private backwardD(): tf.Scalar {
+  override backwardD(): tf.Scalar {
     const D = this.network('D');
     const realA = this.visual('real_A');
     const fakeAB = tf.concat([realA, this.visual('fake_B')], 3);
@@ -143,7 +143,7 @@ export class ${className} extends BaseModel {
   }
 
   /** G's loss: GAN(D(A+G(A)), real) + lambda_L1 * L1(G(A), B), with G(A) recomputed under the forward pass's dropout masks. */
-  private backwardG(): tf.Scalar {
+  override backwardG(): tf.Scalar {
     this.replayForward(() => this.forward());
     const fakeB = this.visual('fake_B');
     const pred = this.network('D').forward(tf.concat([this.visual('real_A'), fakeB], 3), this.ctx());
