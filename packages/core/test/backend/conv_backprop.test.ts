@@ -113,9 +113,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
       record(`${backend} kernel dW`, eDw);
       expect(eDw).toBeLessThan(TOL);
 
-      // Both filter-gradient routes, where each applies.
+      // Every filter-gradient route, where it applies.
       const both = (c.s[0] === 1 && c.s[1] === 1) || (d[0] === 1 && d[1] === 1);
-      for (const method of both ? (['conv', 'taps'] as const) : (['taps'] as const)) {
+      for (const method of both ? (['conv', 'taps', 'columns'] as const) : (['taps', 'columns'] as const)) {
         const r = conv2dBackpropFilter({ x: xt, dy: dyt, filterShape: c.f, strides: c.s, pad, dilations: d, method });
         const e = relErr(r.dataSync(), refDw);
         record(`${backend} dW ${method}`, e);

@@ -12,7 +12,7 @@
  */
 import { tf } from '../../tf.js';
 import {
-  asTensor, convGeometry, nhwcShape, padOrCrop, toNchw, toNhwc,
+  asTensor, convGeometry, nhwcShape, padOrCrop, toNchw, toNhwc, type ExplicitPadding,
   type ConvPadding, type DimRoundingMode,
 } from './util.js';
 
@@ -122,12 +122,15 @@ export function conv2dBackpropInput(args: Conv2DBackpropInputArgs): tf.Tensor4D 
           continue;
         }
         const sub = wt ? takeTaps(takeTaps(wt, 0, th.taps), 1, tw.taps) : subFilterJs(wData!, w.shape, th.taps, tw.taps);
-        // Output q reads dy rows q + offset + k·step, k < taps: pad (or crop) dy to match.
+        // Output q reads dy rows q + offset + k·step, k < taps: pad (or crop) dy to match. Padding is
+        // left to the conv itself (a separate pad copies dy); only cropping is done beforehand.
         const lastH = qh - 1 + th.offset + (th.taps.length - 1) * th.step;
         const lastW = qw - 1 + tw.offset + (tw.taps.length - 1) * tw.step;
-        let d = padOrCrop(dy, 1, -th.offset, lastH - (g.outH - 1));
-        d = padOrCrop(d, 2, -tw.offset, lastW - (g.outW - 1));
-        cols.push(tf.conv2d(d, sub, 1, 'valid', 'NHWC', [th.step, tw.step]));
+        const [top, bottom, left, right] = [-th.offset, lastH - (g.outH - 1), -tw.offset, lastW - (g.outW - 1)];
+        let d = padOrCrop(dy, 1, Math.min(top, 0), Math.min(bottom, 0));
+        d = padOrCrop(d, 2, Math.min(left, 0), Math.min(right, 0));
+        const zeros: ExplicitPadding = [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]];
+        cols.push(tf.conv2d(d, sub, 1, zeros, 'NHWC', [th.step, tw.step]));
       }
       rows.push(g.sw === 1 ? cols[0]! : (tf.stack(cols, 3) as unknown as tf.Tensor4D));
     }
