@@ -37,8 +37,9 @@ export class Adam {
     this.beta2 = options.beta2 ?? 0.999;
     this.eps = options.eps ?? 1e-8;
     this.weightDecay = options.weightDecay ?? 0;
-    this.m = params.map(([, p]) => tf.variable(tf.zerosLike(p), false));
-    this.v = params.map(([, p]) => tf.variable(tf.zerosLike(p), false));
+    // tidy frees the zero tensors; the variables keep their storage.
+    this.m = params.map(([, p]) => tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+    this.v = params.map(([, p]) => tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
   }
 
   /** Number of updates applied so far. */

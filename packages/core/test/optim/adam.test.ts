@@ -4,6 +4,15 @@ import { tf } from '../../src/tf.js';
 import { Adam } from '../../src/optim/adam.js';
 
 describe('Adam', () => {
+  it('creating and disposing an optimizer leaves no tensor behind', async () => {
+    await useBackend('cpu');
+    const p = tf.variable(tf.zeros([3, 2]));
+    const before = tf.memory().numTensors;
+    new Adam([['w', p]], { lr: 1 }).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    p.dispose();
+  });
+
   it('follows torch.optim.Adam exactly over several steps, and its state round-trips', async () => {
     await useBackend('cpu');
     const p = tf.variable(tf.tensor1d([0.5, -1, 2]));
