@@ -149,9 +149,11 @@ for (const backend of backends) {
     if (torch?.train_s_per_iter) entry.cyclegan_train[size].ratio_to_torch = entry.cyclegan_train[size].s_per_iter / torch.train_s_per_iter;
     console.log(`${backend} cyclegan ${size}px: ${entry.cyclegan_train[size].s_per_iter.toFixed(2)} s/iter`);
   }
-  const big = Math.max(...sizes) >= 256 ? 256 : Math.max(...sizes);
-  entry.pix2pix_train[big] = trainSpeed('pix2pix', big, { netG: big >= 256 ? 'unet_256' : 'unet_32' });
-  for (const netG of ['resnet_9blocks', big >= 256 ? 'unet_256' : 'unet_32']) {
+  const big = Math.max(...sizes);
+  // The largest U-Net whose input size `big` is a multiple of (unet_256 at 256, unet_128 at 128, …).
+  const unet = ['unet_256', 'unet_128', 'unet_64', 'unet_32'].find((name) => big % Number(name.slice(5)) === 0) ?? 'unet_32';
+  entry.pix2pix_train[big] = trainSpeed('pix2pix', big, { netG: unet });
+  for (const netG of ['resnet_9blocks', unet]) {
     entry.inference[`${netG}@${big}`] = inferenceSpeed(netG, big);
     const torch = results.torch[big];
     if (netG === 'resnet_9blocks' && torch?.infer_s) entry.inference[`${netG}@${big}`].ratio_to_torch = entry.inference[`${netG}@${big}`].s_per_image / torch.infer_s;
@@ -170,11 +172,12 @@ if (!smoke) writePerformanceDoc(results);
 
 function writePerformanceDoc(r) {
   const fmt = (x, d = 2) => (x === undefined || x === null ? '—' : Number(x).toFixed(d));
+  const ratio = (x) => (x === undefined || x === null ? '—' : `${fmt(x)}×`);
   const rows = [];
   for (const [backend, e] of Object.entries(r.backends)) {
-    for (const [size, t] of Object.entries(e.cyclegan_train)) rows.push(`| ${backend} | CycleGAN train, ${size}² | ${fmt(t.s_per_iter)} s/iter | ${fmt(r.torch[size]?.train_s_per_iter)} s/iter | ${fmt(t.ratio_to_torch)}× |`);
+    for (const [size, t] of Object.entries(e.cyclegan_train)) rows.push(`| ${backend} | CycleGAN train, ${size}² | ${fmt(t.s_per_iter)} s/iter | ${fmt(r.torch[size]?.train_s_per_iter)} s/iter | ${ratio(t.ratio_to_torch)} |`);
     for (const [size, t] of Object.entries(e.pix2pix_train)) rows.push(`| ${backend} | pix2pix train, ${size}² | ${fmt(t.s_per_iter)} s/iter | — | — |`);
-    for (const [name, t] of Object.entries(e.inference)) rows.push(`| ${backend} | ${name} inference | ${fmt(t.s_per_image, 3)} s/img | ${name.startsWith('resnet') ? fmt(r.torch[name.split('@')[1]]?.infer_s, 3) + ' s/img' : '—'} | ${fmt(t.ratio_to_torch)}× |`);
+    for (const [name, t] of Object.entries(e.inference)) rows.push(`| ${backend} | ${name} inference | ${fmt(t.s_per_image, 3)} s/img | ${name.startsWith('resnet') ? fmt(r.torch[name.split('@')[1]]?.infer_s, 3) + ' s/img' : '—'} | ${ratio(t.ratio_to_torch)} |`);
   }
   const doc = `# Performance
 
