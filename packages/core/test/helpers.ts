@@ -6,6 +6,7 @@ import { initBackend } from '../src/backend/init.js';
 import { readSafetensors } from '../src/interop/safetensors.js';
 import type { RawStateDict, RawTensor } from '../src/interop/raw_tensor.js';
 import { fromTorchLayout } from '../src/interop/layout.js';
+import { randomArray } from './reference_ops.js';
 
 /** Absolute path of a file under test/fixtures. */
 export function fixturePath(name: string): string {
@@ -50,4 +51,29 @@ export const BACKENDS = ['cpu', 'wasm'] as const;
 /** Switches the tfjs backend through `initBackend`, which also installs gradients and kernel fixes. */
 export async function useBackend(name: (typeof BACKENDS)[number]): Promise<void> {
   await initBackend(name, { log: () => undefined });
+}
+
+/**
+ * Central finite difference of `loss` along a seeded random direction over all `variables` at once,
+ * and the same derivative from the analytic gradients (`gradients[i]` belongs to `variables[i]`).
+ * Restores nothing: the variables end perturbed.
+ */
+export function directionalDerivatives(
+  variables: readonly tf.Variable[],
+  gradients: readonly Float32Array[],
+  loss: () => tf.Scalar,
+  eps = 1e-2,
+): { numeric: number; analytic: number } {
+  const directions = variables.map((v, i) => Float32Array.from(randomArray(v.size, 100 + i)));
+  const originals = variables.map((v) => v.dataSync().slice() as Float32Array);
+  const lossAt = (sign: number) => {
+    variables.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(originals[i]!.map((o, j) => o + sign * eps * directions[i]![j]!), v.shape))));
+    const l = loss();
+    const value = l.dataSync()[0]!;
+    l.dispose();
+    return value;
+  };
+  const numeric = (lossAt(1) - lossAt(-1)) / (2 * eps);
+  const analytic = gradients.reduce((acc, g, i) => acc + g.reduce((s, x, j) => s + x * directions[i]![j]!, 0), 0);
+  return { numeric, analytic };
 }

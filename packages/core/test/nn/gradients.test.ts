@@ -9,7 +9,7 @@ import {
   Sigmoid, Tanh, Upsample, type Module,
 } from '../../src/nn/index.js';
 import { seedEverything } from '../../src/random.js';
-import { maxAbsDiff, useBackend } from '../helpers.js';
+import { directionalDerivatives, maxAbsDiff, useBackend } from '../helpers.js';
 import { randomArray } from '../reference_ops.js';
 
 interface GradCase {
@@ -75,20 +75,7 @@ describe('layer gradients', () => {
   it.each(cases)('$name: cpu gradient matches finite differences', async (c) => {
     await useBackend('cpu');
     const { layer, x, params, named, loss } = gradients(c, 31);
-    const variables = [x, ...params.map(([, v]) => v)];
-    const keys = ['input', ...params.map(([k]) => k)];
-    const directions = variables.map((v, i) => Float32Array.from(randomArray(v.size, 100 + i)));
-    const originals = variables.map((v) => v.dataSync().slice() as Float32Array);
-    const eps = 1e-2;
-    const lossAt = (sign: number) => {
-      variables.forEach((v, i) => v.assign(tf.tensor(originals[i]!.map((o, j) => o + sign * eps * directions[i]![j]!), v.shape)));
-      const l = loss();
-      const value = l.dataSync()[0]!;
-      l.dispose();
-      return value;
-    };
-    const numeric = (lossAt(1) - lossAt(-1)) / (2 * eps);
-    const analytic = keys.reduce((acc, k, i) => acc + named.get(k)!.reduce((s, g, j) => s + g * directions[i]![j]!, 0), 0);
+    const { numeric, analytic } = directionalDerivatives([x, ...params.map(([, v]) => v)], ['input', ...params.map(([k]) => k)].map((k) => named.get(k)!), loss);
     expect(Math.abs(numeric - analytic)).toBeLessThan(2e-2 * Math.max(1, Math.abs(analytic)));
     layer.dispose();
     x.dispose();

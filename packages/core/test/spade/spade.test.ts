@@ -9,7 +9,7 @@ import { OptionError } from '../../src/errors.js';
 import { seedEverything } from '../../src/random.js';
 import { SPADE, SPADEResnetBlock, parsePlainNorm, parseSpadeNorm, normalizedConv } from '../../src/spade/index.js';
 import { randomArray, randomNchw, toNhwc, type Nchw } from '../reference_ops.js';
-import { maxAbsDiff, useBackend } from '../helpers.js';
+import { directionalDerivatives, maxAbsDiff, useBackend } from '../helpers.js';
 import { convOf, mapRef, spadeRef } from './spade_ref.js';
 
 const tensorOf = (x: Nchw) => tf.tensor4d(toNhwc(x), [x.n, x.h, x.w, x.c]);
@@ -162,18 +162,7 @@ describe('SPADE layer gradients', () => {
   it.each(['instance', 'batch'] as const)('%s: cpu gradient matches central finite differences along a random direction', async (kind) => {
     await useBackend('cpu');
     const { variables, keys, named, loss, dispose } = spadeGradients(31, kind);
-    const directions = variables.map((v, i) => Float32Array.from(randomArray(v.size, 100 + i)));
-    const originals = variables.map((v) => v.dataSync().slice() as Float32Array);
-    const eps = 1e-2;
-    const lossAt = (sign: number) => {
-      variables.forEach((v, i) => v.assign(tf.tensor(originals[i]!.map((o, j) => o + sign * eps * directions[i]![j]!), v.shape)));
-      const l = loss();
-      const value = l.dataSync()[0]!;
-      l.dispose();
-      return value;
-    };
-    const numeric = (lossAt(1) - lossAt(-1)) / (2 * eps);
-    const analytic = keys.reduce((acc, k, i) => acc + named.get(k)!.reduce((s, g, j) => s + g * directions[i]![j]!, 0), 0);
+    const { numeric, analytic } = directionalDerivatives(variables, keys.map((k) => named.get(k)!), loss);
     expect(Math.abs(numeric - analytic)).toBeLessThan(2e-2 * Math.max(1, Math.abs(analytic)));
     expect(named.get('input')!.some((g) => g !== 0)).toBe(true);
     dispose();
