@@ -2,7 +2,7 @@
  * The data a run reads: the dataset of `--dataset_mode` behind a seeded, prefetching loader, in
  * the shape the engine consumes (batches of one epoch, resumable after `skip` samples).
  */
-import type { DataSource, Options, TimedBatch } from '@translate/core';
+import { disposeBatch, type DataSource, type Options, type TimedBatch } from '@translate/core';
 import { createDataset, createLoader, type Loader } from '@translate/datasets';
 
 /**
@@ -30,7 +30,7 @@ async function* epochBatches(loader: Loader, epoch: number, skip: number): Async
     const batch = { A, B, label, instance, A_paths, B_paths };
     seen += size;
     if (seen <= skip) {
-      for (const tensor of [A, B, label, instance]) tensor?.dispose();
+      disposeBatch(batch);
       continue;
     }
     yield { batch, waitMs };

@@ -1,4 +1,5 @@
 /** What the engine needs from a data pipeline; `@translate/datasets` provides implementations. */
+import { tf } from '../tf.js';
 import type { Batch } from '../model/base_model.js';
 
 /** One batch and how long the training loop waited for it. */
@@ -22,4 +23,9 @@ export interface DataSource {
   epoch(epoch: number, skip?: number): AsyncIterable<TimedBatch>;
   /** Frees prefetched batches and worker resources. */
   close?(): Promise<void> | void;
+}
+
+/** Frees every tensor of a batch (models keep their own clones of what they need). */
+export function disposeBatch(batch: Batch): void {
+  tf.dispose(Object.values(batch).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
 }

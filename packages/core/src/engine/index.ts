@@ -1,4 +1,4 @@
-export type { DataSource, TimedBatch } from './data.js';
+export { disposeBatch, type DataSource, type TimedBatch } from './data.js';
 export { trainModel, type TrainHooks, type TrainResult } from './train.js';
 export { testModel, checkpointLabel, type TestHooks, type TestResult } from './test.js';
 export {

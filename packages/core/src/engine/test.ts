@@ -6,11 +6,10 @@
  */
 import { join, basename, extname } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { tf } from '../tf.js';
 import { getModel } from '../model/plugin.js';
 import { optBool, optNumber, optString, type Options } from '../options/schema.js';
 import { ARCHITECTURE_OPTIONS, loadCheckpoint, readManifest } from './checkpoint.js';
-import type { DataSource } from './data.js';
+import { disposeBatch, type DataSource } from './data.js';
 import { tensorToImage, writePng } from './images.js';
 import { resultsPage } from './html.js';
 import { writeFileAtomic } from './atomic_files.js';
@@ -61,12 +60,12 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
     const metricRows: Array<[string, Record<string, number>]> = [];
     for await (const { batch } of hooks.data.epoch(1)) {
       if (rows.length >= numTest) {
-        tf.dispose(Object.values(batch).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
+        disposeBatch(batch);
         break;
       }
       model.setInput(batch);
       model.test();
-      tf.dispose(Object.values(batch).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
+      disposeBatch(batch);
       const path = model.imagePaths[0] ?? `image_${rows.length}`;
       if (rows.length % 5 === 0) log(`processing (${String(rows.length).padStart(4, '0')})-th image... ${JSON.stringify(model.imagePaths)}`);
       const stem = basename(path, extname(path));

@@ -8,13 +8,12 @@
  */
 import { join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { tf } from '../tf.js';
 import { getModel } from '../model/plugin.js';
 import type { BaseModel } from '../model/base_model.js';
 import { globalRng } from '../random.js';
 import { optBool, optNumber, optString, type Options } from '../options/schema.js';
 import { loadCheckpoint, readCheckpointTensors, saveCheckpoint, type TrainingProgress } from './checkpoint.js';
-import type { DataSource } from './data.js';
+import { disposeBatch, type DataSource } from './data.js';
 import { appendLossLog, formatLossLine, lossLogHeader, readLossLog } from './loss_log.js';
 import { tensorToImage, writePng } from './images.js';
 import { trainingPage } from './html.js';
@@ -112,7 +111,7 @@ class TrainingLoop {
         progress.epochIter += this.batchSize;
         this.model.setInput(batch);
         this.model.optimizeParameters();
-        tf.dispose(Object.values(batch).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
+        disposeBatch(batch);
         epochLoss.sum += Object.values(this.model.currentLosses()).reduce((a, b) => a + b, 0);
         epochLoss.steps++;
         const computeSeconds = (Date.now() - stepStart) / 1000 / this.batchSize;
