@@ -157,7 +157,7 @@ export abstract class BaseModel {
   protected optimize(name: string, ...lossParts: Array<() => tf.Scalar>): void {
     const entry = this.optimizers.get(name);
     if (!entry) throw new Error(`model has no optimizer '${name}'`);
-    const params = entry.networks.flatMap((n) => this.network(n).namedParameters().map(([k, v]) => [`${n}.${k}`, v] as const));
+    const params = entry.optimizer.namedParameters;
     const total = new Map<string, tf.Tensor>();
     for (const part of lossParts) {
       const { value, grads } = tf.variableGrads(part, params.map(([, v]) => v));

@@ -52,6 +52,11 @@ export class Adam {
     return this.params.map(([name]) => name);
   }
 
+  /** The parameters it updates, with their keys, in order. */
+  get namedParameters(): ReadonlyArray<readonly [string, tf.Variable]> {
+    return this.params;
+  }
+
   /**
    * Applies one update. `grads` maps parameter key → gradient; a parameter without a gradient is
    * left unchanged (as PyTorch skips parameters whose .grad is None). The gradients are not disposed.
