@@ -15,8 +15,8 @@
  *   `tensorBase` the bytes held before `test` runs (the weights), so peak − base is inference's own;
  * - `wasmHeap`: the wasm backend's heap size at the end (it only grows, so it is its high-water mark).
  *
- *   pnpm build && node packages/model-srgan/bench/tiled_memory.mjs                # tiles 64,128
- *   node packages/model-srgan/bench/tiled_memory.mjs --tiles 256,0                 # the default tile; 0 = untiled (beyond wasm's heap)
+ *   pnpm build && node packages/model-srgan/bench/tiled_memory.mjs                # tiles 128,256 (256 = the default)
+ *   node packages/model-srgan/bench/tiled_memory.mjs --tiles 64,0                  # 0 = untiled
  *   node packages/model-srgan/bench/tiled_memory.mjs --photo other.jpg --backend cpu
  */
 import { spawnSync } from 'node:child_process';
@@ -33,7 +33,7 @@ const MB = 1024 * 1024;
 
 const { values: args } = parseArgs({
   options: {
-    tiles: { type: 'string', default: '64,128' },
+    tiles: { type: 'string', default: '128,256' },
     photo: { type: 'string', default: join(repo, '..', 'shared', 'sample-images', 'lomiri_seeding_by_Clements_Engelhardt_768.jpg') },
     backend: { type: 'string', default: 'auto' },
     n_blocks: { type: 'string', default: '16' },

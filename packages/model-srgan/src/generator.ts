@@ -4,8 +4,14 @@
  * blocks, `block<n+2>` (conv3 + BN), `block<n+3>` (log2(scale) × [conv ngf→4·ngf, pixel shuffle ×2,
  * PReLU] and a 9×9 conv to the output). Input and output are images in [0, 1]; the output is
  * (tanh + 1) / 2 as the reference's.
+ *
+ * `forward` is the differentiable pass (training). `infer` computes the same output for inference
+ * with far less memory: every intermediate is disposed as soon as the next exists, each PReLU is one
+ * kernel, and the high-resolution tail (the upsampling blocks and the 9×9 output conv, local ops) runs
+ * in horizontal stripes with a halo, so no full-resolution feature map of the input ever exists.
  */
 import { BatchNorm2d, Conv2d, Module, OptionError, PReLU, PixelShuffle, Sequential, tf, type ForwardContext } from '@translate/core';
+import { chain, type Step } from './chain.js';
 
 /** The scale factors the generator supports. */
 export const SCALES = [2, 4, 8] as const;
@@ -21,6 +27,21 @@ export interface SRResNetOptions {
   inputNc: number;
   outputNc: number;
 }
+
+/**
+ * Elements (float32) the largest high-resolution tensor of one stripe of `infer`'s tail may hold
+ * (2^24 = 64 MiB): with 64 channels at ×4 that is 48 low-resolution rows of a 336 px wide tile.
+ */
+const STRIPE_ELEMENTS = 2 ** 24;
+
+/** A PReLU as one kernel (`tf.prelu`, no temporaries): equal to `PReLU.forward`, not differentiated here. */
+function preluStep(module: PReLU): Step {
+  const [, slope] = module.namedParameters().find(([key]) => key === 'weight')!;
+  return (x) => tf.prelu(x as tf.Tensor, slope) as tf.Tensor4D;
+}
+
+/** A layer's forward with `ctx`, as a step. */
+const layerStep = (layer: Module, ctx: ForwardContext): Step => (x) => layer.forward(x, ctx);
 
 /** conv3-BN-PReLU-conv3-BN with an identity skip. Keys `conv1, bn1, prelu, conv2, bn2`. */
 class ResidualBlock extends Module {
@@ -46,6 +67,14 @@ class ResidualBlock extends Module {
       return tf.add(x, this.bn2.forward(this.conv2.forward(this.prelu.forward(h), c), c));
     });
   }
+
+  /** `forward` for inference: at most the input and two more feature maps alive at a time. */
+  infer(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    const h = chain(x, [layerStep(this.conv1, ctx), layerStep(this.bn1, ctx), preluStep(this.prelu), layerStep(this.conv2, ctx), layerStep(this.bn2, ctx)]);
+    const out = tf.add<tf.Tensor4D>(x, h);
+    h.dispose();
+    return out;
+  }
 }
 
 /** SRResNet; see the module comment. */
@@ -55,6 +84,7 @@ export class SRResNetGenerator extends Module {
   private readonly blocks: ResidualBlock[] = [];
   private readonly trunkEnd: Sequential;
   private readonly tail: Sequential;
+  private readonly ups: Upsample[];
 
   constructor(options: SRResNetOptions) {
     super();
@@ -65,8 +95,8 @@ export class SRResNetGenerator extends Module {
     this.head = this.addModule('block1', new Sequential([conv(options.inputNc, ngf, 9), new PReLU()]));
     for (let i = 0; i < nBlocks; i++) this.blocks.push(this.addModule(`block${i + 2}`, new ResidualBlock(ngf)));
     this.trunkEnd = this.addModule(`block${nBlocks + 2}`, new Sequential([conv(ngf, ngf, 3), new BatchNorm2d(ngf)]));
-    const ups = Array.from({ length: Math.log2(options.scale) }, () => new Upsample(ngf));
-    this.tail = this.addModule(`block${nBlocks + 3}`, new Sequential([...ups, conv(ngf, options.outputNc, 9)]));
+    this.ups = Array.from({ length: Math.log2(options.scale) }, () => new Upsample(ngf));
+    this.tail = this.addModule(`block${nBlocks + 3}`, new Sequential([...this.ups, conv(ngf, options.outputNc, 9)]));
   }
 
   /**
@@ -75,10 +105,17 @@ export class SRResNetGenerator extends Module {
    * rounded up. Tiles with this much context reproduce the untiled output exactly.
    */
   receptiveRadius(): number {
-    const ups = Math.log2(this.options.scale);
-    let radius = 4 + 2 * this.options.nBlocks + 1 + 4 / this.options.scale;
-    for (let k = 0; k < ups; k++) radius += 1 / 2 ** k;
-    return Math.ceil(radius);
+    return Math.ceil(4 + 2 * this.options.nBlocks + 1 + this.tailRadius());
+  }
+
+  /**
+   * How many low-resolution rows around a stripe of the tail change its output: the upsampling
+   * convs (1, ½, ¼ … input pixels) and the last 9×9 conv (4/scale), not rounded.
+   */
+  private tailRadius(): number {
+    let radius = 4 / this.options.scale;
+    for (let k = 0; k < this.ups.length; k++) radius += 1 / 2 ** k;
+    return radius;
   }
 
   override forward(x: tf.Tensor4D, ctx?: ForwardContext): tf.Tensor4D {
@@ -92,6 +129,68 @@ export class SRResNetGenerator extends Module {
       const out = this.tail.forward(tf.add(head, trunk), c);
       return tf.div(tf.add(tf.tanh(out), 1), 2);
     });
+  }
+
+  /**
+   * The output of `forward` for inference (no gradients may be taken through it): each
+   * intermediate is disposed as soon as the next exists, and the high-resolution tail runs in
+   * horizontal stripes of `stripeRows` input rows (default: as many as keep its largest tensor
+   * within `STRIPE_ELEMENTS`), each with the tail's receptive radius of extra rows cut away again,
+   * so the stripes join into exactly the untiled result. Peak memory: a few input-resolution feature
+   * maps, one stripe's high-resolution tensors and the output.
+   */
+  infer(x: tf.Tensor4D, ctx?: ForwardContext, stripeRows?: number): tf.Tensor4D {
+    const c = this.defaultContext(ctx);
+    return tf.tidy(() => {
+      const head = chain(x, [layerStep(this.head.at(0), c), preluStep(this.head.at(1) as PReLU)]);
+      // The head stays alive for the global skip; every block output is disposed once the next exists.
+      const trunk = chain(head, [...this.blocks.map((block): Step => (t) => block.infer(t, c)), layerStep(this.trunkEnd.at(0), c), layerStep(this.trunkEnd.at(1), c)]);
+      const features = tf.add<tf.Tensor4D>(head, trunk);
+      tf.dispose([head, trunk]);
+      const out = this.inferTail(features, c, stripeRows ?? this.stripeRows(x.shape[0], x.shape[2]));
+      features.dispose();
+      return out;
+    });
+  }
+
+  /** Input rows per tail stripe whose largest tensor (ngf channels at the output resolution, halo included) fits `STRIPE_ELEMENTS`. */
+  private stripeRows(batch: number, width: number): number {
+    const { scale, ngf } = this.options;
+    const rows = Math.floor(STRIPE_ELEMENTS / (batch * width * scale * scale * ngf)) - 2 * Math.ceil(this.tailRadius());
+    return Math.max(8, rows);
+  }
+
+  /**
+   * The tail (upsampling blocks, 9×9 conv, (tanh + 1)/2) on `features` in stripes of `rows` input
+   * rows, each computed with `ceil(tailRadius)` rows of context above and below (the image's own zero
+   * padding at its top and bottom) and cut back to its own rows, then joined.
+   */
+  private inferTail(features: tf.Tensor4D, ctx: ForwardContext, rows: number): tf.Tensor4D {
+    const [n, h, w, ch] = features.shape;
+    const halo = Math.ceil(this.tailRadius());
+    const { scale } = this.options;
+    const outConv = this.tail.at(this.ups.length);
+    const stripes: tf.Tensor4D[] = [];
+    for (let r0 = 0; r0 < h; r0 += rows) {
+      const r1 = Math.min(h, r0 + rows);
+      const [a0, a1] = [Math.max(0, r0 - halo), Math.min(h, r1 + halo)];
+      const context = tf.slice(features, [0, a0, 0, 0], [n, a1 - a0, w, ch]);
+      stripes.push(
+        chain(context, [
+          ...this.ups.map((up): Step => (t) => up.infer(t, ctx)),
+          layerStep(outConv, ctx),
+          (t) => tf.tanh(t),
+          (t) => tf.add(t, 1),
+          (t) => tf.div(t, 2),
+          (t) => tf.slice(t, [0, (r0 - a0) * scale, 0, 0], [n, (r1 - r0) * scale, w * scale, t.shape[3]]),
+        ]),
+      );
+      context.dispose();
+    }
+    if (stripes.length === 1) return stripes[0]!;
+    const out = tf.concat(stripes, 1);
+    tf.dispose(stripes);
+    return out;
   }
 }
 
@@ -110,6 +209,11 @@ class Upsample extends Module {
 
   override forward(x: tf.Tensor4D, ctx?: ForwardContext): tf.Tensor4D {
     return tf.tidy(() => this.prelu.forward(this.shuffle.forward(this.conv.forward(x, ctx))));
+  }
+
+  /** `forward` for inference: the conv output, its shuffled copy and the PReLU output, two at a time. */
+  infer(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    return chain(x, [layerStep(this.conv, ctx), layerStep(this.shuffle, ctx), preluStep(this.prelu)]);
   }
 }
 

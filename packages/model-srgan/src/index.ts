@@ -11,7 +11,7 @@ export { SRResNetModel, SRGANModel };
 export { SRResNetGenerator, SCALES, type SRResNetOptions } from './generator.js';
 export { SRGANDiscriminator, GlobalAvgPool, type SRGANDiscriminatorOptions } from './discriminator.js';
 export { bicubicUpscale } from './bicubic.js';
-export { runTiled, type TileOptions } from './tiling.js';
+export { runTiled, type Generate, type TileOptions } from './tiling.js';
 export { loadPretrainedGenerator } from './pretrained.js';
 export { SRRESNET_OPTIONS, SRGAN_OPTIONS };
 

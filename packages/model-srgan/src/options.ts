@@ -7,7 +7,7 @@ export const SRRESNET_OPTIONS: OptionSchema = {
   n_blocks: { type: 'int', default: 16, help: '(translate) residual blocks of the SRResNet generator (16 as in the SRGAN paper; leftthomas/SRGAN uses 5)' },
   tile: {
     type: 'int',
-    default: 128,
+    default: 256,
     help: '(translate) inputs larger than this many low-resolution pixels run tile by tile, so memory stays bounded; 0: whole images',
     phase: 'test',
   },

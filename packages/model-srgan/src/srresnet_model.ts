@@ -12,6 +12,7 @@ import {
 import { SRResNetGenerator } from './generator.js';
 import { bicubicUpscale } from './bicubic.js';
 import { runTiled } from './tiling.js';
+import { chain } from './chain.js';
 
 /** [-1, 1] → [0, 1]. */
 export const toUnit = (x: tf.Tensor4D): tf.Tensor4D => tf.div(tf.add(x, 1), 2);
@@ -19,17 +20,17 @@ export const toUnit = (x: tf.Tensor4D): tf.Tensor4D => tf.div(tf.add(x, 1), 2);
 /** [0, 1] → [-1, 1]. */
 export const fromUnit = (x: tf.Tensor4D): tf.Tensor4D => tf.sub(tf.mul(x, 2), 1);
 
-/** [0, 1] → the nearest 8-bit levels (round(255·x)/255, clipped), as saved images hold them. */
+/** [0, 1] → the nearest 8-bit levels (round(255·x)/255, clipped), as saved images hold them; two image-sized tensors at a time. */
 function levels(x: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => tf.div(tf.round(tf.clipByValue(tf.mul(x, 255), 0, 255)), 255));
+  return chain(x, [(t) => tf.mul(t, 255), (t) => tf.clipByValue(t, 0, 255), (t) => tf.round(t), (t) => tf.div(t, 255)]);
 }
 
 /**
  * 8-bit levels in [0, 1] as a [-1, 1] visual that the engine's PNG writer (which truncates) stores
- * as exactly those levels.
+ * as exactly those levels (the values of `fromUnit(x + 0.5/255)`).
  */
 function levelVisual(x: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => fromUnit(tf.add(x, 0.5 / 255)));
+  return chain(x, [(t) => tf.add(t, 0.5 / 255), (t) => tf.mul(t, 2), (t) => tf.sub(t, 1)]);
 }
 
 /** SRResNet's model object; see the module comment. */
@@ -107,25 +108,31 @@ export class SRResNetModel extends BaseModel {
   }
 
   /**
-   * Inference: G tile by tile (`--tile`, `--tile_overlap`) and the bicubic baseline, as 8-bit
+   * Inference: G (`infer`) tile by tile (`--tile`, `--tile_overlap`) and the bicubic baseline, as 8-bit
    * visuals; with a high-resolution image, the PSNR/SSIM of both for `testMetrics()`.
    */
   override test(): void {
-    const images = tf.tidy(() => {
-      const lr = toUnit(this.visual('LR'));
-      const overlap = optNumber(this.opt, 'tile_overlap');
-      const sr = runTiled(this.generator, lr, {
+    const overlap = optNumber(this.opt, 'tile_overlap');
+    const ctx = this.ctx();
+    const sr = tf.tidy(() =>
+      runTiled((x) => this.generator.infer(x, ctx), toUnit(this.visual('LR')), {
         tile: optNumber(this.opt, 'tile'),
         overlap: overlap < 0 ? this.generator.receptiveRadius() : overlap,
         scale: this.scale,
-        ctx: this.ctx(),
-      });
-      const hr = this.currentVisuals().HR;
-      return { SR: levels(sr), bicubic: levels(bicubicUpscale(lr, this.scale)), ...(hr ? { HR: levels(toUnit(hr)) } : {}) };
-    });
-    tf.tidy(() => Object.entries(images).forEach(([name, image]) => this.setVisual(name, levelVisual(image))));
-    this.metrics = images.HR ? this.evaluate(images.SR, images.bicubic, images.HR) : null;
-    tf.dispose(Object.values(images));
+      }),
+    );
+    // Image-sized tensors are freed as soon as they are used: a large output costs a few of them.
+    const images: Record<string, tf.Tensor4D> = { SR: levels(sr) };
+    sr.dispose();
+    images.bicubic = tf.tidy(() => bicubicUpscale(toUnit(this.visual('LR')), this.scale));
+    const hr = this.currentVisuals().HR;
+    if (hr) images.HR = tf.tidy(() => levels(toUnit(hr)));
+    this.metrics = images.HR ? this.evaluate(images.SR!, images.bicubic, images.HR) : null;
+    for (const [name, image] of Object.entries(images)) {
+      const visual = levelVisual(image);
+      this.setVisual(name, visual);
+      tf.dispose([visual, image]);
+    }
   }
 
   /** PSNR/SSIM (Y and RGB, shave = scale) of the first image's SR and bicubic result against HR. */

@@ -5,7 +5,10 @@
  * whatever the image size; with an overlap of at least the generator's receptive radius, the
  * result equals untiled inference.
  */
-import { tf, type ForwardContext, type Module } from '@translate/core';
+import { tf } from '@translate/core';
+
+/** A generator call: input [N, H, W, C] → a new output [N, H·s, W·s, C'] (the input stays the caller's). */
+export type Generate = (input: tf.Tensor4D) => tf.Tensor4D;
 
 /** How to tile. */
 export interface TileOptions {
@@ -15,15 +18,13 @@ export interface TileOptions {
   overlap: number;
   /** Output pixels per input pixel. */
   scale: number;
-  /** Forward context of the generator calls. */
-  ctx?: ForwardContext;
 }
 
-/** Runs `generator` (input [N, H, W, C] → output [N, H·s, W·s, C']) tile by tile; see the module comment. */
-export function runTiled(generator: Module, input: tf.Tensor4D, options: TileOptions): tf.Tensor4D {
-  const { tile, overlap, scale, ctx } = options;
+/** Runs `generate` tile by tile (e.g. `(x) => g.infer(x)`); see the module comment. */
+export function runTiled(generate: Generate, input: tf.Tensor4D, options: TileOptions): tf.Tensor4D {
+  const { tile, overlap, scale } = options;
   const [n, h, w, c] = input.shape;
-  if (tile <= 0 || (h <= tile && w <= tile)) return generator.forward(input, ctx);
+  if (tile <= 0 || (h <= tile && w <= tile)) return generate(input);
   let out: Float32Array | null = null;
   let channels = 0;
   const [outH, outW] = [h * scale, w * scale];
@@ -34,7 +35,7 @@ export function runTiled(generator: Module, input: tf.Tensor4D, options: TileOpt
       const [cy1, cx1] = [Math.min(h, y1 + overlap), Math.min(w, x1 + overlap)];
       const piece = tf.tidy(() => {
         const context = tf.slice(input, [0, cy0, cx0, 0], [n, cy1 - cy0, cx1 - cx0, c]);
-        const y = generator.forward(context, ctx);
+        const y = generate(context);
         return tf.slice(y, [0, (y0 - cy0) * scale, (x0 - cx0) * scale, 0], [n, (y1 - y0) * scale, (x1 - x0) * scale, y.shape[3]]);
       });
       channels = piece.shape[3];
