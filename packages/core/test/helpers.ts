@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tf } from '../src/tf.js';
 import { initBackend } from '../src/backend/init.js';
+import { probeNativeKernels } from '../src/backend/onednn.js';
 import { readSafetensors } from '../src/interop/safetensors.js';
 import type { RawStateDict, RawTensor } from '../src/interop/raw_tensor.js';
 import { fromTorchLayout } from '../src/interop/layout.js';
@@ -45,12 +46,22 @@ export function maxAbsDiff(a: tf.Tensor | Float32Array, b: tf.Tensor | Float32Ar
   return m;
 }
 
-/** The backends every numerical test runs on. */
-export const BACKENDS = ['cpu', 'wasm'] as const;
+/** Whether the native kernels addon (`@translate/native-kernels`) was built on this machine. */
+export const NATIVE_KERNELS = (await probeNativeKernels()).available;
+
+/** A backend a test can run on: 'wasm' is pure wasm, 'wasm-native' wasm with the native kernels. */
+export type TestBackend = 'cpu' | 'wasm' | 'wasm-native';
+
+/**
+ * The backends every numerical test runs on: cpu, pure wasm, and wasm with the native kernels
+ * where the addon was built (so the reference fixtures also check the native path).
+ */
+export const BACKENDS: readonly TestBackend[] = NATIVE_KERNELS ? ['cpu', 'wasm', 'wasm-native'] : ['cpu', 'wasm'];
 
 /** Switches the tfjs backend through `initBackend`, which also installs gradients and kernel fixes. */
-export async function useBackend(name: (typeof BACKENDS)[number]): Promise<void> {
-  await initBackend(name, { log: () => undefined });
+export async function useBackend(name: TestBackend): Promise<void> {
+  const nativeKernels = name === 'wasm-native';
+  await initBackend(nativeKernels ? 'wasm' : name, { log: () => undefined, nativeKernels });
 }
 
 /**

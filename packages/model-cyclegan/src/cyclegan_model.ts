@@ -68,9 +68,10 @@ export class CycleGANModel extends BaseModel {
   }
 
   /**
-   * One direction's share of the generator loss: GAN(D_Y(G(x))) + λ_x·L1(F(G(x)), x) + the identity
-   * term of the other generator on x. The two halves sum to the reference's loss_G; computing their
-   * gradients one after the other halves the activations alive at once.
+   * One direction's share of the generator loss: GAN(D_Y(G(x))) + λ_x·L1(F(G(x)), x). With the
+   * identity terms ({@link identityTerm}) the parts sum to the reference's loss_G; computing their
+   * gradients one after the other keeps the activations of at most two generators and one
+   * discriminator alive at once (the reference holds six generators' and two discriminators').
    */
   private generatorHalf(direction: 'A' | 'B'): tf.Scalar {
     const [forward, backward, discriminator] = direction === 'A' ? ['G_A', 'G_B', 'D_A'] : ['G_B', 'G_A', 'D_B'];
@@ -81,22 +82,22 @@ export class CycleGANModel extends BaseModel {
     this.setVisual(`fake_${other}`, fake);
     this.setVisual(`rec_${direction}`, rec);
     const lossGAN = this.criterionGAN!.loss(this.network(discriminator).forward(fake, this.ctx()), true, { forDiscriminator: false });
-    const lambda = direction === 'A' ? this.lambdaA : this.lambdaB;
-    const lossCycle = tf.mul(l1Loss(rec, real), lambda) as tf.Scalar;
+    const lossCycle = tf.mul(l1Loss(rec, real), direction === 'A' ? this.lambdaA : this.lambdaB) as tf.Scalar;
     this.setLoss(`G_${direction}`, lossGAN);
     this.setLoss(`cycle_${direction}`, lossCycle);
-    let total = tf.add(lossGAN, lossCycle);
-    if (this.lambdaIdt > 0) {
-      // idt_B = G_B(real_A) is weighted by λ_A; idt_A = G_A(real_B) by λ_B.
-      const idt = this.network(backward).forward(real, this.ctx());
-      this.setVisual(`idt_${other}`, idt);
-      const lossIdt = tf.mul(l1Loss(idt, real), lambda * this.lambdaIdt) as tf.Scalar;
-      this.setLoss(`idt_${other}`, lossIdt);
-      total = tf.add(total, lossIdt);
-    } else {
-      this.setLoss(`idt_${other}`, 0);
-    }
-    return total as tf.Scalar;
+    return tf.add(lossGAN, lossCycle) as tf.Scalar;
+  }
+
+  /** The identity term on real_x: idt_B = G_B(real_A) weighted by λ_A·λ_idt; idt_A = G_A(real_B) by λ_B·λ_idt. */
+  private identityTerm(direction: 'A' | 'B'): tf.Scalar {
+    const [backward, other] = direction === 'A' ? ['G_B', 'B'] : ['G_A', 'A'];
+    const real = this.visual(`real_${direction}`);
+    const idt = this.network(backward).forward(real, this.ctx());
+    this.setVisual(`idt_${other}`, idt);
+    const lambda = direction === 'A' ? this.lambdaA : this.lambdaB;
+    const lossIdt = tf.mul(l1Loss(idt, real), lambda * this.lambdaIdt) as tf.Scalar;
+    this.setLoss(`idt_${other}`, lossIdt);
+    return lossIdt;
   }
 
   /**
@@ -115,7 +116,11 @@ export class CycleGANModel extends BaseModel {
   }
 
   override optimizeParameters(): void {
-    this.optimize('G', () => this.generatorHalf('A'), () => this.generatorHalf('B'));
+    const parts = (['A', 'B'] as const).flatMap((d) =>
+      this.lambdaIdt > 0 ? [() => this.generatorHalf(d), () => this.identityTerm(d)] : [() => this.generatorHalf(d)],
+    );
+    if (this.lambdaIdt <= 0) for (const name of ['idt_A', 'idt_B']) this.setLoss(name, 0);
+    this.optimize('G', ...parts);
     const [fakeB, fakeA] = [this.visual('fake_B'), this.visual('fake_A')];
     const [pooledB, pooledA] = [this.poolB!.query(fakeB), this.poolA!.query(fakeA)];
     this.optimize('D', () => this.discriminatorLoss('D_A', pooledB), () => this.discriminatorLoss('D_B', pooledA));

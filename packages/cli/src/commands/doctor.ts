@@ -1,6 +1,6 @@
 /** `translate doctor`: which tensor backends load here, and what is registered. */
 import type { Command } from 'commander';
-import { describeBackends, listModels, tf } from '@translate/core';
+import { describeBackends, listModels, nativeKernelsDisabled, NATIVE_KERNELS_PACKAGE, probeNativeKernels, tf } from '@translate/core';
 import { datasetModeNames } from '@translate/datasets';
 import type { CliContext } from '../context.js';
 
@@ -12,10 +12,21 @@ export function addDoctorCommand(program: Command, ctx: CliContext): void {
     .action(async () => {
       const { io } = ctx;
       io.stdout('Backends, fastest first (--backend auto picks the first available):\n');
-      for (const status of await describeBackends()) {
+      const statuses = await describeBackends();
+      for (const status of statuses) {
         const reason = status.reason === undefined ? '' : `  ${status.reason}`;
         io.stdout(`  ${status.name.padEnd(15)} ${status.available ? 'available    ' : 'unavailable  '}${status.packageName}${reason}\n`);
       }
+      const native = await probeNativeKernels();
+      const nativeState = nativeKernelsDisabled()
+        ? 'off (TRANSLATE_NATIVE_KERNELS=0)'
+        : native.available
+          ? `available    ${native.detail}: conv, matmul, fused norm/pad/Adam on the wasm backend`
+          : `unavailable  ${native.detail}${native.hint ? `. To enable: ${native.hint}` : ''}`;
+      io.stdout(`  ${'native kernels'.padEnd(15)} ${nativeState} (${NATIVE_KERNELS_PACKAGE})\n`);
+      const auto = statuses.find((s) => s.available)?.name ?? 'none';
+      const withNative = auto === 'wasm' && native.available && !nativeKernelsDisabled() ? ' with the native kernels' : '';
+      io.stdout(`--backend auto picks: ${auto}${withNative}\n`);
       io.stdout(`Node ${process.version}, tfjs-core ${tf.version_core}\n`);
       io.stdout(`Models: ${listModels().map((m) => m.plugin.name).join(', ')}\n`);
       io.stdout(`Dataset modes: ${datasetModeNames().join(', ')}\n`);

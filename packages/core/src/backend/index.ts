@@ -10,6 +10,12 @@
  *     `Slice` (wasm: stock copies the whole input out of the heap; ours copies the slice from heap views);
  *   - gradients (all backends): `MirrorPad` (stock drops the mirrored border), `Conv2D` (adds
  *     dilations > 1).
+ * - with `@translate/native-kernels` built (oneDNN), the wasm backend's convolutions, matmuls,
+ *   contiguous sums/means and our fused kernels (instance norm [+ ReLU], mirror-pad gradient, Adam;
+ *   see `fused.ts`) run natively, in place on the wasm heap (`nativeKernels` option,
+ *   `TRANSLATE_NATIVE_KERNELS=0` turns it off).
+ * - the backward pass frees each gradient and saved activation as soon as it is used
+ *   (`releasing_backprop.ts`); wasm's `Identity` shares storage instead of copying.
  * - wasm runs multithreaded in Node (one thread per core, at most 8; `wasmThreads` option or
  *   `TRANSLATE_WASM_THREADS`, 1 = off), which stock tfjs cannot do there (see `wasm_threads.ts`).
  * - `describeBackends()` reports what can load here (for `translate doctor`).
@@ -30,6 +36,11 @@ export {
 } from './init.js';
 export { BackendUnavailableError } from './errors.js';
 export { installKernelFixes, kernelFixesFor, silenceCpuBanner, type KernelFix } from './install.js';
+export {
+  probeNativeKernels, installNativeKernels, uninstallNativeKernels, nativeKernelsInstalled, nativeKernelsDisabled,
+  NATIVE_KERNELS_PACKAGE, type NativeKernelsStatus,
+} from './onednn.js';
+export { installReleasingBackprop } from './releasing_backprop.js';
 export { ensureStockGradients, hasStockGradients } from './stock_gradients.js';
 export {
   conv2dBackpropFilter, type Conv2DBackpropFilterArgs, type BackpropFilterMethod,

@@ -8,7 +8,9 @@ import { BackendUnavailableError } from './errors.js';
 import { installKernelFixes, silenceCpuBanner, type KernelFix } from './install.js';
 import { firstLine, loadNative, loadedNative, NATIVE_PACKAGES, preflightNative, type Probe } from './native.js';
 import { ensureStockGradients } from './stock_gradients.js';
+import { installReleasingBackprop } from './releasing_backprop.js';
 import { loadWasm, takeWasmNotice, WASM_PACKAGE, wasmDetails } from './wasm.js';
+import { installNativeKernels, nativeKernelsDisabled, probeNativeKernels, uninstallNativeKernels } from './onednn.js';
 
 /** Our backend names, fastest first. */
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -50,6 +52,8 @@ export interface BackendInfo {
   skipped: Array<{ name: BackendName; reason: string }>;
   /** Kernel and gradient fixes installed for it. */
   fixes: KernelFix[];
+  /** The kernels served by the native oneDNN addon (wasm only; empty without it). */
+  nativeKernels: readonly string[];
 }
 
 /** Options of {@link initBackend}. */
@@ -61,6 +65,12 @@ export interface InitBackendOptions {
    * number of cores; fixed once the backend holds tensors.
    */
   wasmThreads?: number;
+  /**
+   * Whether the wasm backend uses the oneDNN convolution/matmul kernels of
+   * `@translate/native-kernels` when that addon was built. Default: true unless
+   * `TRANSLATE_NATIVE_KERNELS=0`.
+   */
+  nativeKernels?: boolean;
 }
 
 /** Whether one backend can be used here (see {@link describeBackends}). */
@@ -158,20 +168,32 @@ export async function initBackend(name: BackendRequest = 'auto', opts: InitBacke
   } catch (err) {
     log(`warning: ${firstLine(err)}; training (gradients) will not work, inference will`);
   }
+  // Our fixes first: the oneDNN kernels take them as the fallback for cases oneDNN does not cover.
+  uninstallNativeKernels();
   const fixes = installKernelFixes(TF_NAMES[chosen]);
+  installReleasingBackprop();
   silenceCpuBanner();
+  const wantNative = chosen === 'wasm' && (opts.nativeKernels ?? !nativeKernelsDisabled());
+  const nativeKernels = wantNative ? await installNativeKernels() : [];
+  let detail = await detailOf(chosen);
+  if (nativeKernels.length > 0) detail += `, ${(await probeNativeKernels()).detail} kernels (conv, matmul) + fused norm/pad/Adam`;
   const info: BackendInfo = {
     name: chosen,
     tfBackend: tf.getBackend(),
     packageName: BACKEND_PACKAGES[chosen],
     tfjsVersion: tf.version_core,
-    detail: await detailOf(chosen),
+    detail,
     skipped,
     fixes,
+    nativeKernels,
   };
   current = info;
   const notice = chosen === 'wasm' ? takeWasmNotice() : undefined;
   if (notice !== undefined) log(`notice: ${notice}`);
+  if (wantNative && nativeKernels.length === 0) {
+    const s = await probeNativeKernels();
+    log(`notice: native kernels unavailable (${s.detail}); using the wasm kernels${s.hint ? `. To enable: ${s.hint}` : ''}`);
+  }
   const why = skipped.length > 0 ? `; skipped ${skipped.map((s) => `${s.name} (${brief(s.reason)})`).join(', ')}` : '';
   log(`backend: ${chosen} (${info.detail})${why}`);
   return info;

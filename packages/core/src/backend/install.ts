@@ -8,6 +8,7 @@ import { conv2dBackpropFilterKernel } from './kernels/conv2d_backprop_filter.js'
 import { conv2dBackpropInputKernel } from './kernels/conv2d_backprop_input.js';
 import { maxPoolGradKernel } from './kernels/max_pool_grad.js';
 import { sliceWasmKernel } from './kernels/slice_wasm.js';
+import { identityWasmKernel } from './kernels/identity_wasm.js';
 import { conv2dGradConfig } from './gradients/conv2d_grad.js';
 import { mirrorPadGradConfig } from './gradients/mirror_pad_grad.js';
 
@@ -26,6 +27,7 @@ const KERNEL_FIXES: Array<{ backend: string; make: (b: string) => tf.KernelConfi
   { backend: 'wasm', make: conv2dBackpropInputKernel, why: 'stock is 4-10x slower than the forward conv' },
   { backend: 'wasm', make: maxPoolGradKernel, why: "stock gives wrong values (2x2 stride 2; also 3x3 stride 2 'same')" },
   { backend: 'wasm', make: sliceWasmKernel, why: 'stock copies the whole input out of the wasm heap on every call' },
+  { backend: 'wasm', make: identityWasmKernel, why: 'stock copies the data (doubling what gradients save)' },
   { backend: 'cpu', make: conv2dBackpropFilterKernel, why: 'stock is extremely slow' },
 ];
 

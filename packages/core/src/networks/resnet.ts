@@ -47,9 +47,18 @@ export class ResnetBlock extends Module {
   }
 
   override forward(x: tf.Tensor4D, ctx?: ForwardContext): tf.Tensor4D {
-    return tf.add(x, this.convBlock.forward(x, this.defaultContext(ctx)));
+    return residualAdd(x, this.convBlock.forward(x, this.defaultContext(ctx)));
   }
 }
+
+/**
+ * a + b for same-shape tensors, keeping nothing for the backward pass (tf.add saves both inputs,
+ * only to reduce broadcast gradients, which keeps the block's input and output alive).
+ */
+const residualAdd = tf.customGrad(((a: tf.Tensor, b: tf.Tensor) => ({
+  value: tf.add(a, b),
+  gradFunc: (dy: tf.Tensor) => [tf.clone(dy), tf.clone(dy)],
+})) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor4D;
 
 /** ResNet generator: c7s1-ngf, two stride-2 downsamplings, n residual blocks, two transposed-conv upsamplings, c7s1-out, tanh. */
 export class ResnetGenerator extends Module {

@@ -4,31 +4,28 @@
  * normalising, unbiased for the running_var update, `num_batches_tracked`).
  */
 import { tf } from '../tf.js';
+import { FUSED, hasFusedKernel, instanceNormGradOps, standardize } from '../backend/fused.js';
 import { Module, type ForwardContext } from './module.js';
 
 /**
  * Per-sample, per-channel normalisation over H and W of an NHWC tensor, with the closed-form
  * gradient dx = rstd·(dy − mean(dy) − x̂·mean(dy·x̂)) (about 2× faster than autodiff of moments).
- * The gradient recomputes x̂ from the saved input, so it is itself differentiable (second-order
- * gradients such as the WGAN-GP penalty flow through it).
+ * Runs the backend's fused kernel when it has one (wasm with the native addon); otherwise tfjs ops,
+ * whose gradient recomputes x̂ from the saved input. Either way it is differentiable to any order
+ * (second-order gradients such as the WGAN-GP penalty flow through it).
  */
 export function instanceNormalize(x: tf.Tensor4D, eps = 1e-5): tf.Tensor4D {
-  const standardize = (input: tf.Tensor) => {
-    const { mean, variance } = tf.moments(input, [1, 2], true);
-    const rstd = tf.rsqrt(tf.add(variance, eps));
-    return { xhat: tf.mul(tf.sub(input, mean), rstd), rstd };
-  };
+  if (hasFusedKernel(FUSED.instanceNorm) && x.dtype === 'float32') {
+    const [y, mean, rstd] = tf.engine().runKernel(FUSED.instanceNorm, { x }, { eps }) as tf.Tensor[];
+    tf.dispose([mean!, rstd!]);
+    return y as tf.Tensor4D;
+  }
   const normalize = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
     save([input]);
     return {
-      value: standardize(input).xhat,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const { xhat, rstd } = standardize(saved[0]!);
-        const meanDy = tf.mean(dy, [1, 2], true);
-        const meanDyXhat = tf.mean(tf.mul(dy, xhat), [1, 2], true);
-        return tf.mul(rstd, tf.sub(tf.sub(dy, meanDy), tf.mul(xhat, meanDyXhat)));
-      },
+      value: standardize(input, eps).xhat,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => instanceNormGradOps(saved[0]!, dy, eps),
     };
   });
   return normalize(x) as tf.Tensor4D;
@@ -47,6 +44,17 @@ export class InstanceNorm2d extends Module {
     const affine = options.affine ?? false;
     this.gamma = affine ? this.addParameter('weight', tf.ones([numFeatures]), 'plain') : null;
     this.beta = affine ? this.addParameter('bias', tf.zeros([numFeatures]), 'plain') : null;
+  }
+
+  /**
+   * relu(forward(x)) as one fused kernel, when the backend has it and the layer has no affine
+   * parameters; undefined otherwise (the caller then runs the two layers).
+   */
+  forwardRelu(x: tf.Tensor4D): tf.Tensor4D | undefined {
+    if (this.gamma || x.dtype !== 'float32' || !hasFusedKernel(FUSED.instanceNormRelu)) return undefined;
+    const [y, mean, rstd] = tf.engine().runKernel(FUSED.instanceNormRelu, { x }, { eps: this.options.eps ?? 1e-5 }) as tf.Tensor[];
+    tf.dispose([mean!, rstd!]);
+    return y as tf.Tensor4D;
   }
 
   override forward(x: tf.Tensor4D): tf.Tensor4D {

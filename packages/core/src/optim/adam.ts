@@ -5,6 +5,7 @@
  * The state (step count and moments per parameter) can be exported for checkpoints and restored.
  */
 import { tf } from '../tf.js';
+import { FUSED, hasFusedKernel } from '../backend/fused.js';
 import type { RawStateDict } from '../interop/raw_tensor.js';
 
 /** Hyper-parameters of `Adam`. */
@@ -66,13 +67,23 @@ export class Adam {
     const t = this.stepCount;
     const stepSize = this.lr / (1 - this.beta1 ** t);
     const biasCorrection2Sqrt = Math.sqrt(1 - this.beta2 ** t);
+    // The backend's fused update (same float32 operations in the same order), when it has one.
+    const fused = hasFusedKernel(FUSED.adam);
+    const hyper = [this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2, this.eps, this.weightDecay, biasCorrection2Sqrt, stepSize];
     tf.tidy(() => {
       this.params.forEach(([name, param], i) => {
         let g = grads.get(name);
         if (!g) return;
-        if (this.weightDecay !== 0) g = tf.add(g, tf.mul(param, this.weightDecay));
         const m = this.m[i]!;
         const v = this.v[i]!;
+        if (fused && g.dtype === 'float32') {
+          const [p2, m2, v2] = tf.engine().runKernel(FUSED.adam, { param, grad: g, m, v }, { hyper }) as tf.Tensor[];
+          m.assign(m2!);
+          v.assign(v2!);
+          param.assign(p2!);
+          return;
+        }
+        if (this.weightDecay !== 0) g = tf.add(g, tf.mul(param, this.weightDecay));
         m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
         v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
         const denom = tf.add(tf.div(tf.sqrt(v), biasCorrection2Sqrt), this.eps);

@@ -68,7 +68,8 @@ function record(name: string, err: number) {
 beforeAll(async () => {
   const quiet = { log: () => {} };
   await initBackend('cpu', quiet);
-  await initBackend('wasm', quiet);
+  // Our wasm kernels themselves (the native addon's are compared in native_kernels.test.ts).
+  await initBackend('wasm', { ...quiet, nativeKernels: false });
 });
 
 afterAll(() => {

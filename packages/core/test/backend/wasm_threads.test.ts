@@ -65,7 +65,7 @@ describe('chooseWasmThreads', () => {
 describe('the wasm backend in Node', () => {
   it.runIf(multiCore)('runs one thread per core by default, on real pthread workers', async () => {
     const lines: string[] = [];
-    const info = await initBackend('wasm', { log: (m) => lines.push(m) });
+    const info = await initBackend('wasm', { nativeKernels: false, log: (m) => lines.push(m) });
     expect(info.detail).toBe(`SIMD, ${expectedThreads} threads`);
     expect(lines).toEqual([`backend: wasm (SIMD, ${expectedThreads} threads)`]);
     expect(getThreadsCount()).toBe(expectedThreads);
@@ -73,13 +73,13 @@ describe('the wasm backend in Node', () => {
   });
 
   it.runIf(multiCore)('gives the single-threaded results on a conv net forward and backward, without leaking', async () => {
-    await initBackend('wasm', { log: () => {}, wasmThreads: expectedThreads });
+    await initBackend('wasm', { nativeKernels: false, log: () => {}, wasmThreads: expectedThreads });
     convNetStep(); // warm-up
     const before = tf.memory().numTensors;
     const threaded = convNetStep();
     expect(tf.memory().numTensors).toBe(before);
 
-    const info = await initBackend('wasm', { log: () => {}, wasmThreads: 1 });
+    const info = await initBackend('wasm', { nativeKernels: false, log: () => {}, wasmThreads: 1 });
     expect(info.detail).toBe('SIMD, 1 thread');
     expect(pthreadWorkers()).toBe(0);
     const single = convNetStep();
@@ -89,10 +89,10 @@ describe('the wasm backend in Node', () => {
   });
 
   it('keeps the thread count while the backend holds tensors, with a notice', async () => {
-    await initBackend('wasm', { log: () => {}, wasmThreads: 1 });
+    await initBackend('wasm', { nativeKernels: false, log: () => {}, wasmThreads: 1 });
     const kept = tf.scalar(1);
     const lines: string[] = [];
-    const info = await initBackend('wasm', { log: (m) => lines.push(m), wasmThreads: 2 });
+    const info = await initBackend('wasm', { nativeKernels: false, log: (m) => lines.push(m), wasmThreads: 2 });
     expect(info.detail).toBe('SIMD, 1 thread');
     expect(lines[0]).toBe("notice: keeping the wasm backend's thread count: it holds tensors (asked for 2)");
     expect(kept.dataSync()[0]).toBe(1);
@@ -105,7 +105,7 @@ describe('the wasm backend in Node', () => {
     expect(existsSync(core), 'packages/core/dist is missing: run `pnpm build` first').toBe(true);
     const script = `
       const { initBackend, tf } = await import(${JSON.stringify(core)});
-      const info = await initBackend('wasm', { log: () => {} });
+      const info = await initBackend('wasm', { nativeKernels: false, log: () => {} });
       const y = tf.conv2d(tf.ones([1, 32, 32, 16]), tf.ones([3, 3, 16, 16]), 1, 'same');
       console.log(info.detail, y.dataSync()[0]);
     `;

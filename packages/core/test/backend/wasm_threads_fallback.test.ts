@@ -17,7 +17,7 @@ describe('wasm threads fallback', () => {
   it.runIf(availableParallelism() >= 2)('falls back to 1 thread with a one-line notice', async () => {
     process.env['TMPDIR'] = '/nonexistent/translate-test';
     const lines: string[] = [];
-    const info = await initBackend('wasm', { log: (m) => lines.push(m) });
+    const info = await initBackend('wasm', { nativeKernels: false, log: (m) => lines.push(m) });
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^notice: wasm threads unavailable \(ENOENT: .*mkdtemp.*\); running on 1 thread$/);
     expect(lines[1]).toBe('backend: wasm (SIMD, 1 thread)');

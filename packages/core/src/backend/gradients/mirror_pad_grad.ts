@@ -8,6 +8,7 @@
  * x[n − 2 − k] to position b + n + k; 'symmetric' copies x[b − 1 − k] and x[n − 1 − k].
  */
 import { tf } from '../../tf.js';
+import { FUSED, hasFusedKernel } from '../fused.js';
 
 /** Attributes of the `MirrorPad` kernel. */
 interface MirrorPadAttrs {
@@ -61,6 +62,11 @@ export const mirrorPadGradConfig: tf.GradConfig = {
     const { paddings, mode } = attrs as unknown as MirrorPadAttrs;
     return {
       x: () => {
+        // The backend's fused fold (NHWC, H and W padded), when it has one.
+        const nhwcPads = paddings.length === 4 && [0, 3].every((a) => paddings[a]![0] === 0 && paddings[a]![1] === 0);
+        if (nhwcPads && (dy as tf.Tensor).dtype === 'float32' && hasFusedKernel(FUSED.mirrorPadGrad)) {
+          return tf.engine().runKernel(FUSED.mirrorPadGrad, { dy: dy as tf.Tensor }, attrs) as tf.Tensor;
+        }
         let g = dy as tf.Tensor;
         paddings.forEach(([b, a], axis) => {
           g = foldMirrorPad(g, axis, b, a, mode);

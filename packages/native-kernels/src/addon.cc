@@ -1,0 +1,545 @@
+// oneDNN kernels for tfjs, as a Node-API addon. Every function works in place on Float32Arrays the
+// caller owns (views of the wasm heap, or plain arrays): NHWC activations, HWIO filters (tfjs'
+// layouts), row-major matrices. Geometry arrives as one Int32Array. Errors become JS exceptions.
+#include <node_api.h>
+#include <dnnl.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#else
+inline int omp_get_max_threads() { return 1; }
+inline int omp_get_thread_num() { return 0; }
+#endif
+
+namespace {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+dnnl::engine& cpuEngine() {
+  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
+  return e;
+}
+
+dnnl::stream& cpuStream() {
+  static dnnl::stream s(cpuEngine());
+  return s;
+}
+
+struct JsError {
+  std::string message;
+};
+
+void check(napi_status status, const char* what) {
+  if (status != napi_ok) throw JsError{std::string("native-kernels: ") + what};
+}
+
+// A Float32Array or Int32Array argument: data pointer and element count.
+template <typename T>
+T* typedArray(napi_env env, napi_value value, size_t* length, napi_typedarray_type want, const char* name) {
+  bool is = false;
+  check(napi_is_typedarray(env, value, &is), name);
+  if (!is) throw JsError{std::string("native-kernels: ") + name + " must be a typed array"};
+  napi_typedarray_type type;
+  void* data = nullptr;
+  napi_value buffer;
+  size_t offset = 0;
+  check(napi_get_typedarray_info(env, value, &type, length, &data, &buffer, &offset), name);
+  if (type != want) throw JsError{std::string("native-kernels: ") + name + " has the wrong element type"};
+  return static_cast<T*>(data);
+}
+
+float* floats(napi_env env, napi_value v, size_t need, const char* name) {
+  size_t n = 0;
+  float* p = typedArray<float>(env, v, &n, napi_float32_array, name);
+  if (n < need) throw JsError{std::string("native-kernels: ") + name + " is too short"};
+  return p;
+}
+
+// Convolution geometry (tfjs conventions: NHWC input, HWIO filter, dilation 1 = none).
+struct Conv {
+  memory::dim n, h, w, c, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pl;
+  // Rows/cols of the input the conv reads (less than h/w when 'valid' leaves a strided remainder)
+  // and the far-side padding that makes oneDNN's shape arithmetic exact.
+  memory::dim hUsed, wUsed, pb, pr;
+
+  static Conv read(napi_env env, napi_value v) {
+    size_t n = 0;
+    const int32_t* g = typedArray<int32_t>(env, v, &n, napi_int32_array, "geometry");
+    if (n != 15) throw JsError{"native-kernels: geometry needs 15 numbers"};
+    Conv k{g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11], g[12], g[13], g[14], 0, 0, 0, 0};
+    k.hUsed = k.h;
+    k.wUsed = k.w;
+    k.pb = (k.oh - 1) * k.sh + (k.kh - 1) * k.dh + 1 - k.h - k.pt;
+    k.pr = (k.ow - 1) * k.sw + (k.kw - 1) * k.dw + 1 - k.w - k.pl;
+    if (k.pb < 0) { k.hUsed += k.pb; k.pb = 0; }
+    if (k.pr < 0) { k.wUsed += k.pr; k.pr = 0; }
+    return k;
+  }
+  memory::dim inSize() const { return n * h * w * c; }
+  memory::dim outSize() const { return n * oh * ow * oc; }
+  memory::dim filterSize() const { return kh * kw * c * oc; }
+  bool cropped() const { return hUsed != h || wUsed != w; }
+
+  // The input (or its gradient) as NHWC, possibly a cropped view of the full buffer.
+  memory::desc input() const { return memory::desc({n, c, hUsed, wUsed}, dt::f32, {h * w * c, 1, w * c, c}); }
+  memory::desc output() const { return memory::desc({n, oc, oh, ow}, dt::f32, {oh * ow * oc, 1, ow * oc, oc}); }
+  // tfjs' HWIO filter: element (o, i, y, x) at ((y·kw + x)·c + i)·oc + o.
+  memory::desc filterHwio() const { return memory::desc({oc, c, kh, kw}, dt::f32, {1, oc, kw * c * oc, c * oc}); }
+  memory::desc filterAny() const { return memory::desc({oc, c, kh, kw}, dt::f32, tag::any); }
+  memory::desc bias() const { return memory::desc({oc}, dt::f32, tag::a); }
+  memory::dims strides() const { return {sh, sw}; }
+  memory::dims dilates() const { return {dh - 1, dw - 1}; }
+  memory::dims padL() const { return {pt, pl}; }
+  memory::dims padR() const { return {pb, pr}; }
+
+  dnnl::convolution_forward::primitive_desc forward(bool withBias, const dnnl::primitive_attr& attr = {}) const {
+    auto d = withBias ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+                                                        input(), filterAny(), bias(), output(), strides(), dilates(), padL(), padR())
+                      : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+                                                        input(), filterAny(), output(), strides(), dilates(), padL(), padR());
+    return dnnl::convolution_forward::primitive_desc(d, attr, cpuEngine());
+  }
+};
+
+// `user` reordered into `want` (a temporary) when the layouts differ; else `user` itself.
+memory reordered(const memory& user, const memory::desc& want) {
+  if (user.get_desc() == want) return user;
+  memory out(want, cpuEngine());
+  dnnl::reorder(user, out).execute(cpuStream(), const_cast<memory&>(user), out);
+  return out;
+}
+
+// conv2dForward(x, filter, bias|null, y, geometry, activation, alpha): y = act(conv(x, filter) + bias).
+// activation: 0 linear, 1 relu, 2 leaky relu (slope alpha).
+napi_value Conv2dForward(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value a[7];
+  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  Conv k = Conv::read(env, a[4]);
+  napi_valuetype biasType;
+  check(napi_typeof(env, a[2], &biasType), "bias");
+  bool withBias = biasType != napi_null && biasType != napi_undefined;
+  int32_t activation = 0;
+  double alpha = 0;
+  check(napi_get_value_int32(env, a[5], &activation), "activation");
+  check(napi_get_value_double(env, a[6], &alpha), "alpha");
+
+  dnnl::primitive_attr attr;
+  if (activation != 0) {
+    dnnl::post_ops ops;
+    ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, activation == 1 ? 0.f : static_cast<float>(alpha), 0.f);
+    attr.set_post_ops(ops);
+  }
+  auto pd = k.forward(withBias, attr);
+  memory x(k.input(), cpuEngine(), floats(env, a[0], k.inSize(), "x"));
+  memory fUser(k.filterHwio(), cpuEngine(), floats(env, a[1], k.filterSize(), "filter"));
+  memory y(k.output(), cpuEngine(), floats(env, a[3], k.outSize(), "y"));
+  memory f = reordered(fUser, pd.weights_desc());
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, f}, {DNNL_ARG_DST, y}};
+  if (withBias) args.insert({DNNL_ARG_BIAS, memory(k.bias(), cpuEngine(), floats(env, a[2], k.oc, "bias"))});
+  dnnl::convolution_forward(pd).execute(cpuStream(), args);
+  cpuStream().wait();
+  return nullptr;
+}
+
+// conv2dBackwardInput(dy, filter, dx, geometry): dx = the input gradient (also conv2dTranspose).
+napi_value Conv2dBackwardInput(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value a[4];
+  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  Conv k = Conv::read(env, a[3]);
+  float* dxData = floats(env, a[2], k.inSize(), "dx");
+  if (k.cropped()) std::memset(dxData, 0, sizeof(float) * k.inSize());
+  auto hint = k.forward(false);
+  dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, k.input(), k.filterAny(), k.output(),
+                                          k.strides(), k.dilates(), k.padL(), k.padR());
+  dnnl::convolution_backward_data::primitive_desc pd(d, cpuEngine(), hint);
+  memory dy(k.output(), cpuEngine(), floats(env, a[0], k.outSize(), "dy"));
+  memory fUser(k.filterHwio(), cpuEngine(), floats(env, a[1], k.filterSize(), "filter"));
+  memory dx(k.input(), cpuEngine(), dxData);
+  memory f = reordered(fUser, pd.weights_desc());
+  dnnl::convolution_backward_data(pd).execute(cpuStream(), {{DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_WEIGHTS, f}, {DNNL_ARG_DIFF_SRC, dx}});
+  cpuStream().wait();
+  return nullptr;
+}
+
+// conv2dBackwardFilter(x, dy, dw, geometry): dw = the filter gradient, HWIO.
+napi_value Conv2dBackwardFilter(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value a[4];
+  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  Conv k = Conv::read(env, a[3]);
+  auto hint = k.forward(false);
+  dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, k.input(), k.filterAny(), k.output(),
+                                             k.strides(), k.dilates(), k.padL(), k.padR());
+  dnnl::convolution_backward_weights::primitive_desc pd(d, cpuEngine(), hint);
+  memory x(k.input(), cpuEngine(), floats(env, a[0], k.inSize(), "x"));
+  memory dy(k.output(), cpuEngine(), floats(env, a[1], k.outSize(), "dy"));
+  memory dwUser(k.filterHwio(), cpuEngine(), floats(env, a[2], k.filterSize(), "dw"));
+  bool direct = pd.diff_weights_desc() == dwUser.get_desc();
+  memory dw = direct ? dwUser : memory(pd.diff_weights_desc(), cpuEngine());
+  dnnl::convolution_backward_weights(pd).execute(cpuStream(), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_DIFF_WEIGHTS, dw}});
+  if (!direct) dnnl::reorder(dw, dwUser).execute(cpuStream(), dw, dwUser);
+  cpuStream().wait();
+  return nullptr;
+}
+
+// matmul(a, b, c, [batch, m, n, k, transposeA, transposeB, batchStrideA, batchStrideB]): per batch
+// c = op(a)·op(b), row-major, op = transpose when asked; a batch stride of 0 broadcasts that operand.
+napi_value Matmul(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value a[4];
+  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  size_t gl = 0;
+  const int32_t* g = typedArray<int32_t>(env, a[3], &gl, napi_int32_array, "geometry");
+  if (gl != 8) throw JsError{"native-kernels: matmul geometry needs 8 numbers"};
+  const memory::dim batch = g[0], m = g[1], n = g[2], kk = g[3], strideA = g[6], strideB = g[7];
+  const bool ta = g[4] != 0, tb = g[5] != 0;
+  const float* A = floats(env, a[0], (batch - 1) * strideA + m * kk, "a");
+  const float* B = floats(env, a[1], (batch - 1) * strideB + kk * n, "b");
+  float* C = floats(env, a[2], batch * m * n, "c");
+  for (memory::dim i = 0; i < batch; i++) {
+    dnnl_status_t s = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, kk, 1.f, A + i * strideA, ta ? m : kk,
+                                 B + i * strideB, tb ? kk : n, 0.f, C + i * m * n, n);
+    if (s != dnnl_success) throw JsError{"native-kernels: dnnl_sgemm failed"};
+  }
+  return nullptr;
+}
+
+
+// ---- Fused memory-bound kernels (plain loops, OpenMP) ----
+
+int32_t intArg(napi_env env, napi_value v, const char* name) {
+  int32_t out = 0;
+  check(napi_get_value_int32(env, v, &out), name);
+  return out;
+}
+
+double numberArg(napi_env env, napi_value v, const char* name) {
+  double out = 0;
+  check(napi_get_value_double(env, v, &out), name);
+  return out;
+}
+
+// Per-column sums of a [rows, cols] block (double accumulation, rows split across threads).
+void columnSums(const float* x, int64_t rows, int64_t cols, double* out) {
+  const int threads = std::max(1, std::min<int>(omp_get_max_threads(), static_cast<int>(rows / 64 + 1)));
+  std::vector<double> part(static_cast<size_t>(threads) * cols, 0.0);
+#pragma omp parallel num_threads(threads)
+  {
+    double* p = part.data() + static_cast<size_t>(omp_get_thread_num()) * cols;
+#pragma omp for schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      const float* row = x + r * cols;
+      for (int64_t j = 0; j < cols; j++) p[j] += row[j];
+    }
+  }
+  for (int64_t j = 0; j < cols; j++) {
+    double s = 0;
+    for (int t = 0; t < threads; t++) s += part[static_cast<size_t>(t) * cols + j];
+    out[j] = s;
+  }
+}
+
+// reduce(x, out, outer, mid, inner, mean): out[o, j] = Σ_m x[o, m, j] (÷ mid when mean).
+napi_value Reduce(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value a[6];
+  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  const int64_t outer = intArg(env, a[2], "outer"), mid = intArg(env, a[3], "mid"), inner = intArg(env, a[4], "inner");
+  bool mean = false;
+  check(napi_get_value_bool(env, a[5], &mean), "mean");
+  const float* x = floats(env, a[0], outer * mid * inner, "x");
+  float* out = floats(env, a[1], outer * inner, "out");
+  std::vector<double> sums(inner);
+  for (int64_t o = 0; o < outer; o++) {
+    columnSums(x + o * mid * inner, mid, inner, sums.data());
+    for (int64_t j = 0; j < inner; j++) out[o * inner + j] = static_cast<float>(mean ? sums[j] / mid : sums[j]);
+  }
+  return nullptr;
+}
+
+// Per-channel mean and 1/sqrt(biased variance + eps) of each sample of an NHWC tensor.
+void channelStats(const float* x, int64_t n, int64_t hw, int64_t c, double eps, float* mean, float* rstd) {
+  std::vector<double> sums(c), dev(c);
+  std::vector<float> centre(c);
+  for (int64_t s = 0; s < n; s++) {
+    const float* xs = x + s * hw * c;
+    columnSums(xs, hw, c, sums.data());
+    for (int64_t j = 0; j < c; j++) centre[j] = static_cast<float>(sums[j] / hw);
+    const int threads = std::max(1, std::min<int>(omp_get_max_threads(), static_cast<int>(hw / 64 + 1)));
+    std::vector<double> part(static_cast<size_t>(threads) * c, 0.0);
+#pragma omp parallel num_threads(threads)
+    {
+      double* p = part.data() + static_cast<size_t>(omp_get_thread_num()) * c;
+#pragma omp for schedule(static)
+      for (int64_t r = 0; r < hw; r++) {
+        const float* row = xs + r * c;
+        for (int64_t j = 0; j < c; j++) {
+          const double d = static_cast<double>(row[j]) - centre[j];
+          p[j] += d * d;
+        }
+      }
+    }
+    for (int64_t j = 0; j < c; j++) {
+      double v = 0;
+      for (int t = 0; t < threads; t++) v += part[static_cast<size_t>(t) * c + j];
+      mean[s * c + j] = centre[j];
+      rstd[s * c + j] = static_cast<float>(1.0 / std::sqrt(v / hw + eps));
+    }
+  }
+}
+
+// instanceNorm(x, y, mean, rstd, n, hw, c, eps, relu): y = (x − mean)·rstd per sample and channel
+// (NHWC), then max(0, ·) when relu; also writes mean and rstd ([n, c]).
+napi_value InstanceNorm(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value a[9];
+  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  const int64_t n = intArg(env, a[4], "n"), hw = intArg(env, a[5], "hw"), c = intArg(env, a[6], "c");
+  const double eps = numberArg(env, a[7], "eps");
+  bool relu = false;
+  check(napi_get_value_bool(env, a[8], &relu), "relu");
+  const float* x = floats(env, a[0], n * hw * c, "x");
+  float* y = floats(env, a[1], n * hw * c, "y");
+  float* mean = floats(env, a[2], n * c, "mean");
+  float* rstd = floats(env, a[3], n * c, "rstd");
+  channelStats(x, n, hw, c, eps, mean, rstd);
+  for (int64_t s = 0; s < n; s++) {
+    const float* m = mean + s * c;
+    const float* r = rstd + s * c;
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < hw; i++) {
+      const float* xi = x + (s * hw + i) * c;
+      float* yi = y + (s * hw + i) * c;
+      if (relu) {
+        for (int64_t j = 0; j < c; j++) yi[j] = std::max(0.f, (xi[j] - m[j]) * r[j]);
+      } else {
+        for (int64_t j = 0; j < c; j++) yi[j] = (xi[j] - m[j]) * r[j];
+      }
+    }
+  }
+  return nullptr;
+}
+
+// instanceNormGrad(x, dy, mean, rstd, dx, n, hw, c, y|null): dx = rstd·(g − mean(g) − x̂·mean(g·x̂))
+// with g = dy, or, given the output y of a fused ReLU, g = dy where y > 0 and 0 elsewhere.
+napi_value InstanceNormGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value a[9];
+  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  const int64_t n = intArg(env, a[5], "n"), hw = intArg(env, a[6], "hw"), c = intArg(env, a[7], "c");
+  const float* x = floats(env, a[0], n * hw * c, "x");
+  const float* dy = floats(env, a[1], n * hw * c, "dy");
+  const float* mean = floats(env, a[2], n * c, "mean");
+  const float* rstd = floats(env, a[3], n * c, "rstd");
+  float* dx = floats(env, a[4], n * hw * c, "dx");
+  napi_valuetype yType;
+  check(napi_typeof(env, a[8], &yType), "y");
+  const float* y = yType == napi_null || yType == napi_undefined ? nullptr : floats(env, a[8], n * hw * c, "y");
+  // The incoming gradient, masked by the fused ReLU when there is one.
+  auto grad = [&](int64_t i) { return y != nullptr && y[i] <= 0.f ? 0.f : dy[i]; };
+  std::vector<float> meanDy(c), meanDyXhat(c);
+  for (int64_t s = 0; s < n; s++) {
+    const float* m = mean + s * c;
+    const float* r = rstd + s * c;
+    const int64_t base = s * hw * c;
+    const int threads = std::max(1, std::min<int>(omp_get_max_threads(), static_cast<int>(hw / 64 + 1)));
+    std::vector<double> part(static_cast<size_t>(threads) * 2 * c, 0.0);
+#pragma omp parallel num_threads(threads)
+    {
+      double* p = part.data() + static_cast<size_t>(omp_get_thread_num()) * 2 * c;
+#pragma omp for schedule(static)
+      for (int64_t i = 0; i < hw; i++) {
+        const float* xi = x + base + i * c;
+        for (int64_t j = 0; j < c; j++) {
+          const float gij = grad(base + i * c + j);
+          p[j] += gij;
+          p[c + j] += static_cast<double>(gij) * ((xi[j] - m[j]) * r[j]);
+        }
+      }
+    }
+    for (int64_t j = 0; j < c; j++) {
+      double sdy = 0, sdyx = 0;
+      for (int t = 0; t < threads; t++) {
+        sdy += part[static_cast<size_t>(t) * 2 * c + j];
+        sdyx += part[static_cast<size_t>(t) * 2 * c + c + j];
+      }
+      meanDy[j] = static_cast<float>(sdy / hw);
+      meanDyXhat[j] = static_cast<float>(sdyx / hw);
+    }
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < hw; i++) {
+      const float* xi = x + base + i * c;
+      float* di = dx + base + i * c;
+      for (int64_t j = 0; j < c; j++) {
+        const float xhat = (xi[j] - m[j]) * r[j];
+        di[j] = r[j] * (grad(base + i * c + j) - meanDy[j] - xhat * meanDyXhat[j]);
+      }
+    }
+  }
+  return nullptr;
+}
+
+// The source index of padded position p along an axis of length len padded by `before`.
+inline int64_t mirrorSource(int64_t p, int64_t before, int64_t len, bool reflect) {
+  int64_t q = p - before;
+  if (q < 0) q = reflect ? -q : -q - 1;
+  if (q >= len) q = reflect ? 2 * len - 2 - q : 2 * len - 1 - q;
+  return q;
+}
+
+// mirrorPadGrad(dy, dx, [n, h, w, c, top, bottom, left, right, reflect]): folds the gradient of an
+// NHWC mirror pad (H and W padded) back onto the unpadded shape.
+napi_value MirrorPadGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value a[3];
+  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  size_t gl = 0;
+  const int32_t* g = typedArray<int32_t>(env, a[2], &gl, napi_int32_array, "geometry");
+  if (gl != 9) throw JsError{"native-kernels: mirrorPadGrad geometry needs 9 numbers"};
+  const int64_t n = g[0], h = g[1], w = g[2], c = g[3], top = g[4], bottom = g[5], left = g[6], right = g[7];
+  const bool reflect = g[8] != 0;
+  const int64_t ph = h + top + bottom, pw = w + left + right;
+  const float* dy = floats(env, a[0], n * ph * pw * c, "dy");
+  float* dx = floats(env, a[1], n * h * w * c, "dx");
+  // For each unpadded row/col, the padded positions that copy it (at most 3 when pads < length).
+  auto sources = [&](int64_t len, int64_t before, int64_t padded) {
+    std::vector<std::vector<int64_t>> from(len);
+    for (int64_t p = 0; p < padded; p++) from[mirrorSource(p, before, len, reflect)].push_back(p);
+    return from;
+  };
+  const auto rows = sources(h, top, ph);
+  const auto cols = sources(w, left, pw);
+#pragma omp parallel for schedule(static)
+  for (int64_t sr = 0; sr < n * h; sr++) {
+    const int64_t s = sr / h, r = sr % h;
+    float* out = dx + sr * w * c;
+    std::fill(out, out + w * c, 0.f);
+    for (int64_t pr : rows[r]) {
+      const float* in = dy + (s * ph + pr) * pw * c;
+      for (int64_t q = 0; q < w; q++) {
+        float* o = out + q * c;
+        for (int64_t pc : cols[q]) {
+          const float* src = in + pc * c;
+          for (int64_t j = 0; j < c; j++) o[j] += src[j];
+        }
+      }
+    }
+  }
+  return nullptr;
+}
+
+// adam(param, grad, m, v, outParam, outM, outV, [beta1, beta2, eps, weightDecay, bc2Sqrt, stepSize]):
+// one torch.optim.Adam step, with the float32 operations in PyTorch's (and our op-level) order.
+napi_value Adam(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value a[8];
+  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  size_t size = 0;
+  const float* param = typedArray<float>(env, a[0], &size, napi_float32_array, "param");
+  const float* grad = floats(env, a[1], size, "grad");
+  const float* m = floats(env, a[2], size, "m");
+  const float* v = floats(env, a[3], size, "v");
+  float* p2 = floats(env, a[4], size, "outParam");
+  float* m2 = floats(env, a[5], size, "outM");
+  float* v2 = floats(env, a[6], size, "outV");
+  size_t hl = 0;
+  const float* hp = typedArray<float>(env, a[7], &hl, napi_float32_array, "hyper");
+  if (hl != 8) throw JsError{"native-kernels: adam needs 8 hyper-parameters"};
+  const float beta1 = hp[0], oneMinusBeta1 = hp[1], beta2 = hp[2], oneMinusBeta2 = hp[3], eps = hp[4], wd = hp[5],
+              bc2 = hp[6], step = hp[7];
+  const bool decay = wd != 0.f;
+#pragma omp parallel for schedule(static) if (size > 65536)
+  for (int64_t i = 0; i < static_cast<int64_t>(size); i++) {
+    const float gi = decay ? grad[i] + param[i] * wd : grad[i];
+    const float mi = m[i] * beta1 + gi * oneMinusBeta1;
+    const float vi = v[i] * beta2 + (gi * gi) * oneMinusBeta2;
+    const float denom = std::sqrt(vi) / bc2 + eps;
+    m2[i] = mi;
+    v2[i] = vi;
+    p2[i] = param[i] - (mi / denom) * step;
+  }
+  return nullptr;
+}
+
+// implementation(kind, geometry): the oneDNN implementation a conv would use ("jit:avx512_core", ...).
+napi_value Implementation(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value a[2];
+  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  int32_t kind = 0;
+  check(napi_get_value_int32(env, a[0], &kind), "kind");
+  Conv k = Conv::read(env, a[1]);
+  auto fwd = k.forward(false);
+  std::string name;
+  if (kind == 0) {
+    name = fwd.impl_info_str();
+  } else if (kind == 1) {
+    dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, k.input(), k.filterAny(), k.output(),
+                                            k.strides(), k.dilates(), k.padL(), k.padR());
+    name = dnnl::convolution_backward_data::primitive_desc(d, cpuEngine(), fwd).impl_info_str();
+  } else {
+    dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, k.input(), k.filterAny(), k.output(),
+                                               k.strides(), k.dilates(), k.padL(), k.padR());
+    name = dnnl::convolution_backward_weights::primitive_desc(d, cpuEngine(), fwd).impl_info_str();
+  }
+  napi_value out;
+  check(napi_create_string_utf8(env, name.c_str(), name.size(), &out), "result");
+  return out;
+}
+
+// version(): "oneDNN major.minor.patch (cpu runtime)".
+napi_value Version(napi_env env, napi_callback_info) {
+  const dnnl_version_t* v = dnnl_version();
+  std::string s = "oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
+  napi_value out;
+  check(napi_create_string_utf8(env, s.c_str(), s.size(), &out), "result");
+  return out;
+}
+
+// Wraps a function so oneDNN and argument errors reach JS as exceptions.
+template <napi_value (*F)(napi_env, napi_callback_info)>
+napi_value guarded(napi_env env, napi_callback_info info) {
+  try {
+    return F(env, info);
+  } catch (const JsError& e) {
+    napi_throw_error(env, nullptr, e.message.c_str());
+  } catch (const dnnl::error& e) {
+    napi_throw_error(env, nullptr, (std::string("oneDNN: ") + e.what()).c_str());
+  } catch (const std::exception& e) {
+    napi_throw_error(env, nullptr, e.what());
+  }
+  return nullptr;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"conv2dForward", nullptr, guarded<Conv2dForward>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackwardInput", nullptr, guarded<Conv2dBackwardInput>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackwardFilter", nullptr, guarded<Conv2dBackwardFilter>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"matmul", nullptr, guarded<Matmul>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reduce", nullptr, guarded<Reduce>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"instanceNorm", nullptr, guarded<InstanceNorm>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"instanceNormGrad", nullptr, guarded<InstanceNormGrad>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"mirrorPadGrad", nullptr, guarded<MirrorPadGrad>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adam", nullptr, guarded<Adam>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"implementation", nullptr, guarded<Implementation>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"version", nullptr, guarded<Version>, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
