@@ -109,14 +109,23 @@ export function readCheckpointTensors(dir: string, label: string, key: string): 
   return existsSync(path) ? readSafetensors(new Uint8Array(readFileSync(path))).tensors : null;
 }
 
+/** Options of {@link loadCheckpoint}. */
+export interface LoadCheckpointOptions {
+  /** Also restore the Adam moments. */
+  withOptimizers: boolean;
+  /** The plugin's own architecture options (`ModelPlugin.architectureOptions`), checked with ours. */
+  architectureOptions?: readonly string[];
+}
+
 /**
  * Loads the weights of every network of `model` from checkpoint `label` (safetensors preferred,
  * reference `.pth` accepted) and, with `withOptimizers`, the Adam moments. Returns the manifest (null
- * for bare network files). Missing files and architecture mismatches are clear errors.
+ * for bare network files). Missing files and architecture mismatches (of {@link ARCHITECTURE_OPTIONS}
+ * and the plugin's own) are clear errors.
  */
-export function loadCheckpoint(dir: string, label: string, model: BaseModel, options: { withOptimizers: boolean }): CheckpointManifest | null {
+export function loadCheckpoint(dir: string, label: string, model: BaseModel, options: LoadCheckpointOptions): CheckpointManifest | null {
   const manifest = readManifest(dir, label);
-  if (manifest) checkArchitecture(manifest, model.opt, dir);
+  if (manifest) checkArchitecture(manifest, model.opt, dir, [...ARCHITECTURE_OPTIONS, ...(options.architectureOptions ?? [])]);
   for (const [name, net] of model.networks) {
     const { state, path } = readNetworkFile(dir, label, name);
     if (manifest?.networks[name] && path.endsWith('.safetensors')) {
@@ -153,8 +162,8 @@ function readNetworkFile(dir: string, label: string, name: string): { state: Raw
 }
 
 /** A checkpoint of another architecture is refused with the options that differ. */
-function checkArchitecture(manifest: CheckpointManifest, opt: Options, dir: string): void {
-  const differences = ARCHITECTURE_OPTIONS.filter((k) => k in manifest.options && k in opt && manifest.options[k] !== opt[k]).map(
+function checkArchitecture(manifest: CheckpointManifest, opt: Options, dir: string, keys: readonly string[]): void {
+  const differences = keys.filter((k) => k in manifest.options && k in opt && manifest.options[k] !== opt[k]).map(
     (k) => `--${k}: checkpoint ${String(manifest.options[k])}, requested ${String(opt[k])}`,
   );
   if (differences.length > 0) {

@@ -45,13 +45,14 @@ export async function trainModel(opt: Options, hooks: TrainHooks): Promise<Train
   const dir = join(optString(opt, 'checkpoints_dir'), optString(opt, 'name'));
   mkdirSync(dir, { recursive: true });
   if (hooks.optionsText) writeFileSync(join(dir, 'train_opt.txt'), hooks.optionsText);
-  const model = getModel(optString(opt, 'model')).create(opt, { isTrain: true });
+  const plugin = getModel(optString(opt, 'model'));
+  const model = plugin.create(opt, { isTrain: true });
   try {
     await model.setup();
     for (const [name, net] of model.networks) log(`[Network ${name}] Total number of parameters : ${(net.numParameters() / 1e6).toFixed(3)} M`);
     const lr = new LearningRates(opt, model);
     const progress: TrainingProgress = { epoch: optNumber(opt, 'epoch_count'), epochIter: 0, totalIters: 0 };
-    if (optBool(opt, 'continue_train')) resume(opt, dir, model, lr, progress, log);
+    if (optBool(opt, 'continue_train')) resume(opt, dir, model, lr, progress, log, plugin.architectureOptions);
     const loop = new TrainingLoop(opt, dir, model, lr, hooks.data, log);
     const interrupted = await loop.run(progress, hooks.signal);
     return { progress, interrupted, checkpointDir: dir };
@@ -62,9 +63,17 @@ export async function trainModel(opt: Options, hooks: TrainHooks): Promise<Train
 }
 
 /** Restores a checkpoint's full state into `progress`, the model and the schedules. */
-function resume(opt: Options, dir: string, model: BaseModel, lr: LearningRates, progress: TrainingProgress, log: (line: string) => void): void {
+function resume(
+  opt: Options,
+  dir: string,
+  model: BaseModel,
+  lr: LearningRates,
+  progress: TrainingProgress,
+  log: (line: string) => void,
+  architectureOptions?: readonly string[],
+): void {
   const label = checkpointLabel(opt);
-  const manifest = loadCheckpoint(dir, label, model, { withOptimizers: true });
+  const manifest = loadCheckpoint(dir, label, model, { withOptimizers: true, ...(architectureOptions ? { architectureOptions } : {}) });
   if (!manifest?.progress) {
     log(`Loaded network weights from ${dir} (${label}); no training state found there, so training starts at epoch ${progress.epoch}.`);
     return;

@@ -71,8 +71,19 @@ describe('checkpoints', () => {
     const b = new TinyModel({ ...TINY_OPTIONS, ngf: 8 }, { isTrain: false });
     expect(() => loadCheckpoint(dir, 'latest', b, { withOptimizers: false })).toThrow(StateDictError);
     expect(() => loadCheckpoint(dir, 'latest', b, { withOptimizers: false })).toThrow(/--ngf: checkpoint 4, requested 8/);
+    // A plugin's own architecture options are compared too (srgan's --n_blocks, say).
+    const c = new TinyModel({ ...TINY_OPTIONS, n_blocks: 5 }, { isTrain: false });
+    expect(loadCheckpoint(dir, 'latest', c, { withOptimizers: false })).not.toBeNull();
+    const savedWith16 = tempDir();
+    const d = new TinyModel({ ...TINY_OPTIONS, n_blocks: 16 }, { isTrain: false });
+    saveCheckpoint(savedWith16, 'latest', d);
+    d.dispose();
+    expect(() => loadCheckpoint(savedWith16, 'latest', c, { withOptimizers: false, architectureOptions: ['n_blocks'] })).toThrow(
+      /--n_blocks: checkpoint 16, requested 5/,
+    );
     a.dispose();
     b.dispose();
+    c.dispose();
   });
 
   it('loads reference .pth files and strips legacy InstanceNorm running-stat keys', async () => {
