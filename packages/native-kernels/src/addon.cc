@@ -5,6 +5,7 @@
 #include <dnnl.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -64,6 +65,23 @@ float* floats(napi_env env, napi_value v, size_t need, const char* name) {
   return p;
 }
 
+// The call's first N arguments (missing ones are undefined).
+template <size_t N>
+std::array<napi_value, N> arguments(napi_env env, napi_callback_info info) {
+  size_t argc = N;
+  std::array<napi_value, N> a{};
+  check(napi_get_cb_info(env, info, &argc, a.data(), nullptr, nullptr), "arguments");
+  return a;
+}
+
+// An Int32Array argument of exactly `count` numbers.
+const int32_t* ints(napi_env env, napi_value v, size_t count, const char* name) {
+  size_t n = 0;
+  const int32_t* p = typedArray<int32_t>(env, v, &n, napi_int32_array, name);
+  if (n != count) throw JsError{std::string("native-kernels: ") + name + " needs " + std::to_string(count) + " numbers"};
+  return p;
+}
+
 // Convolution geometry (tfjs conventions: NHWC input, HWIO filter, dilation 1 = none).
 struct Conv {
   memory::dim n, h, w, c, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pl;
@@ -72,9 +90,7 @@ struct Conv {
   memory::dim hUsed, wUsed, pb, pr;
 
   static Conv read(napi_env env, napi_value v) {
-    size_t n = 0;
-    const int32_t* g = typedArray<int32_t>(env, v, &n, napi_int32_array, "geometry");
-    if (n != 15) throw JsError{"native-kernels: geometry needs 15 numbers"};
+    const int32_t* g = ints(env, v, 15, "geometry");
     Conv k{g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11], g[12], g[13], g[14], 0, 0, 0, 0};
     k.hUsed = k.h;
     k.wUsed = k.w;
@@ -121,9 +137,7 @@ memory reordered(const memory& user, const memory::desc& want) {
 // conv2dForward(x, filter, bias|null, y, geometry, activation, alpha): y = act(conv(x, filter) + bias).
 // activation: 0 linear, 1 relu, 2 leaky relu (slope alpha).
 napi_value Conv2dForward(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value a[7];
-  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  const auto a = arguments<7>(env, info);
   Conv k = Conv::read(env, a[4]);
   napi_valuetype biasType;
   check(napi_typeof(env, a[2], &biasType), "bias");
@@ -153,9 +167,7 @@ napi_value Conv2dForward(napi_env env, napi_callback_info info) {
 
 // conv2dBackwardInput(dy, filter, dx, geometry): dx = the input gradient (also conv2dTranspose).
 napi_value Conv2dBackwardInput(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value a[4];
-  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  const auto a = arguments<4>(env, info);
   Conv k = Conv::read(env, a[3]);
   float* dxData = floats(env, a[2], k.inSize(), "dx");
   if (k.cropped()) std::memset(dxData, 0, sizeof(float) * k.inSize());
@@ -174,9 +186,7 @@ napi_value Conv2dBackwardInput(napi_env env, napi_callback_info info) {
 
 // conv2dBackwardFilter(x, dy, dw, geometry): dw = the filter gradient, HWIO.
 napi_value Conv2dBackwardFilter(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value a[4];
-  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  const auto a = arguments<4>(env, info);
   Conv k = Conv::read(env, a[3]);
   auto hint = k.forward(false);
   dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, k.input(), k.filterAny(), k.output(),
@@ -196,12 +206,8 @@ napi_value Conv2dBackwardFilter(napi_env env, napi_callback_info info) {
 // matmul(a, b, c, [batch, m, n, k, transposeA, transposeB, batchStrideA, batchStrideB]): per batch
 // c = op(a)·op(b), row-major, op = transpose when asked; a batch stride of 0 broadcasts that operand.
 napi_value Matmul(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value a[4];
-  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
-  size_t gl = 0;
-  const int32_t* g = typedArray<int32_t>(env, a[3], &gl, napi_int32_array, "geometry");
-  if (gl != 8) throw JsError{"native-kernels: matmul geometry needs 8 numbers"};
+  const auto a = arguments<4>(env, info);
+  const int32_t* g = ints(env, a[3], 8, "matmul geometry");
   const memory::dim batch = g[0], m = g[1], n = g[2], kk = g[3], strideA = g[6], strideB = g[7];
   const bool ta = g[4] != 0, tb = g[5] != 0;
   const float* A = floats(env, a[0], (batch - 1) * strideA + m * kk, "a");
@@ -252,9 +258,7 @@ void columnSums(const float* x, int64_t rows, int64_t cols, double* out) {
 
 // reduce(x, out, outer, mid, inner, mean): out[o, j] = Σ_m x[o, m, j] (÷ mid when mean).
 napi_value Reduce(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value a[6];
-  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  const auto a = arguments<6>(env, info);
   const int64_t outer = intArg(env, a[2], "outer"), mid = intArg(env, a[3], "mid"), inner = intArg(env, a[4], "inner");
   bool mean = false;
   check(napi_get_value_bool(env, a[5], &mean), "mean");
@@ -302,9 +306,7 @@ void channelStats(const float* x, int64_t n, int64_t hw, int64_t c, double eps, 
 // instanceNorm(x, y, mean, rstd, n, hw, c, eps, relu): y = (x − mean)·rstd per sample and channel
 // (NHWC), then max(0, ·) when relu; also writes mean and rstd ([n, c]).
 napi_value InstanceNorm(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value a[9];
-  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  const auto a = arguments<9>(env, info);
   const int64_t n = intArg(env, a[4], "n"), hw = intArg(env, a[5], "hw"), c = intArg(env, a[6], "c");
   const double eps = numberArg(env, a[7], "eps");
   bool relu = false;
@@ -374,9 +376,7 @@ void instanceNormGradSample(const float* x, const float* g, const float* m, cons
 // instanceNormGrad(x, dy, mean, rstd, dx, n, hw, c, y|null): dx = rstd·(g − mean(g) − x̂·mean(g·x̂))
 // with g = dy, or, given the output y of a fused ReLU, g = dy where y > 0 and 0 elsewhere.
 napi_value InstanceNormGrad(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value a[9];
-  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  const auto a = arguments<9>(env, info);
   const int64_t n = intArg(env, a[5], "n"), hw = intArg(env, a[6], "hw"), c = intArg(env, a[7], "c");
   const float* x = floats(env, a[0], n * hw * c, "x");
   const float* dy = floats(env, a[1], n * hw * c, "dy");
@@ -415,12 +415,8 @@ inline int64_t mirrorSource(int64_t p, int64_t before, int64_t len, bool reflect
 // mirrorPadGrad(dy, dx, [n, h, w, c, top, bottom, left, right, reflect]): folds the gradient of an
 // NHWC mirror pad (H and W padded) back onto the unpadded shape.
 napi_value MirrorPadGrad(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value a[3];
-  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
-  size_t gl = 0;
-  const int32_t* g = typedArray<int32_t>(env, a[2], &gl, napi_int32_array, "geometry");
-  if (gl != 9) throw JsError{"native-kernels: mirrorPadGrad geometry needs 9 numbers"};
+  const auto a = arguments<3>(env, info);
+  const int32_t* g = ints(env, a[2], 9, "mirrorPadGrad geometry");
   const int64_t n = g[0], h = g[1], w = g[2], c = g[3], top = g[4], bottom = g[5], left = g[6], right = g[7];
   const bool reflect = g[8] != 0;
   const int64_t ph = h + top + bottom, pw = w + left + right;
@@ -456,9 +452,7 @@ napi_value MirrorPadGrad(napi_env env, napi_callback_info info) {
 // adam(param, grad, m, v, outParam, outM, outV, [beta1, beta2, eps, weightDecay, bc2Sqrt, stepSize]):
 // one torch.optim.Adam step, with the float32 operations in PyTorch's (and our op-level) order.
 napi_value Adam(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value a[8];
-  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  const auto a = arguments<8>(env, info);
   size_t size = 0;
   const float* param = typedArray<float>(env, a[0], &size, napi_float32_array, "param");
   const float* grad = floats(env, a[1], size, "grad");
@@ -489,9 +483,7 @@ napi_value Adam(napi_env env, napi_callback_info info) {
 
 // implementation(kind, geometry): the oneDNN implementation a conv would use ("jit:avx512_core", ...).
 napi_value Implementation(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value a[2];
-  check(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr), "arguments");
+  const auto a = arguments<2>(env, info);
   int32_t kind = 0;
   check(napi_get_value_int32(env, a[0], &kind), "kind");
   Conv k = Conv::read(env, a[1]);
