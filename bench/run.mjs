@@ -272,6 +272,16 @@ Data loader (256×256 JPEGs, resize_and_crop 286 → 256, flips): ${fmt(r.loader
 Tensor count growth over the timed steps (CycleGAN's two image pools keep up to 50 images each, so they grow by 2 per step until full): ${Object.values(r.backends).flatMap((e) => Object.values(e.cyclegan_train).map((t) => t.tensor_growth)).join(', ')}.
 
 Raw results: \`bench/results/\` (JSON, one file per run).
+
+What the rows compare: \`wasm\` is tfjs' WebAssembly backend with our kernel fixes (SIMD, one thread per
+core); \`wasm-native\` adds \`@translate/native-kernels\` (oneDNN convolutions and matmuls, fused instance
+norm (+ ReLU), mirror-pad gradient, Adam and contiguous reductions, in place on the wasm heap; see its
+README). Both use the memory measures of issue 8: a backward pass that frees each gradient and saved
+activation once used, a storage-sharing \`Identity\` on wasm (tfjs copies every tensor a gradient saves),
+intermediate layer outputs released as soon as the next layer ran, and CycleGAN's generator loss
+differentiated in four parts (at most two generators and one discriminator alive). PyTorch runs the
+same step with OpenMP on all cores (\`OMP_NUM_THREADS\` = cores) and its peak RSS is that of its whole
+process (training then inference), as ours is per row.
 `;
   writeFileSync(join(repo, 'docs', 'performance.md'), doc);
   console.log('wrote docs/performance.md');
