@@ -82,6 +82,18 @@ const int32_t* ints(napi_env env, napi_value v, size_t count, const char* name) 
   return p;
 }
 
+int32_t intArg(napi_env env, napi_value v, const char* name) {
+  int32_t out = 0;
+  check(napi_get_value_int32(env, v, &out), name);
+  return out;
+}
+
+double numberArg(napi_env env, napi_value v, const char* name) {
+  double out = 0;
+  check(napi_get_value_double(env, v, &out), name);
+  return out;
+}
+
 // Convolution geometry (tfjs conventions: NHWC input, HWIO filter, dilation 1 = none).
 struct Conv {
   memory::dim n, h, w, c, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pl;
@@ -126,12 +138,69 @@ struct Conv {
   }
 };
 
-// `user` reordered into `want` (a temporary) when the layouts differ; else `user` itself.
-memory reordered(const memory& user, const memory::desc& want) {
-  if (user.get_desc() == want) return user;
-  memory out(want, cpuEngine());
-  dnnl::reorder(user, out).execute(cpuStream(), const_cast<memory&>(user), out);
-  return out;
+// What one convolution (its geometry, direction and fused bias/activation) needs, built once:
+// oneDNN's primitive-descriptor creation and implementation dispatch, and the scratch buffer in the
+// primitive's own weights layout, cost about as much as a small convolution.
+struct ConvPlan {
+  dnnl::primitive conv;
+  // The (diff) weights in the primitive's layout, and the reorder to (forward, backward-input) or
+  // from (backward-filter) tfjs' HWIO; `direct` when HWIO is that layout already.
+  memory weights;
+  dnnl::reorder weightsReorder;
+  bool direct = false;
+};
+
+enum class ConvKind { forward, backwardInput, backwardFilter };
+
+// The plan of convolution `k` (built on first use; one per distinct convolution of a model).
+ConvPlan& plan(const Conv& k, ConvKind kind, bool withBias = false, int32_t activation = 0, float alpha = 0.f) {
+  static std::unordered_map<std::string, ConvPlan> plans;
+  std::string key = std::to_string(static_cast<int>(kind)) + ":" + std::to_string(withBias) + ":" + std::to_string(activation) + ":" +
+                    std::to_string(alpha);
+  for (memory::dim v : {k.n, k.h, k.w, k.c, k.oh, k.ow, k.oc, k.kh, k.kw, k.sh, k.sw, k.dh, k.dw, k.pt, k.pl}) key += ":" + std::to_string(v);
+  auto found = plans.find(key);
+  if (found != plans.end()) return found->second;
+  ConvPlan p;
+  memory::desc want;
+  if (kind == ConvKind::forward) {
+    dnnl::primitive_attr attr;
+    if (activation != 0) {
+      dnnl::post_ops ops;
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, activation == 1 ? 0.f : alpha, 0.f);
+      attr.set_post_ops(ops);
+    }
+    auto pd = k.forward(withBias, attr);
+    p.conv = dnnl::convolution_forward(pd);
+    want = pd.weights_desc();
+  } else if (kind == ConvKind::backwardInput) {
+    dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, k.input(), k.filterAny(), k.output(), k.strides(),
+                                            k.dilates(), k.padL(), k.padR());
+    dnnl::convolution_backward_data::primitive_desc pd(d, cpuEngine(), k.forward(false));
+    p.conv = dnnl::convolution_backward_data(pd);
+    want = pd.weights_desc();
+  } else {
+    dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, k.input(), k.filterAny(), k.output(),
+                                               k.strides(), k.dilates(), k.padL(), k.padR());
+    dnnl::convolution_backward_weights::primitive_desc pd(d, cpuEngine(), k.forward(false));
+    p.conv = dnnl::convolution_backward_weights(pd);
+    want = pd.diff_weights_desc();
+  }
+  p.direct = want == k.filterHwio();
+  if (!p.direct) {
+    p.weights = memory(want, cpuEngine());
+    memory hwio(k.filterHwio(), cpuEngine(), nullptr);
+    p.weightsReorder = kind == ConvKind::backwardFilter ? dnnl::reorder(p.weights, hwio) : dnnl::reorder(hwio, p.weights);
+  }
+  return plans.emplace(key, std::move(p)).first->second;
+}
+
+// The weights memory a plan's primitive takes: tfjs' HWIO array itself, or (forward and
+// backward-input) the plan's buffer after reordering the array into it.
+memory planWeights(ConvPlan& p, const Conv& k, float* hwio, bool reorderIn) {
+  memory user(k.filterHwio(), cpuEngine(), hwio);
+  if (p.direct) return user;
+  if (reorderIn) p.weightsReorder.execute(cpuStream(), user, p.weights);
+  return p.weights;
 }
 
 // conv2dForward(x, filter, bias|null, y, geometry, activation, alpha): y = act(conv(x, filter) + bias).
@@ -141,26 +210,16 @@ napi_value Conv2dForward(napi_env env, napi_callback_info info) {
   Conv k = Conv::read(env, a[4]);
   napi_valuetype biasType;
   check(napi_typeof(env, a[2], &biasType), "bias");
-  bool withBias = biasType != napi_null && biasType != napi_undefined;
-  int32_t activation = 0;
-  double alpha = 0;
-  check(napi_get_value_int32(env, a[5], &activation), "activation");
-  check(napi_get_value_double(env, a[6], &alpha), "alpha");
-
-  dnnl::primitive_attr attr;
-  if (activation != 0) {
-    dnnl::post_ops ops;
-    ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, activation == 1 ? 0.f : static_cast<float>(alpha), 0.f);
-    attr.set_post_ops(ops);
-  }
-  auto pd = k.forward(withBias, attr);
-  memory x(k.input(), cpuEngine(), floats(env, a[0], k.inSize(), "x"));
-  memory fUser(k.filterHwio(), cpuEngine(), floats(env, a[1], k.filterSize(), "filter"));
-  memory y(k.output(), cpuEngine(), floats(env, a[3], k.outSize(), "y"));
-  memory f = reordered(fUser, pd.weights_desc());
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, f}, {DNNL_ARG_DST, y}};
+  const bool withBias = biasType != napi_null && biasType != napi_undefined;
+  const int32_t activation = intArg(env, a[5], "activation");
+  const float alpha = static_cast<float>(numberArg(env, a[6], "alpha"));
+  ConvPlan& p = plan(k, ConvKind::forward, withBias, activation, alpha);
+  std::unordered_map<int, memory> args{
+      {DNNL_ARG_SRC, memory(k.input(), cpuEngine(), floats(env, a[0], k.inSize(), "x"))},
+      {DNNL_ARG_WEIGHTS, planWeights(p, k, floats(env, a[1], k.filterSize(), "filter"), true)},
+      {DNNL_ARG_DST, memory(k.output(), cpuEngine(), floats(env, a[3], k.outSize(), "y"))}};
   if (withBias) args.insert({DNNL_ARG_BIAS, memory(k.bias(), cpuEngine(), floats(env, a[2], k.oc, "bias"))});
-  dnnl::convolution_forward(pd).execute(cpuStream(), args);
+  p.conv.execute(cpuStream(), args);
   cpuStream().wait();
   return nullptr;
 }
@@ -169,17 +228,12 @@ napi_value Conv2dForward(napi_env env, napi_callback_info info) {
 napi_value Conv2dBackwardInput(napi_env env, napi_callback_info info) {
   const auto a = arguments<4>(env, info);
   Conv k = Conv::read(env, a[3]);
-  float* dxData = floats(env, a[2], k.inSize(), "dx");
-  if (k.cropped()) std::memset(dxData, 0, sizeof(float) * k.inSize());
-  auto hint = k.forward(false);
-  dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, k.input(), k.filterAny(), k.output(),
-                                          k.strides(), k.dilates(), k.padL(), k.padR());
-  dnnl::convolution_backward_data::primitive_desc pd(d, cpuEngine(), hint);
-  memory dy(k.output(), cpuEngine(), floats(env, a[0], k.outSize(), "dy"));
-  memory fUser(k.filterHwio(), cpuEngine(), floats(env, a[1], k.filterSize(), "filter"));
-  memory dx(k.input(), cpuEngine(), dxData);
-  memory f = reordered(fUser, pd.weights_desc());
-  dnnl::convolution_backward_data(pd).execute(cpuStream(), {{DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_WEIGHTS, f}, {DNNL_ARG_DIFF_SRC, dx}});
+  float* dx = floats(env, a[2], k.inSize(), "dx");
+  if (k.cropped()) std::memset(dx, 0, sizeof(float) * k.inSize());
+  ConvPlan& p = plan(k, ConvKind::backwardInput);
+  p.conv.execute(cpuStream(), {{DNNL_ARG_DIFF_DST, memory(k.output(), cpuEngine(), floats(env, a[0], k.outSize(), "dy"))},
+                               {DNNL_ARG_WEIGHTS, planWeights(p, k, floats(env, a[1], k.filterSize(), "filter"), true)},
+                               {DNNL_ARG_DIFF_SRC, memory(k.input(), cpuEngine(), dx)}});
   cpuStream().wait();
   return nullptr;
 }
@@ -188,17 +242,16 @@ napi_value Conv2dBackwardInput(napi_env env, napi_callback_info info) {
 napi_value Conv2dBackwardFilter(napi_env env, napi_callback_info info) {
   const auto a = arguments<4>(env, info);
   Conv k = Conv::read(env, a[3]);
-  auto hint = k.forward(false);
-  dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, k.input(), k.filterAny(), k.output(),
-                                             k.strides(), k.dilates(), k.padL(), k.padR());
-  dnnl::convolution_backward_weights::primitive_desc pd(d, cpuEngine(), hint);
-  memory x(k.input(), cpuEngine(), floats(env, a[0], k.inSize(), "x"));
-  memory dy(k.output(), cpuEngine(), floats(env, a[1], k.outSize(), "dy"));
-  memory dwUser(k.filterHwio(), cpuEngine(), floats(env, a[2], k.filterSize(), "dw"));
-  bool direct = pd.diff_weights_desc() == dwUser.get_desc();
-  memory dw = direct ? dwUser : memory(pd.diff_weights_desc(), cpuEngine());
-  dnnl::convolution_backward_weights(pd).execute(cpuStream(), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_DIFF_WEIGHTS, dw}});
-  if (!direct) dnnl::reorder(dw, dwUser).execute(cpuStream(), dw, dwUser);
+  ConvPlan& p = plan(k, ConvKind::backwardFilter);
+  float* dwData = floats(env, a[2], k.filterSize(), "dw");
+  memory dw = planWeights(p, k, dwData, false);
+  p.conv.execute(cpuStream(), {{DNNL_ARG_SRC, memory(k.input(), cpuEngine(), floats(env, a[0], k.inSize(), "x"))},
+                               {DNNL_ARG_DIFF_DST, memory(k.output(), cpuEngine(), floats(env, a[1], k.outSize(), "dy"))},
+                               {DNNL_ARG_DIFF_WEIGHTS, dw}});
+  if (!p.direct) {
+    memory hwio(k.filterHwio(), cpuEngine(), dwData);
+    p.weightsReorder.execute(cpuStream(), p.weights, hwio);
+  }
   cpuStream().wait();
   return nullptr;
 }
@@ -223,18 +276,6 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
 
 
 // ---- Fused memory-bound kernels (plain loops, OpenMP) ----
-
-int32_t intArg(napi_env env, napi_value v, const char* name) {
-  int32_t out = 0;
-  check(napi_get_value_int32(env, v, &out), name);
-  return out;
-}
-
-double numberArg(napi_env env, napi_value v, const char* name) {
-  double out = 0;
-  check(napi_get_value_double(env, v, &out), name);
-  return out;
-}
 
 // Per-column sums of a [rows, cols] block (double accumulation, rows split across threads).
 void columnSums(const float* x, int64_t rows, int64_t cols, double* out) {
