@@ -37,6 +37,7 @@ const { values: args } = parseArgs({
     'no-torch': { type: 'boolean', default: false },
     out: { type: 'string', default: '' },
     child: { type: 'string', default: '' },
+    'job-timeout': { type: 'string', default: '900' },
   },
 });
 const childJob = args.child ? JSON.parse(args.child) : null;
@@ -171,12 +172,15 @@ async function runChild(job) {
   console.log(JSON.stringify({ detail: info.detail, ...result }));
 }
 
-/** Runs `job` in a fresh Node process; its result, or `{ error }`. */
+/** Runs `job` in a fresh Node process (at most `--job-timeout` seconds); its result, or `{ error }`. */
 function inChild(job) {
+  const limit = Number(args['job-timeout']);
   const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify({ ...job, smoke, iters })], {
     encoding: 'utf8',
     maxBuffer: 1 << 26,
+    timeout: limit * 1000,
   });
+  if (run.error?.code === 'ETIMEDOUT' || run.signal === 'SIGTERM') return { error: `timed out after ${limit} s` };
   const last = run.stdout.trim().split('\n').at(-1) ?? '';
   if (run.status !== 0 || !last.startsWith('{')) return { error: (run.stderr.trim().split('\n').at(-1) || `exit ${run.status}`).slice(0, 300) };
   return JSON.parse(last);
@@ -246,7 +250,7 @@ function writePerformanceDoc(r) {
   for (const [backend, e] of Object.entries(r.backends)) {
     for (const [size, t] of Object.entries(e.cyclegan_train)) rows.push(`| ${backend} | CycleGAN train, ${size}² | ${fmt(t.s_per_iter)} s/iter | ${fmt(r.torch[size]?.train_s_per_iter)} s/iter | ${ratio(t.ratio_to_torch)} | ${rss(t)} | ${rss(r.torch[size])} |`);
     for (const [size, t] of Object.entries(e.pix2pix_train)) rows.push(`| ${backend} | pix2pix train, ${size}² | ${fmt(t.s_per_iter)} s/iter | — | — | ${rss(t)} | — |`);
-    for (const [size, t] of Object.entries(e.gaugan_train ?? {})) rows.push(`| ${backend} | GauGAN train, ${size}² (no VGG loss) | ${fmt(t.s_per_iter)} s/iter | — | — | ${rss(t)} | — |`);
+    for (const [size, t] of Object.entries(e.gaugan_train ?? {})) rows.push(`| ${backend} | GauGAN train, ${size}² (no VGG loss) | ${t.error ?? `${fmt(t.s_per_iter)} s/iter`} | — | — | ${rss(t)} | — |`);
     for (const [size, t] of Object.entries(e.srgan_train ?? {})) rows.push(`| ${backend} | SRGAN ×4 train, batch 4 × ${size}² HR (no VGG loss) | ${fmt(t.s_per_iter)} s/iter | — | — | ${rss(t)} | — |`);
     for (const [name, t] of Object.entries(e.inference)) {
       const torch = name.startsWith('resnet') ? r.torch[name.split('@')[1]] : undefined;
