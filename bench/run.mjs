@@ -22,6 +22,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+// PyTorch runs with the environment we were started with: loading the native kernels sets
+// OMP_WAIT_POLICY in ours, which must not change PyTorch's own OpenMP behaviour.
+const startEnv = { ...process.env };
 const load = (pkg) => import(join(repo, 'packages', pkg, 'dist', 'index.js'));
 const core = await load('core');
 const datasets = await load('datasets');
@@ -153,7 +156,7 @@ function torchBaseline(size) {
   const wrapper = 'import resource, runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name="__main__"); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)';
   const run = spawnSync(python, ['-c', wrapper, script, '--size', String(size), '--iters', String(Math.max(iters, 1)), '--ngf', String(ngf)], {
     encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: String(cpus().length) },
+    env: { ...startEnv, OMP_NUM_THREADS: String(cpus().length) },
   });
   if (run.status !== 0) return { error: run.stderr.trim().split('\n').at(-1) };
   const lines = run.stdout.trim().split('\n');
