@@ -277,24 +277,31 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
 
 // ---- Fused memory-bound kernels (plain loops, OpenMP) ----
 
-// Per-column sums of a [rows, cols] block (double accumulation, rows split across threads).
-void columnSums(const float* x, int64_t rows, int64_t cols, double* out) {
+// Σ over `rows` rows of `width` per-row contributions: rows split across threads, each adding into
+// its own double accumulators (`add(r, p)` adds row r's contributions to p[0 .. width)), combined at
+// the end.
+template <typename AddRow>
+std::vector<double> sumRows(int64_t rows, int64_t width, AddRow add) {
   const int threads = std::max(1, std::min<int>(omp_get_max_threads(), static_cast<int>(rows / 64 + 1)));
-  std::vector<double> part(static_cast<size_t>(threads) * cols, 0.0);
+  std::vector<double> part(static_cast<size_t>(threads) * width, 0.0);
 #pragma omp parallel num_threads(threads)
   {
-    double* p = part.data() + static_cast<size_t>(omp_get_thread_num()) * cols;
+    double* p = part.data() + static_cast<size_t>(omp_get_thread_num()) * width;
 #pragma omp for schedule(static)
-    for (int64_t r = 0; r < rows; r++) {
-      const float* row = x + r * cols;
-      for (int64_t j = 0; j < cols; j++) p[j] += row[j];
-    }
+    for (int64_t r = 0; r < rows; r++) add(r, p);
   }
-  for (int64_t j = 0; j < cols; j++) {
-    double s = 0;
-    for (int t = 0; t < threads; t++) s += part[static_cast<size_t>(t) * cols + j];
-    out[j] = s;
-  }
+  std::vector<double> out(width, 0.0);
+  for (int t = 0; t < threads; t++)
+    for (int64_t j = 0; j < width; j++) out[j] += part[static_cast<size_t>(t) * width + j];
+  return out;
+}
+
+// Per-column sums of a [rows, cols] block.
+std::vector<double> columnSums(const float* x, int64_t rows, int64_t cols) {
+  return sumRows(rows, cols, [&](int64_t r, double* p) {
+    const float* row = x + r * cols;
+    for (int64_t j = 0; j < cols; j++) p[j] += row[j];
+  });
 }
 
 // reduce(x, out, outer, mid, inner, mean): out[o, j] = Σ_m x[o, m, j] (÷ mid when mean).
@@ -305,9 +312,8 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
   check(napi_get_value_bool(env, a[5], &mean), "mean");
   const float* x = floats(env, a[0], outer * mid * inner, "x");
   float* out = floats(env, a[1], outer * inner, "out");
-  std::vector<double> sums(inner);
   for (int64_t o = 0; o < outer; o++) {
-    columnSums(x + o * mid * inner, mid, inner, sums.data());
+    const std::vector<double> sums = columnSums(x + o * mid * inner, mid, inner);
     for (int64_t j = 0; j < inner; j++) out[o * inner + j] = static_cast<float>(mean ? sums[j] / mid : sums[j]);
   }
   return nullptr;
@@ -315,31 +321,21 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
 
 // Per-channel mean and 1/sqrt(biased variance + eps) of each sample of an NHWC tensor.
 void channelStats(const float* x, int64_t n, int64_t hw, int64_t c, double eps, float* mean, float* rstd) {
-  std::vector<double> sums(c), dev(c);
   std::vector<float> centre(c);
   for (int64_t s = 0; s < n; s++) {
     const float* xs = x + s * hw * c;
-    columnSums(xs, hw, c, sums.data());
+    const std::vector<double> sums = columnSums(xs, hw, c);
     for (int64_t j = 0; j < c; j++) centre[j] = static_cast<float>(sums[j] / hw);
-    const int threads = std::max(1, std::min<int>(omp_get_max_threads(), static_cast<int>(hw / 64 + 1)));
-    std::vector<double> part(static_cast<size_t>(threads) * c, 0.0);
-#pragma omp parallel num_threads(threads)
-    {
-      double* p = part.data() + static_cast<size_t>(omp_get_thread_num()) * c;
-#pragma omp for schedule(static)
-      for (int64_t r = 0; r < hw; r++) {
-        const float* row = xs + r * c;
-        for (int64_t j = 0; j < c; j++) {
-          const double d = static_cast<double>(row[j]) - centre[j];
-          p[j] += d * d;
-        }
+    const std::vector<double> squares = sumRows(hw, c, [&](int64_t r, double* p) {
+      const float* row = xs + r * c;
+      for (int64_t j = 0; j < c; j++) {
+        const double d = static_cast<double>(row[j]) - centre[j];
+        p[j] += d * d;
       }
-    }
+    });
     for (int64_t j = 0; j < c; j++) {
-      double v = 0;
-      for (int t = 0; t < threads; t++) v += part[static_cast<size_t>(t) * c + j];
       mean[s * c + j] = centre[j];
-      rstd[s * c + j] = static_cast<float>(1.0 / std::sqrt(v / hw + eps));
+      rstd[s * c + j] = static_cast<float>(1.0 / std::sqrt(squares[j] / hw + eps));
     }
   }
 }
@@ -377,30 +373,19 @@ napi_value InstanceNorm(napi_env env, napi_callback_info info) {
 // The instance-norm input gradient of one sample (NHWC rows of c channels) from the incoming
 // gradient g.
 void instanceNormGradSample(const float* x, const float* g, const float* m, const float* r, float* dx, int64_t hw, int64_t c) {
-  const int threads = std::max(1, std::min<int>(omp_get_max_threads(), static_cast<int>(hw / 64 + 1)));
-  std::vector<double> part(static_cast<size_t>(threads) * 2 * c, 0.0);
-#pragma omp parallel num_threads(threads)
-  {
-    double* p = part.data() + static_cast<size_t>(omp_get_thread_num()) * 2 * c;
-#pragma omp for schedule(static)
-    for (int64_t i = 0; i < hw; i++) {
-      const float* xi = x + i * c;
-      const float* gi = g + i * c;
-      for (int64_t j = 0; j < c; j++) {
-        p[j] += gi[j];
-        p[c + j] += static_cast<double>(gi[j]) * ((xi[j] - m[j]) * r[j]);
-      }
+  // Σ g and Σ g·x̂ per channel, side by side.
+  const std::vector<double> sums = sumRows(hw, 2 * c, [&](int64_t i, double* p) {
+    const float* xi = x + i * c;
+    const float* gi = g + i * c;
+    for (int64_t j = 0; j < c; j++) {
+      p[j] += gi[j];
+      p[c + j] += static_cast<double>(gi[j]) * ((xi[j] - m[j]) * r[j]);
     }
-  }
+  });
   std::vector<float> meanDy(c), meanDyXhat(c);
   for (int64_t j = 0; j < c; j++) {
-    double sdy = 0, sdyx = 0;
-    for (int t = 0; t < threads; t++) {
-      sdy += part[static_cast<size_t>(t) * 2 * c + j];
-      sdyx += part[static_cast<size_t>(t) * 2 * c + c + j];
-    }
-    meanDy[j] = static_cast<float>(sdy / hw);
-    meanDyXhat[j] = static_cast<float>(sdyx / hw);
+    meanDy[j] = static_cast<float>(sums[j] / hw);
+    meanDyXhat[j] = static_cast<float>(sums[c + j] / hw);
   }
 #pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < hw; i++) {

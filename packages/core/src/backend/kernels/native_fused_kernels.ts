@@ -7,17 +7,7 @@
 import type { NativeKernels } from '@translate/native-kernels';
 import { tf } from '../../tf.js';
 import { FUSED } from '../fused.js';
-
-/** The parts of tfjs' `BackendWasm` these kernels use. */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
-}
-
-type KernelArgs = Parameters<tf.KernelFunc>[0];
-
-const heap = (args: KernelArgs) => args.backend as unknown as WasmHeapBackend;
-const f32 = (b: WasmHeapBackend, t: tf.TensorInfo) => b.typedArrayFromHeap(t) as Float32Array;
+import { f32, heapOf, withFallback } from './wasm_heap.js';
 
 /** [outer, mid, inner] when `axes` of `shape` are one contiguous run; else undefined. */
 export function contiguousReduction(shape: readonly number[], axes: readonly number[]): [number, number, number] | undefined {
@@ -32,25 +22,18 @@ export function contiguousReduction(shape: readonly number[], axes: readonly num
 
 /** `Sum`/`Mean` for float32 over contiguous axes; `fallback` for the rest. */
 function reduction(native: NativeKernels, backendName: string, kernelName: string, mean: boolean, fallback: tf.KernelConfig | undefined): tf.KernelConfig {
-  return {
-    kernelName,
-    backendName,
-    kernelFunc: (args) => {
-      const x = args.inputs['x']!;
-      const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
-      const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + x.shape.length : a));
-      const split = x.dtype === 'float32' ? contiguousReduction(x.shape, axes) : undefined;
-      if (!split || split[1] === 0 || split[0] * split[2] === 0) {
-        if (!fallback) throw new Error(`${kernelName}: no kernel for this case on '${backendName}'`);
-        return fallback.kernelFunc(args);
-      }
-      const outShape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
-      const b = heap(args);
-      const out = b.makeOutput(outShape, 'float32');
-      native.reduce(f32(b, x), f32(b, out), split[0], split[1], split[2], mean);
-      return out;
-    },
-  };
+  return withFallback(kernelName, backendName, fallback, (args) => {
+    const x = args.inputs['x']!;
+    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + x.shape.length : a));
+    const split = x.dtype === 'float32' ? contiguousReduction(x.shape, axes) : undefined;
+    if (!split || split[1] === 0 || split[0] * split[2] === 0) return undefined;
+    const outShape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+    const b = heapOf(args);
+    const out = b.makeOutput(outShape, 'float32');
+    native.reduce(f32(b, x), f32(b, out), split[0], split[1], split[2], mean);
+    return out;
+  });
 }
 
 /**
@@ -69,7 +52,7 @@ export function nativeFusedKernels(
       const x = args.inputs['x']!;
       const { eps } = args.attrs as unknown as { eps: number };
       const [n, h, w, c] = x.shape as [number, number, number, number];
-      const b = heap(args);
+      const b = heapOf(args);
       const y = b.makeOutput([...x.shape], 'float32');
       const mean = b.makeOutput([n, 1, 1, c], 'float32');
       const rstd = b.makeOutput([n, 1, 1, c], 'float32');
@@ -83,7 +66,7 @@ export function nativeFusedKernels(
     kernelFunc: (args) => {
       const { x, dy, mean, rstd, y } = args.inputs as Record<string, tf.TensorInfo | undefined>;
       const [n, h, w, c] = x!.shape as [number, number, number, number];
-      const b = heap(args);
+      const b = heapOf(args);
       const dx = b.makeOutput([...x!.shape], 'float32');
       native.instanceNormGrad(f32(b, x!), f32(b, dy!), f32(b, mean!), f32(b, rstd!), f32(b, dx), n, h * w, c, y ? f32(b, y) : null);
       return dx;
@@ -99,7 +82,7 @@ export function nativeFusedKernels(
       const [n, ph, pw, c] = dy.shape as [number, number, number, number];
       const h = ph - top - bottom;
       const w = pw - left - right;
-      const b = heap(args);
+      const b = heapOf(args);
       const dx = b.makeOutput([n, h, w, c], 'float32');
       native.mirrorPadGrad(f32(b, dy), f32(b, dx), Int32Array.from([n, h, w, c, top, bottom, left, right, mode === 'reflect' ? 1 : 0]));
       return dx;
@@ -111,7 +94,7 @@ export function nativeFusedKernels(
     kernelFunc: (args) => {
       const { param, grad, m, v } = args.inputs as Record<string, tf.TensorInfo>;
       const { hyper } = args.attrs as unknown as { hyper: number[] };
-      const b = heap(args);
+      const b = heapOf(args);
       const outs = [param!, m!, v!].map((t) => b.makeOutput([...t.shape], 'float32'));
       native.adam(f32(b, param!), f32(b, grad!), f32(b, m!), f32(b, v!), f32(b, outs[0]!), f32(b, outs[1]!), f32(b, outs[2]!), Float32Array.from(hyper));
       return outs;

@@ -9,12 +9,7 @@
 import type { NativeKernels } from '@translate/native-kernels';
 import { tf } from '../../tf.js';
 import { convGeometry, type ConvPadding, type DimRoundingMode } from './util.js';
-
-/** The parts of tfjs' `BackendWasm` these kernels use. */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
-}
+import { f32, heapOf, withFallback } from './wasm_heap.js';
 
 /** Attributes shared by the conv kernels. */
 interface ConvAttrs {
@@ -31,32 +26,12 @@ function geometryArray(inShape: readonly number[], filterShape: readonly number[
   return Int32Array.from([g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.fh, g.fw, g.sh, g.sw, g.dh, g.dw, g.top, g.left]);
 }
 
-const f32 = (b: WasmHeapBackend, t: tf.TensorInfo) => b.typedArrayFromHeap(t) as Float32Array;
 const allFloat = (...ts: Array<tf.TensorInfo | undefined>) => ts.every((t) => t === undefined || t.dtype === 'float32');
 const nonEmpty = (...shapes: Array<readonly number[]>) => shapes.every((s) => s.every((d) => d > 0));
 const nhwc = (a: ConvAttrs) => a.dataFormat === undefined || a.dataFormat === 'NHWC';
 
 /** addon activation codes, for the FusedConv2D activations oneDNN runs as a post-op. */
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, leakyrelu: 2 };
-
-/** A kernel config on `backendName` whose function falls back to `fallback` when it returns undefined. */
-function withFallback(
-  kernelName: string,
-  backendName: string,
-  fallback: tf.KernelConfig | undefined,
-  run: (args: tf.KernelFunc extends (p: infer P) => unknown ? P : never) => tf.TensorInfo | undefined,
-): tf.KernelConfig {
-  return {
-    kernelName,
-    backendName,
-    kernelFunc: (args) => {
-      const out = run(args);
-      if (out !== undefined) return out;
-      if (!fallback) throw new Error(`${kernelName}: no kernel for this case on '${backendName}'`);
-      return fallback.kernelFunc(args);
-    },
-  };
-}
 
 /**
  * The oneDNN kernel configs for the wasm backend `backendName`; `previous(name)` gives the kernel
@@ -68,46 +43,46 @@ export function onednnKernels(
   previous: (kernelName: string) => tf.KernelConfig | undefined,
 ): tf.KernelConfig[] {
   const conv = (name: string, fused: boolean) =>
-    withFallback(name, backendName, previous(name), ({ inputs, attrs, backend }) => {
-      const { x, filter, bias, preluActivationWeights } = inputs as Record<string, tf.TensorInfo | undefined>;
-      const a = attrs as unknown as ConvAttrs & { activation?: string; leakyreluAlpha?: number };
+    withFallback(name, backendName, previous(name), (args) => {
+      const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+      const a = args.attrs as unknown as ConvAttrs & { activation?: string; leakyreluAlpha?: number };
       const activation = ACTIVATIONS[fused ? a.activation ?? 'linear' : 'linear'];
       const outC = filter!.shape[3]!;
       if (!nhwc(a) || activation === undefined || preluActivationWeights !== undefined) return undefined;
       if (bias !== undefined && (tf.util.sizeFromShape(bias.shape) !== outC || bias.shape.at(-1) !== outC)) return undefined;
       if (!allFloat(x, filter, bias) || !nonEmpty(x!.shape, filter!.shape)) return undefined;
       const geometry = geometryArray(x!.shape, filter!.shape, a);
-      const b = backend as unknown as WasmHeapBackend;
+      const b = heapOf(args);
       const out = b.makeOutput([geometry[0]!, geometry[4]!, geometry[5]!, outC], 'float32');
       native.conv2dForward(f32(b, x!), f32(b, filter!), bias ? f32(b, bias) : null, f32(b, out), geometry, activation, a.leakyreluAlpha ?? 0.2);
       return out;
     });
 
-  const backwardInput = withFallback(tf.Conv2DBackpropInput, backendName, previous(tf.Conv2DBackpropInput), ({ inputs, attrs, backend }) => {
-    const { dy, filter } = inputs as Record<string, tf.TensorInfo>;
-    const a = attrs as unknown as ConvAttrs & { inputShape: number[] };
+  const backwardInput = withFallback(tf.Conv2DBackpropInput, backendName, previous(tf.Conv2DBackpropInput), (args) => {
+    const { dy, filter } = args.inputs as Record<string, tf.TensorInfo>;
+    const a = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
     if (!nhwc(a) || !allFloat(dy, filter) || !nonEmpty(a.inputShape, filter!.shape, dy!.shape)) return undefined;
     const geometry = geometryArray(a.inputShape, filter!.shape, { ...a, dilations: a.dilations ?? 1 });
-    const b = backend as unknown as WasmHeapBackend;
+    const b = heapOf(args);
     const out = b.makeOutput([...a.inputShape], 'float32');
     native.conv2dBackwardInput(f32(b, dy!), f32(b, filter!), f32(b, out), geometry);
     return out;
   });
 
-  const backwardFilter = withFallback(tf.Conv2DBackpropFilter, backendName, previous(tf.Conv2DBackpropFilter), ({ inputs, attrs, backend }) => {
-    const { x, dy } = inputs as Record<string, tf.TensorInfo>;
-    const a = attrs as unknown as ConvAttrs & { filterShape: number[] };
+  const backwardFilter = withFallback(tf.Conv2DBackpropFilter, backendName, previous(tf.Conv2DBackpropFilter), (args) => {
+    const { x, dy } = args.inputs as Record<string, tf.TensorInfo>;
+    const a = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
     if (!nhwc(a) || !allFloat(x, dy) || !nonEmpty(x!.shape, dy!.shape, a.filterShape)) return undefined;
     const geometry = geometryArray(x!.shape, a.filterShape, { ...a, dilations: a.dilations ?? 1 });
-    const b = backend as unknown as WasmHeapBackend;
+    const b = heapOf(args);
     const out = b.makeOutput([...a.filterShape], 'float32');
     native.conv2dBackwardFilter(f32(b, x!), f32(b, dy!), f32(b, out), geometry);
     return out;
   });
 
-  const matmul = withFallback(tf.BatchMatMul, backendName, previous(tf.BatchMatMul), ({ inputs, attrs, backend }) => {
-    const { a, b: bIn } = inputs as Record<string, tf.TensorInfo>;
-    const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+  const matmul = withFallback(tf.BatchMatMul, backendName, previous(tf.BatchMatMul), (args) => {
+    const { a, b: bIn } = args.inputs as Record<string, tf.TensorInfo>;
+    const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     if (!allFloat(a, bIn) || a!.shape.length < 2 || bIn!.shape.length < 2) return undefined;
     const [ra, rb] = [a!.shape.length, bIn!.shape.length];
     const m = transposeA ? a!.shape[ra - 1]! : a!.shape[ra - 2]!;
@@ -127,7 +102,7 @@ export function onednnKernels(
     else return undefined;
     const batch = Math.max(batchA, batchB);
     const geometry = Int32Array.from([batch, m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0, batchA === 1 ? 0 : m * k, batchB === 1 ? 0 : k * n]);
-    const be = backend as unknown as WasmHeapBackend;
+    const be = heapOf(args);
     const out = be.makeOutput([...outer, m, n], 'float32');
     native.matmul(f32(be, a!), f32(be, bIn!), f32(be, out), geometry);
     return out;
