@@ -65,7 +65,7 @@ const run = spawnSync(process.execPath, args, {
 });
 if (run.status !== 0) {
   const out = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim().split('\n');
-  const error = out.find((l) => /\berror:/i.test(l)) ?? out.find((l) => /ERR!/.test(l)) ?? out.at(-1) ?? `exit ${run.status}`;
+  const error = verbose ? `exit ${run.status}, output above` : out.find((l) => /\berror:/i.test(l)) ?? out.find((l) => /ERR!/.test(l)) ?? out.at(-1) ?? `exit ${run.status}`;
   skip(`node-gyp failed: ${error.trim().slice(0, 200)}`);
 }
 // Load it once in a child: a missing runtime library shows here, not in the user's first training run.

@@ -46,7 +46,10 @@ export interface NativeKernels {
    * sqrt(bias correction 2), step size] as float32.
    */
   adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, outParam: Float32Array, outM: Float32Array, outV: Float32Array, hyper: Float32Array): void;
-  /** The oneDNN implementation a conv would use: kind 0 forward, 1 backward-input, 2 backward-filter. */
+  /**
+   * The oneDNN implementation a conv runs with ("jit_wino_4x3:avx512_core" for Winograd,
+   * "brgconv:avx512_core", ...): kind 0 forward, 1 backward-input, 2 backward-filter.
+   */
   implementation(kind: 0 | 1 | 2, geometry: ConvGeometryArray): string;
   /** "oneDNN x.y.z". */
   version(): string;

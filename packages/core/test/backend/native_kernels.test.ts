@@ -6,6 +6,7 @@
  * its first and second derivatives, the mirror-pad gradient and the Adam update. Skipped where the
  * addon was not built.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/tf.js';
 import { initBackend } from '../../src/backend/index.js';
@@ -69,6 +70,9 @@ const CONV_CASES: ConvCase[] = [
   { x: [3, 5, 4, 1], f: [2, 2, 1, 1], s: [2, 2], pad: 'valid' },
   { x: [1, 12, 12, 32], f: [3, 3, 32, 64], s: [1, 1], pad: 1 },
   { x: [1, 7, 7, 2], f: [3, 3, 2, 3], s: [1, 1], pad: 'same', d: [2, 2] },
+  // 3×3 stride 1 with ≥ 64 channels: Winograd where the CPU has it (output sizes not multiples of 4).
+  { x: [2, 10, 10, 64], f: [3, 3, 64, 64], s: [1, 1], pad: 1 },
+  { x: [1, 11, 13, 64], f: [3, 3, 64, 80], s: [1, 1], pad: 'valid' },
 ];
 const label = (c: ConvCase) => `x[${c.x}] f[${c.f}] s${c.s.join('x')} ${JSON.stringify(c.pad)}${c.d ? ` d${c.d.join('x')}` : ''}`;
 
@@ -190,6 +194,26 @@ describe.skipIf(!NATIVE_KERNELS)('native kernels on wasm vs the cpu backend', ()
       }),
     );
     cpu.forEach((a, i) => expect(Array.from(native[i]!)).toEqual(Array.from(a)));
+  });
+});
+
+describe.skipIf(!NATIVE_KERNELS)('native convolution algorithm', () => {
+  it('is Winograd for 3×3 stride-1 convs with ≥ 64 channels where the CPU has AVX-512, direct otherwise', async () => {
+    const probe = (await import('@translate/native-kernels')).loadAddon();
+    if (!probe.ok) throw new Error(probe.reason);
+    // 12×12 input, padding 1: [batch, h, w, c, oh, ow, oc, kh, kw, sh, sw, dh, dw, top, left].
+    const geometry = (c: number, oc: number, k: number, s: number) => {
+      const out = Math.floor((12 + 2 - k) / s) + 1;
+      return Int32Array.from([1, 12, 12, c, out, out, oc, k, k, s, s, 1, 1, 1, 1]);
+    };
+    const kinds = [0, 1, 2] as const;
+    const avx512 = existsSync('/proc/cpuinfo') && /\bavx512f\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+    for (const kind of kinds) {
+      expect(probe.kernels.implementation(kind, geometry(64, 64, 3, 1)).includes('wino')).toBe(avx512 && process.env['TRANSLATE_WINOGRAD'] !== '0');
+      expect(probe.kernels.implementation(kind, geometry(32, 64, 3, 1))).not.toMatch(/wino/);
+      expect(probe.kernels.implementation(kind, geometry(64, 64, 3, 2))).not.toMatch(/wino/);
+      expect(probe.kernels.implementation(kind, geometry(64, 64, 4, 1))).not.toMatch(/wino/);
+    }
   });
 });
 
