@@ -70,20 +70,23 @@ export class Adam {
     // The backend's fused update (same float32 operations in the same order), when it has one.
     const fused = hasFusedKernel(FUSED.adam);
     const hyper = [this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2, this.eps, this.weightDecay, biasCorrection2Sqrt, stepSize];
-    tf.tidy(() => {
-      this.params.forEach(([name, param], i) => {
-        let g = grads.get(name);
-        if (!g) return;
+    // One tidy per parameter: the op-level update makes ~10 temporaries of the parameter's size, and
+    // holding those of every parameter to the end (GauGAN's generator: 90 M parameters) overflowed
+    // the 4 GiB wasm heap.
+    this.params.forEach(([name, param], i) => {
+      const grad = grads.get(name);
+      if (!grad) return;
+      tf.tidy(() => {
         const m = this.m[i]!;
         const v = this.v[i]!;
-        if (fused && g.dtype === 'float32') {
-          const [p2, m2, v2] = tf.engine().runKernel(FUSED.adam, { param, grad: g, m, v }, { hyper }) as tf.Tensor[];
+        if (fused && grad.dtype === 'float32') {
+          const [p2, m2, v2] = tf.engine().runKernel(FUSED.adam, { param, grad, m, v }, { hyper }) as tf.Tensor[];
           m.assign(m2!);
           v.assign(v2!);
           param.assign(p2!);
           return;
         }
-        if (this.weightDecay !== 0) g = tf.add(g, tf.mul(param, this.weightDecay));
+        const g = this.weightDecay !== 0 ? tf.add(grad, tf.mul(param, this.weightDecay)) : grad;
         m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
         v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
         const denom = tf.add(tf.div(tf.sqrt(v), biasCorrection2Sqrt), this.eps);

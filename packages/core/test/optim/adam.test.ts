@@ -4,6 +4,25 @@ import { tf } from '../../src/tf.js';
 import { Adam } from '../../src/optim/adam.js';
 
 describe('Adam', () => {
+  it('holds one parameter\'s temporaries at a time, not every parameter\'s', async () => {
+    await useBackend('cpu');
+    const count = 6;
+    const size = 1 << 16;
+    const params = Array.from({ length: count }, (_, i) => [`w${i}`, tf.variable(tf.fill([size], i + 1))] as const);
+    const grads = new Map(params.map(([name], i) => [name, tf.fill([size], 0.5 * (i + 1))] as const));
+    const opt = new Adam(params, { lr: 0.1, weightDecay: 0.01 });
+    const bytesPerParam = size * 4;
+    const before = tf.memory().numBytes;
+    const { peakBytes } = await tf.profile(() => opt.step(grads));
+    // The update makes ≈ 12 temporaries of its parameter's size; all six parameters' would be ≈ 72.
+    expect(peakBytes - before).toBeLessThan(16 * bytesPerParam);
+    expect(tf.memory().numBytes).toBe(before);
+    // It updated every parameter (the first step moves each by lr, against its gradient's sign).
+    params.forEach(([, p], i) => expect(p.dataSync()[0]).toBeCloseTo(i + 1 - 0.1, 5));
+    opt.dispose();
+    tf.dispose([...params.map(([, p]) => p), ...grads.values()]);
+  });
+
   it('creating and disposing an optimizer leaves no tensor behind', async () => {
     await useBackend('cpu');
     const p = tf.variable(tf.zeros([3, 2]));
