@@ -6,10 +6,15 @@ import type { CliIo } from './io.js';
 /** Exit code of a usage error (bad flag, option, config file or input data). */
 export const USAGE_ERROR = 2;
 
+/** What an abort of the wasm runtime almost always means, and what to do. */
+export const WASM_ABORT_HINT =
+  'The wasm backend aborted, most often because its memory (at most 4 GiB) is full: use a smaller ' +
+  '--crop_size, --batch_size or --ngf/--ndf, or a backend without that limit (@tensorflow/tfjs-node).';
+
 /**
  * Prints an error and returns its exit code. Commander has already printed its own message (with a
  * hint): 2, or 0 after `--help`. A `TranslateError` prints `translate: <message>`: 2 when it is a
- * usage error, else 1. Anything else prints its first line, and its stack when `TRANSLATE_DEBUG=1`: 1.
+ * usage error, else 1. Anything else prints its first line (and, for an abort of the wasm runtime, what it means), and its stack when `TRANSLATE_DEBUG=1`: 1.
  */
 export function reportError(err: unknown, io: CliIo): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : USAGE_ERROR;
@@ -19,6 +24,7 @@ export function reportError(err: unknown, io: CliIo): number {
   }
   const error = err instanceof Error ? err : new Error(String(err));
   io.stderr(`translate: ${error.message.split('\n')[0]}\n`);
+  if (error instanceof WebAssembly.RuntimeError && error.message.startsWith('Aborted(')) io.stderr(`${WASM_ABORT_HINT}\n`);
   io.stderr(io.env.TRANSLATE_DEBUG === '1' ? `${error.stack}\n` : 'Set TRANSLATE_DEBUG=1 to see the stack trace.\n');
   return 1;
 }

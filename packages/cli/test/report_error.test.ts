@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CommanderError } from 'commander';
 import { OptionError, TranslateError } from '@translate/core';
 import type { CliIo } from '../src/io.js';
-import { reportError } from '../src/report_error.js';
+import { reportError, WASM_ABORT_HINT } from '../src/report_error.js';
 
 function report(err: unknown, env: Record<string, string> = {}): { code: number; stderr: string } {
   let stderr = '';
@@ -31,5 +31,14 @@ describe('reportError', () => {
     expect(debug.code).toBe(1);
     expect(debug.stderr).toBe(`translate: offset out of range\n${err.stack}\n`);
     expect(report('thrown string')).toMatchObject({ code: 1, stderr: expect.stringContaining('translate: thrown string\n') });
+  });
+
+  it('an abort of the wasm runtime says what it almost always means', () => {
+    const err = new WebAssembly.RuntimeError('Aborted(). Build with -sASSERTIONS for more info.');
+    expect(report(err)).toEqual({
+      code: 1,
+      stderr: `translate: Aborted(). Build with -sASSERTIONS for more info.\n${WASM_ABORT_HINT}\nSet TRANSLATE_DEBUG=1 to see the stack trace.\n`,
+    });
+    expect(WASM_ABORT_HINT).toMatch(/4 GiB.*--crop_size.*tfjs-node/);
   });
 });
