@@ -24,7 +24,7 @@ export function reportError(err: unknown, io: CliIo): number {
   }
   const error = err instanceof Error ? err : new Error(String(err));
   io.stderr(`translate: ${error.message.split('\n')[0]}\n`);
-  if (error instanceof WebAssembly.RuntimeError && error.message.startsWith('Aborted(')) io.stderr(`${WASM_ABORT_HINT}\n`);
+  if (error.name === 'RuntimeError' && error.message.startsWith('Aborted(')) io.stderr(`${WASM_ABORT_HINT}\n`);
   io.stderr(io.env.TRANSLATE_DEBUG === '1' ? `${error.stack}\n` : 'Set TRANSLATE_DEBUG=1 to see the stack trace.\n');
   return 1;
 }
