@@ -5,10 +5,9 @@
  * theirs with `registerDatasetMode`.
  */
 import type { OptionSchema } from '@translate/core';
-import { unknownNameMessage } from '@translate/core';
+import { schemaValues, unknownNameMessage } from '@translate/core';
 import { DatasetError } from './errors.js';
 import { BUILTIN_MODES } from './modes/index.js';
-import { resolveOptions } from './options.js';
 import type { ImageArray, LabelMap } from './image/types.js';
 import type { Rng } from './rng.js';
 
@@ -94,5 +93,5 @@ export const consoleContext: DatasetContext = { warn: (message) => console.warn(
  */
 export async function createDataset(options: Record<string, unknown>, ctx: DatasetContext = consoleContext): Promise<Dataset> {
   const mode = getDatasetMode(String(options['dataset_mode'] ?? 'unaligned'));
-  return mode.create(resolveOptions(mode.options, options), ctx);
+  return mode.create(schemaValues(mode.options, options), ctx);
 }

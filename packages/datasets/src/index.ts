@@ -11,7 +11,7 @@ export { decodeImage, probeImage, type ImageInfo } from './image/decode.js';
 export { cropImage, flipHorizontal, normalizeImage, resizeNearest, toChannels, toLabelMap, type AlphaMode } from './image/ops.js';
 export { resizeBicubic } from './image/resize.js';
 export { PREPROCESS_MODES, getParams, preprocess, roundHalfEven, type PreprocessMode, type PreprocessOptions, type TransformParams } from './transform/preprocess.js';
-export { DATA_OPTIONS, resolveOptions, withDefaults, type DataOptions } from './options.js';
+export { DATA_OPTIONS, withDefaults, type DataOptions } from './options.js';
 export {
   createDataset,
   datasetModeNames,

@@ -3,8 +3,7 @@
  * the CLI turns into flags. Names and defaults are the reference's; options that the reference
  * lacks are marked "(translate)" in their help.
  */
-import type { OptionSchema, Options, OptionValue } from '@translate/core';
-import { unknownNameMessage } from '@translate/core';
+import type { OptionSchema, OptionValue } from '@translate/core';
 import { DatasetError } from './errors.js';
 import type { AlphaMode } from './image/ops.js';
 import { PREPROCESS_MODES, type PreprocessMode } from './transform/preprocess.js';
@@ -53,30 +52,6 @@ export interface DataOptions {
 export function withDefaults(schema: OptionSchema, defaults: Record<string, OptionValue>): OptionSchema {
   const out: Record<string, OptionSchema[string]> = { ...schema };
   for (const [k, v] of Object.entries(defaults)) out[k] = { ...out[k]!, default: v };
-  return out;
-}
-
-/**
- * Every schema option's value: the given one, else the default. Keys outside the schema are
- * ignored (the whole CLI's options may be passed). Throws `DatasetError` naming the flag for a
- * missing required option, a value of the wrong type, or a value outside `choices`.
- */
-export function resolveOptions(schema: OptionSchema, given: Record<string, unknown>): Options {
-  const out: Options = {};
-  for (const [name, spec] of Object.entries(schema)) {
-    const value = given[name] ?? spec.default;
-    if (value === undefined) throw new DatasetError(`--${name} is required: ${spec.help}.`);
-    const ok =
-      spec.type === 'bool' ? typeof value === 'boolean'
-      : spec.type === 'string' ? typeof value === 'string'
-      : spec.type === 'int' ? typeof value === 'number' && (Number.isInteger(value) || value === Infinity)
-      : typeof value === 'number' && !Number.isNaN(value);
-    if (!ok) throw new DatasetError(`--${name} must be ${spec.type === 'int' ? 'an integer' : `a ${spec.type}`}, got ${JSON.stringify(value)}.`);
-    if (spec.choices && !spec.choices.includes(value as string)) {
-      throw new DatasetError(`--${name}: ${unknownNameMessage('value', String(value), spec.choices)}`);
-    }
-    out[name] = value as OptionValue;
-  }
   return out;
 }
 

@@ -46,10 +46,12 @@ describe('registry', () => {
     expect((await ds.get(0, deriveRng(0))).A_paths).toBe('7');
   });
 
-  it('checks option types and choices, naming the flag', async () => {
-    await expect(createDataset({ dataset_mode: 'aligned', dataroot: dir, preprocess: 'resize' })).rejects.toThrow("--preprocess: Unknown value 'resize'.");
-    await expect(createDataset({ dataset_mode: 'aligned', dataroot: dir, crop_size: '256' })).rejects.toThrow('--crop_size must be an integer, got "256".');
-    await expect(createDataset({ dataset_mode: 'aligned' })).rejects.toThrow('--dataroot is required');
+  it('converts option strings as a config file\'s, and checks types and choices, naming the flag', async () => {
+    // 'constant' (registered above) returns its resolved options.
+    expect((await createDataset({ dataset_mode: 'constant', value: '12' })).options).toEqual({ value: 12 });
+    await expect(createDataset({ dataset_mode: 'aligned', dataroot: dir, preprocess: 'resize' })).rejects.toThrow("--preprocess must be one of resize_and_crop, crop, scale_width, scale_width_and_crop, none; got 'resize'.");
+    await expect(createDataset({ dataset_mode: 'aligned', dataroot: dir, crop_size: '25.6' })).rejects.toThrow("--crop_size expects an integer, got '25.6'.");
+    await expect(createDataset({ dataset_mode: 'aligned' })).rejects.toThrow('Missing required option --dataroot (path to images');
     await expect(createDataset({ dataset_mode: 'aligned', dataroot: dir, input_nc: 4 })).rejects.toThrow('--input_nc must be 1 (grayscale) or 3 (RGB), got 4.');
   });
 });

@@ -155,6 +155,25 @@ export function resolveOptions(request: ResolveRequest): ResolvedOptions {
   return { ...set, options };
 }
 
+/**
+ * The value of every option of `schema` for a library caller (e.g. a dataset mode given a plain
+ * object): the given one, converted as a config file's would be (`'256'` → 256), else the default.
+ * Keys outside the schema are ignored, so a whole options object may be passed. Throws
+ * `OptionError` naming `--key` for a required option left unset, or a value of the wrong type or
+ * outside `choices`.
+ */
+export function schemaValues(schema: OptionSchema, given: Readonly<Record<string, unknown>>): Options {
+  const layer: OptionLayer = { source: 'the options', values: given, commandLine: true };
+  const out: Options = {};
+  for (const [key, spec] of Object.entries(schema)) {
+    const raw = given[key];
+    const value = raw === undefined ? spec.default : coerce(key, spec, raw, layer);
+    if (value === undefined) throw new OptionError(`Missing required option --${key} (${spec.help}).`);
+    out[key] = value;
+  }
+  return out;
+}
+
 function inPhase(spec: OptionSpec, phase: Phase): boolean {
   return spec.phase === undefined || spec.phase === 'both' || spec.phase === phase;
 }
