@@ -19,6 +19,8 @@ export const FUSED = {
   mirrorPadGrad: 'TranslateMirrorPadGrad',
   /** (param, grad, m, v) → [param', m', v']: one Adam update (attr `hyper`). */
   adam: 'TranslateAdam',
+  /** x [c, n, H, W] → the [fh·fw·c, n·oh·ow] columns of a stride-1 conv's filter gradient (attrs `WindowsAttrs`). */
+  windows: 'TranslateWindows',
 } as const;
 
 /** Whether the active backend has fused kernel `name`. */

@@ -9,6 +9,8 @@ import { conv2dBackpropInputKernel } from './kernels/conv2d_backprop_input.js';
 import { maxPoolGradKernel } from './kernels/max_pool_grad.js';
 import { sliceWasmKernel } from './kernels/slice_wasm.js';
 import { identityWasmKernel } from './kernels/identity_wasm.js';
+import { poolReductionKernel } from './kernels/reduce_wasm.js';
+import { windowsWasmKernel } from './kernels/windows_wasm.js';
 import { conv2dGradConfig } from './gradients/conv2d_grad.js';
 import { mirrorPadGradConfig } from './gradients/mirror_pad_grad.js';
 
@@ -22,12 +24,18 @@ export interface KernelFix {
   why: string;
 }
 
-const KERNEL_FIXES: Array<{ backend: string; make: (b: string) => tf.KernelConfig; why: string }> = [
+/** Makes a fix's kernel config for a backend; `stock()` is the kernel it replaced there (if any). */
+type MakeKernel = (backend: string, stock: () => tf.KernelConfig | undefined) => tf.KernelConfig;
+
+const KERNEL_FIXES: Array<{ backend: string; make: MakeKernel; why: string }> = [
   { backend: 'wasm', make: conv2dBackpropFilterKernel, why: 'missing on wasm (no conv gradients)' },
   { backend: 'wasm', make: conv2dBackpropInputKernel, why: 'stock is 4-10x slower than the forward conv' },
   { backend: 'wasm', make: maxPoolGradKernel, why: "stock gives wrong values (2x2 stride 2; also 3x3 stride 2 'same')" },
   { backend: 'wasm', make: sliceWasmKernel, why: 'stock copies the whole input out of the wasm heap on every call' },
   { backend: 'wasm', make: identityWasmKernel, why: 'stock copies the data (doubling what gradients save)' },
+  { backend: 'wasm', make: (b, stock) => poolReductionKernel('Mean', b, stock), why: 'stock transposes the reduced axes innermost first (13-19x slower over H, W)' },
+  { backend: 'wasm', make: (b, stock) => poolReductionKernel('Sum', b, stock), why: 'stock transposes the reduced axes innermost first (13-19x slower over H, W)' },
+  { backend: 'wasm', make: windowsWasmKernel, why: 'our filter-gradient columns in one pass over the heap (ops: a slice per tap, then a stack)' },
   { backend: 'cpu', make: conv2dBackpropFilterKernel, why: 'stock is extremely slow' },
 ];
 
@@ -43,8 +51,8 @@ const stock = new Map<string, tf.KernelConfig | undefined>();
 
 const key = (kernel: string, backend: string) => `${backend}/${kernel}`;
 
-function ourKernel(make: (b: string) => tf.KernelConfig, backend: string): tf.KernelConfig {
-  const probe = make(backend);
+function ourKernel(make: MakeKernel, backend: string): tf.KernelConfig {
+  const probe = make(backend, () => stock.get(key(probe.kernelName, backend)));
   const k = key(probe.kernelName, backend);
   let config = ours.get(k);
   if (!config) {
@@ -57,7 +65,7 @@ function ourKernel(make: (b: string) => tf.KernelConfig, backend: string): tf.Ke
 /** The fixes that apply to tfjs backend `backendName` (its kernels plus the global gradients). */
 export function kernelFixesFor(backendName: string): KernelFix[] {
   const kernels = KERNEL_FIXES.filter((f) => f.backend === backendName).map((f) => ({
-    kernel: f.make(backendName).kernelName,
+    kernel: f.make(backendName, () => undefined).kernelName,
     backend: backendName,
     kind: 'kernel' as const,
     why: f.why,

@@ -17,6 +17,8 @@
  *   channel), slower for few output channels or strides > 1.
  */
 import { tf } from '../../tf.js';
+import { FUSED, hasFusedKernel } from '../fused.js';
+import type { WindowsAttrs } from './windows_wasm.js';
 import {
   asTensor, convGeometry, padOrCrop, toNhwc,
   type ConvGeometry, type ConvPadding, type DimRoundingMode,
@@ -124,6 +126,20 @@ function viaTaps(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D 
 
 function viaColumns(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
   const xp = padInput(x, g); // [n, needH, needW, c]
+  const m = g.batch * g.outH * g.outW;
+  const columns = g.sh === 1 && g.sw === 1 && hasFusedKernel(FUSED.windows) ? windowsKernel(xp, g) : windowsFromOps(xp, g);
+  const dW = tf.matMul(columns, tf.reshape(dy, [m, g.outC]) as tf.Tensor2D);
+  return tf.reshape(dW, [g.fh, g.fw, g.inC, g.outC]) as tf.Tensor4D;
+}
+
+/** The [fh·fw·c, n·oh·ow] columns of a stride-1 conv by the backend's `TranslateWindows` kernel. */
+function windowsKernel(xp: tf.Tensor4D, g: ConvGeometry): tf.Tensor2D {
+  const attrs: WindowsAttrs = { fh: g.fh, fw: g.fw, dh: g.dh, dw: g.dw, oh: g.outH, ow: g.outW };
+  return tf.engine().runKernel(FUSED.windows, { x: tf.transpose(xp, [3, 0, 1, 2]) }, attrs as never) as tf.Tensor2D;
+}
+
+/** The same columns for any stride, from slices of the input split into stride phases. */
+function windowsFromOps(xp: tf.Tensor4D, g: ConvGeometry): tf.Tensor2D {
   // Pad (zeros, never read) to whole stride periods, then split rows and columns into stride phases:
   // tap (i,j) reads phase (i·dh mod sh, j·dw mod sw) from offset (⌊i·dh/sh⌋, ⌊j·dw/sw⌋), contiguously.
   const ph = Math.ceil(xp.shape[1] / g.sh);
@@ -139,10 +155,7 @@ function viaColumns(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor
       windows.push(tf.slice(phases, begin, [1, 1, g.inC, g.batch, g.outH, g.outW]));
     }
   }
-  const m = g.batch * g.outH * g.outW;
-  const columns = tf.reshape(tf.stack(windows), [g.fh * g.fw * g.inC, m]) as tf.Tensor2D;
-  const dW = tf.matMul(columns, tf.reshape(dy, [m, g.outC]) as tf.Tensor2D);
-  return tf.reshape(dW, [g.fh, g.fw, g.inC, g.outC]) as tf.Tensor4D;
+  return tf.reshape(tf.stack(windows), [g.fh * g.fw * g.inC, g.batch * g.outH * g.outW]) as tf.Tensor2D;
 }
 
 /** Kernel attributes tfjs passes to `Conv2DBackpropFilter` (plus our optional `dilations`). */

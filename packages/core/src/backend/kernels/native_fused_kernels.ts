@@ -7,28 +7,16 @@
 import type { NativeKernels } from '@translate/native-kernels';
 import { tf } from '../../tf.js';
 import { FUSED } from '../fused.js';
+import { contiguousReduction, reductionOf } from './reduce_wasm.js';
 import { f32, heapOf, withFallback } from './wasm_heap.js';
-
-/** [outer, mid, inner] when `axes` of `shape` are one contiguous run; else undefined. */
-export function contiguousReduction(shape: readonly number[], axes: readonly number[]): [number, number, number] | undefined {
-  if (axes.length === 0) return undefined;
-  const sorted = [...new Set(axes.map((a) => (a < 0 ? a + shape.length : a)))].sort((a, b) => a - b);
-  if (sorted.some((a, i) => a !== sorted[0]! + i || a >= shape.length)) return undefined;
-  const prod = (xs: readonly number[]) => xs.reduce((p, d) => p * d, 1);
-  const first = sorted[0]!;
-  const last = sorted.at(-1)!;
-  return [prod(shape.slice(0, first)), prod(shape.slice(first, last + 1)), prod(shape.slice(last + 1))];
-}
 
 /** `Sum`/`Mean` for float32 over contiguous axes; `fallback` for the rest. */
 function reduction(native: NativeKernels, backendName: string, kernelName: string, mean: boolean, fallback: tf.KernelConfig | undefined): tf.KernelConfig {
   return withFallback(kernelName, backendName, fallback, (args) => {
     const x = args.inputs['x']!;
-    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
-    const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + x.shape.length : a));
+    const { axes, outShape } = reductionOf(x, args.attrs);
     const split = x.dtype === 'float32' ? contiguousReduction(x.shape, axes) : undefined;
     if (!split || split[1] === 0 || split[0] * split[2] === 0) return undefined;
-    const outShape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
     const b = heapOf(args);
     const out = b.makeOutput(outShape, 'float32');
     native.reduce(f32(b, x), f32(b, out), split[0], split[1], split[2], mean);

@@ -33,6 +33,8 @@ export function withFallback(
   return {
     kernelName,
     backendName,
+    // The fallback binds its wasm functions when a backend instance starts; it still must.
+    ...(fallback?.setupFunc ? { setupFunc: fallback.setupFunc } : {}),
     kernelFunc: (args) => {
       const out = run(args);
       if (out !== undefined) return out;
