@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/tf.js';
 import { initBackend } from '../../src/backend/index.js';
-import { conv2dBackpropFilter } from '../../src/backend/kernels/conv2d_backprop_filter.js';
+import { conv2dBackpropFilter, resolveMethod } from '../../src/backend/kernels/conv2d_backprop_filter.js';
+import { convGeometry } from '../../src/backend/kernels/util.js';
 import { conv2dBackpropInput } from '../../src/backend/kernels/conv2d_backprop_input.js';
 import {
   convFilterGradRef, convInputGradRef, convRef, geom, rand, relErr, type Dense, type RefPad,
@@ -186,5 +187,25 @@ describe('NCHW layout (op-level implementations, cpu)', () => {
     const ref = tensor(convInputGradRef(dy, w, g));
     expect(relErr(dx.dataSync(), toNchw(ref).dataSync())).toBeLessThan(TOL);
     expect(relErr(dw.dataSync(), convFilterGradRef(x, dy, g).data)).toBeLessThan(TOL);
+  });
+});
+
+describe('the filter-gradient route auto picks', () => {
+  const geometry = (x: number[], f: number[], s: number, d = 1) => convGeometry(x, f, s, 'same', d);
+  it('is columns for 16+ output channels (any stride with the wasm windows kernel), within a size cap', async () => {
+    await initBackend('wasm', { log: () => {}, nativeKernels: false });
+    expect(resolveMethod('auto', geometry([1, 64, 64, 64], [3, 3, 64, 128], 1))).toBe('columns');
+    expect(resolveMethod('auto', geometry([1, 64, 64, 64], [3, 3, 64, 128], 2))).toBe('columns');
+    expect(resolveMethod('auto', geometry([1, 64, 64, 64], [7, 7, 64, 3], 1))).toBe('conv');
+    // 49·64 rows × 512² columns would be 822 M floats: the conv route instead.
+    expect(resolveMethod('auto', geometry([1, 512, 512, 64], [7, 7, 64, 64], 1))).toBe('conv');
+    expect(resolveMethod('conv', geometry([1, 64, 64, 64], [3, 3, 64, 128], 2))).toBe('conv');
+  });
+
+  it('is columns only at stride 1 without the windows kernel (cpu)', async () => {
+    await initBackend('cpu', { log: () => {} });
+    expect(resolveMethod('auto', geometry([1, 64, 64, 64], [3, 3, 64, 128], 1))).toBe('columns');
+    expect(resolveMethod('auto', geometry([1, 64, 64, 64], [3, 3, 64, 128], 2))).toBe('conv');
+    expect(resolveMethod('auto', geometry([1, 64, 64, 64], [3, 3, 64, 128], 2, 2))).toBe('taps');
   });
 });

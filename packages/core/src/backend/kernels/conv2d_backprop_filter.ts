@@ -74,21 +74,27 @@ function padInput(x: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
   return xp;
 }
 
-/** Output channels from which the 'columns' route beats the 'conv' route at stride 1 (wasm). */
+/** Output channels from which the 'columns' route beats the 'conv' route (wasm). */
 const COLUMNS_MIN_OUT_CHANNELS = 16;
+/** The largest columns matrix (floats; 128 MiB) 'auto' builds: a wide filter on a large input would fill the wasm heap. */
+const COLUMNS_MAX_ELEMENTS = 1 << 25;
 
-function resolveMethod(method: BackpropFilterMethod, g: ConvGeometry): Exclude<BackpropFilterMethod, 'auto'> {
+/** The route `method` names, or for 'auto' the fastest measured for geometry `g` on the active backend. */
+export function resolveMethod(method: BackpropFilterMethod, g: ConvGeometry): Exclude<BackpropFilterMethod, 'auto'> {
   const stridesOne = g.sh === 1 && g.sw === 1;
   const dilationsOne = g.dh === 1 && g.dw === 1;
   if (method === 'conv' && !stridesOne && !dilationsOne) {
     throw new Error('conv2dBackpropFilter: the conv route needs strides or dilations all 1');
   }
   if (method !== 'auto') return method;
-  // Measured on wasm (CycleGAN/PatchGAN layers at 128²): at stride 1, 'columns' took 0.5–0.9× the
-  // time of 'conv' from 64 output channels up and 2× for 3; at stride 2 it took 1.3–2.6× (the phase
-  // transpose costs more than it saves). Per-tap matmuls were the slowest everywhere (tfjs' wasm
-  // matMul with a transposed operand is ~15× slower than without).
-  if (stridesOne && dilationsOne && g.outC >= COLUMNS_MIN_OUT_CHANNELS) return 'columns';
+  // Measured on wasm: with the backend's one-pass windows kernel, 'columns' took 0.25–0.8× the time
+  // of 'conv' from 16 output channels up at strides 1 and 2 (CycleGAN/PatchGAN layers at 128–256²)
+  // and 2.2× for 3 output channels; built from ops (stride phases, slices, a stack) only at stride 1
+  // was it faster. Per-tap matmuls were the slowest everywhere (tfjs' wasm matMul with a transposed
+  // operand is ~15× slower than without).
+  const windows = hasFusedKernel(FUSED.windows);
+  const columnsSize = g.fh * g.fw * g.inC * g.batch * g.outH * g.outW;
+  if ((windows || (stridesOne && dilationsOne)) && g.outC >= COLUMNS_MIN_OUT_CHANNELS && columnsSize <= COLUMNS_MAX_ELEMENTS) return 'columns';
   return !stridesOne && !dilationsOne ? 'taps' : 'conv';
 }
 
@@ -127,18 +133,18 @@ function viaTaps(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D 
 function viaColumns(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
   const xp = padInput(x, g); // [n, needH, needW, c]
   const m = g.batch * g.outH * g.outW;
-  const columns = g.sh === 1 && g.sw === 1 && hasFusedKernel(FUSED.windows) ? windowsKernel(xp, g) : windowsFromOps(xp, g);
+  const columns = hasFusedKernel(FUSED.windows) ? windowsKernel(xp, g) : windowsFromOps(xp, g);
   const dW = tf.matMul(columns, tf.reshape(dy, [m, g.outC]) as tf.Tensor2D);
   return tf.reshape(dW, [g.fh, g.fw, g.inC, g.outC]) as tf.Tensor4D;
 }
 
-/** The [fh·fw·c, n·oh·ow] columns of a stride-1 conv by the backend's `TranslateWindows` kernel. */
+/** The [fh·fw·c, n·oh·ow] columns by the backend's `TranslateWindows` kernel. */
 function windowsKernel(xp: tf.Tensor4D, g: ConvGeometry): tf.Tensor2D {
-  const attrs: WindowsAttrs = { fh: g.fh, fw: g.fw, dh: g.dh, dw: g.dw, oh: g.outH, ow: g.outW };
+  const attrs: WindowsAttrs = { fh: g.fh, fw: g.fw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw, oh: g.outH, ow: g.outW };
   return tf.engine().runKernel(FUSED.windows, { x: tf.transpose(xp, [3, 0, 1, 2]) }, attrs as never) as tf.Tensor2D;
 }
 
-/** The same columns for any stride, from slices of the input split into stride phases. */
+/** The same columns from slices of the input split into stride phases. */
 function windowsFromOps(xp: tf.Tensor4D, g: ConvGeometry): tf.Tensor2D {
   // Pad (zeros, never read) to whole stride periods, then split rows and columns into stride phases:
   // tap (i,j) reads phase (i·dh mod sh, j·dw mod sw) from offset (⌊i·dh/sh⌋, ⌊j·dw/sw⌋), contiguously.
