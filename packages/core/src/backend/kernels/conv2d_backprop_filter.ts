@@ -140,7 +140,7 @@ function viaColumns(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor
 
 /** The [fh·fw·c, n·oh·ow] columns by the backend's `TranslateWindows` kernel. */
 function windowsKernel(xp: tf.Tensor4D, g: ConvGeometry): tf.Tensor2D {
-  const attrs: WindowsAttrs = { fh: g.fh, fw: g.fw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw, oh: g.outH, ow: g.outW };
+  const attrs: WindowsAttrs = { fh: g.fh, fw: g.fw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw, outH: g.outH, outW: g.outW };
   return tf.engine().runKernel(FUSED.windows, { x: tf.transpose(xp, [3, 0, 1, 2]) }, attrs as never) as tf.Tensor2D;
 }
 

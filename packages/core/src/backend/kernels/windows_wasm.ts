@@ -7,19 +7,11 @@
  */
 import { tf } from '../../tf.js';
 import { FUSED } from '../fused.js';
+import type { ConvGeometry } from './util.js';
 import { f32, heapOf } from './wasm_heap.js';
 
 /** Attributes of `TranslateWindows`: filter size, stride, dilation and output size of the convolution. */
-export interface WindowsAttrs {
-  fh: number;
-  fw: number;
-  sh: number;
-  sw: number;
-  dh: number;
-  dw: number;
-  oh: number;
-  ow: number;
-}
+export type WindowsAttrs = Pick<ConvGeometry, 'fh' | 'fw' | 'sh' | 'sw' | 'dh' | 'dw' | 'outH' | 'outW'>;
 
 /** The `TranslateWindows` kernel config for wasm backend `backendName`. */
 export function windowsWasmKernel(backendName: string): tf.KernelConfig {
@@ -28,7 +20,7 @@ export function windowsWasmKernel(backendName: string): tf.KernelConfig {
     backendName,
     kernelFunc: (args) => {
       const x = args.inputs['x']!;
-      const { fh, fw, sh, sw, dh, dw, oh, ow } = args.attrs as unknown as WindowsAttrs;
+      const { fh, fw, sh, sw, dh, dw, outH: oh, outW: ow } = args.attrs as unknown as WindowsAttrs;
       const [c, n, h, w] = x.shape as [number, number, number, number];
       if ((fh - 1) * dh + (oh - 1) * sh + 1 > h || (fw - 1) * dw + (ow - 1) * sw + 1 > w) throw new Error(`${FUSED.windows}: windows exceed the input [${x.shape}]`);
       const b = heapOf(args);
