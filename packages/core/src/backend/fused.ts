@@ -19,7 +19,7 @@ export const FUSED = {
   mirrorPadGrad: 'TranslateMirrorPadGrad',
   /** (param, grad, m, v) → [param', m', v']: one Adam update (attr `hyper`). */
   adam: 'TranslateAdam',
-  /** x [c, n, H, W] → the [fh·fw·c, n·oh·ow] columns of a stride-1 conv's filter gradient (attrs `WindowsAttrs`). */
+  /** x [c, n, H, W] → the [fh·fw·c, n·oh·ow] columns of a conv's filter gradient (attrs `WindowsAttrs`; pure wasm). */
   windows: 'TranslateWindows',
 } as const;
 

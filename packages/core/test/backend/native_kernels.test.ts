@@ -227,6 +227,9 @@ describe('native kernels availability', () => {
     const info = await initBackend('wasm', { log: (m) => lines.push(m), nativeKernels: true });
     if (NATIVE_KERNELS) {
       expect(info.nativeKernels).toContain('Conv2DBackpropFilter');
+      // Exactly the kernels the addon registers: pure wasm's windows kernel stays ours.
+      expect(info.nativeKernels).not.toContain('TranslateWindows');
+      expect(info.nativeKernels).toHaveLength(new Set(info.nativeKernels).size);
       expect(lines.at(-1)).toMatch(/oneDNN \d+\.\d+\.\d+ kernels/);
     } else {
       expect(info.nativeKernels).toEqual([]);

@@ -100,5 +100,7 @@ export function nativeFusedKernels(
   ];
 }
 
-/** The kernels {@link nativeFusedKernels} registers (replacing the first two). */
-export const NATIVE_FUSED_KERNEL_NAMES: readonly string[] = [tf.Sum, tf.Mean, ...Object.values(FUSED)];
+/** The kernels {@link nativeFusedKernels} registers (replacing the first two; `FUSED.windows` is pure wasm's). */
+export const NATIVE_FUSED_KERNEL_NAMES: readonly string[] = [
+  tf.Sum, tf.Mean, FUSED.instanceNorm, FUSED.instanceNormRelu, FUSED.instanceNormGrad, FUSED.instanceNormReluGrad, FUSED.mirrorPadGrad, FUSED.adam,
+];
