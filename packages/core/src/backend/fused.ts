@@ -21,6 +21,10 @@ export const FUSED = {
   adam: 'TranslateAdam',
   /** x [c, n, H, W] → the [fh·fw·c, n·oh·ow] columns of a conv's filter gradient (attrs `WindowsAttrs`; pure wasm). */
   windows: 'TranslateWindows',
+  /** (x NHWC, dy) → dW [3, 3, c, k]: a 3×3 stride-1 conv's filter gradient by Winograd (attrs `WinogradFilterGradAttrs`; pure wasm). */
+  winogradFilterGrad: 'TranslateWinogradFilterGrad',
+  /** (dy, filter HWIO) → dx: a 3×3 stride-1 conv's input gradient by Winograd (attrs `WinogradInputGradAttrs`; pure wasm). */
+  winogradInputGrad: 'TranslateWinogradInputGrad',
 } as const;
 
 /** Whether the active backend has fused kernel `name`. */

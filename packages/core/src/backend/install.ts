@@ -11,6 +11,9 @@ import { sliceWasmKernel } from './kernels/slice_wasm.js';
 import { identityWasmKernel } from './kernels/identity_wasm.js';
 import { poolReductionKernel } from './kernels/reduce_wasm.js';
 import { windowsWasmKernel } from './kernels/windows_wasm.js';
+import {
+  winogradConv2DKernel, winogradFilterGradKernel, winogradFusedConv2DKernel, winogradInputGradKernel,
+} from './kernels/winograd_wasm.js';
 import { conv2dGradConfig } from './gradients/conv2d_grad.js';
 import { mirrorPadGradConfig } from './gradients/mirror_pad_grad.js';
 
@@ -36,6 +39,10 @@ const KERNEL_FIXES: Array<{ backend: string; make: MakeKernel; why: string }> = 
   { backend: 'wasm', make: (b, stock) => poolReductionKernel('Mean', b, stock), why: 'stock transposes the reduced axes innermost first (13-19x slower over H, W)' },
   { backend: 'wasm', make: (b, stock) => poolReductionKernel('Sum', b, stock), why: 'stock transposes the reduced axes innermost first (13-19x slower over H, W)' },
   { backend: 'wasm', make: windowsWasmKernel, why: 'our filter-gradient columns in one pass over the heap (ops: a slice per tap, then a stack)' },
+  { backend: 'wasm', make: winogradConv2DKernel, why: 'Winograd F(4x4,3x3) for 3x3 stride-1 convs with 32+ channels (4x fewer multiplications than XNNPACK direct)' },
+  { backend: 'wasm', make: winogradFusedConv2DKernel, why: 'Winograd F(4x4,3x3) for 3x3 stride-1 convs with 32+ channels (4x fewer multiplications than XNNPACK direct)' },
+  { backend: 'wasm', make: winogradInputGradKernel, why: 'the Winograd input gradient of 3x3 stride-1 convs, flipping the filter in its transform (Conv2DBackpropInput route)' },
+  { backend: 'wasm', make: winogradFilterGradKernel, why: 'the Winograd filter gradient of 3x3 stride-1 convs (conv2dBackpropFilter route)' },
   { backend: 'cpu', make: conv2dBackpropFilterKernel, why: 'stock is extremely slow' },
 ];
 

@@ -192,9 +192,19 @@ describe('NCHW layout (op-level implementations, cpu)', () => {
 
 describe('the filter-gradient route auto picks', () => {
   const geometry = (x: number[], f: number[], s: number, d = 1) => convGeometry(x, f, s, 'same', d);
+  it('is winograd for 3x3 stride-1 convs with 32+ channels in multiples of 8 on wasm', async () => {
+    await initBackend('wasm', { log: () => {}, nativeKernels: false });
+    expect(resolveMethod('auto', geometry([1, 64, 64, 64], [3, 3, 64, 128], 1))).toBe('winograd');
+    expect(resolveMethod('auto', geometry([1, 64, 64, 16], [3, 3, 16, 128], 1))).toBe('columns');
+    expect(resolveMethod('auto', geometry([1, 64, 64, 64], [3, 3, 64, 36], 1))).toBe('columns');
+    expect(resolveMethod('auto', geometry([1, 64, 64, 64], [3, 3, 64, 128], 1, 2))).toBe('columns');
+    // Too few 4x4 output tiles: 8x8 output is 4 tiles.
+    expect(resolveMethod('auto', geometry([1, 8, 8, 64], [3, 3, 64, 128], 1))).toBe('columns');
+  });
+
   it('is columns for 16+ output channels (any stride with the wasm windows kernel), within a size cap', async () => {
     await initBackend('wasm', { log: () => {}, nativeKernels: false });
-    expect(resolveMethod('auto', geometry([1, 64, 64, 64], [3, 3, 64, 128], 1))).toBe('columns');
+    expect(resolveMethod('auto', geometry([1, 64, 64, 64], [5, 5, 64, 128], 1))).toBe('columns');
     expect(resolveMethod('auto', geometry([1, 64, 64, 64], [3, 3, 64, 128], 2))).toBe('columns');
     expect(resolveMethod('auto', geometry([1, 64, 64, 64], [7, 7, 64, 3], 1))).toBe('conv');
     // 49·64 rows × 512² columns would be 822 M floats: the conv route instead.
@@ -207,5 +217,6 @@ describe('the filter-gradient route auto picks', () => {
     expect(resolveMethod('auto', geometry([1, 64, 64, 64], [3, 3, 64, 128], 1))).toBe('columns');
     expect(resolveMethod('auto', geometry([1, 64, 64, 64], [3, 3, 64, 128], 2))).toBe('conv');
     expect(resolveMethod('auto', geometry([1, 64, 64, 64], [3, 3, 64, 128], 2, 2))).toBe('taps');
+    expect(() => resolveMethod('winograd', geometry([1, 64, 64, 64], [3, 3, 64, 128], 1))).toThrow(/winograd route needs the wasm backend/);
   });
 });

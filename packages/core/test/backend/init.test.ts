@@ -68,7 +68,10 @@ describe('initBackend', () => {
     const wasm = await initBackend('wasm', quiet);
     expect(wasm.detail).toMatch(/SIMD|thread/);
     const kernels = wasm.fixes.filter((f) => f.kind === 'kernel').map((f) => f.kernel).sort();
-    expect(kernels).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity', 'MaxPoolGrad', 'Mean', 'Slice', 'Sum', 'TranslateWindows']);
+    expect(kernels).toEqual([
+      'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'FusedConv2D', 'Identity', 'MaxPoolGrad', 'Mean', 'Slice', 'Sum',
+      'TranslateWindows', 'TranslateWinogradFilterGrad', 'TranslateWinogradInputGrad',
+    ]);
     expect(wasm.fixes.filter((f) => f.kind === 'gradient').map((f) => f.kernel).sort()).toEqual(['Conv2D', 'MirrorPad']);
     const before = tf.getKernel('Conv2DBackpropFilter', 'wasm');
     const warn = vi.spyOn(console, 'warn');

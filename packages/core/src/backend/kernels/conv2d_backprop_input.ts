@@ -11,6 +11,8 @@
  * outputs are interleaved with stack + reshape. Same multiply count as the forward conv.
  */
 import { tf } from '../../tf.js';
+import { FUSED, hasFusedKernel } from '../fused.js';
+import { inputGradGeometry, winogradTakes, type WinogradInputGradAttrs } from './winograd_wasm.js';
 import {
   asTensor, convGeometry, nhwcShape, padOrCrop, toNchw, toNhwc, type ExplicitPadding,
   type ConvPadding, type DimRoundingMode,
@@ -158,6 +160,18 @@ interface BackpropInputAttrs {
   dilations?: number | [number, number];
 }
 
+/** dx by the backend's Winograd input-gradient kernel when it has one that takes this conv; else undefined. */
+function winogradInputGrad(inputs: tf.NamedTensorInfoMap, a: BackpropInputAttrs): tf.TensorInfo | undefined {
+  const dy = inputs['dy']!;
+  const filter = inputs['filter']!;
+  if (a.dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return undefined;
+  if (!hasFusedKernel(FUSED.winogradInputGrad)) return undefined;
+  const geometry = convGeometry(a.inputShape, filter.shape, a.strides, a.pad, a.dilations, a.dimRoundingMode);
+  if (!winogradTakes(inputGradGeometry(geometry))) return undefined;
+  const attrs: WinogradInputGradAttrs = { geometry };
+  return tf.tidy(() => tf.engine().runKernel(FUSED.winogradInputGrad, { dy: asTensor(dy), filter: asTensor(filter) }, attrs as never) as tf.Tensor);
+}
+
 /**
  * A `Conv2DBackpropInput` kernel config for `backendName` running {@link conv2dBackpropInput}.
  * Besides tfjs' attributes it honours an optional `dilations` attribute (default 1).
@@ -168,6 +182,8 @@ export function conv2dBackpropInputKernel(backendName: string): tf.KernelConfig 
     backendName,
     kernelFunc: ({ inputs, attrs }) => {
       const a = attrs as unknown as BackpropInputAttrs;
+      const winograd = winogradInputGrad(inputs, a);
+      if (winograd) return winograd;
       return tf.tidy(() =>
         conv2dBackpropInput({
           inputShape: a.inputShape,

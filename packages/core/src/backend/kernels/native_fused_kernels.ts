@@ -11,7 +11,7 @@ import { contiguousReduction, reductionOf } from './reduce_wasm.js';
 import { f32, heapOf, withFallback } from './wasm_heap.js';
 
 /** `Sum`/`Mean` for float32 over contiguous axes; `fallback` for the rest. */
-function reduction(native: NativeKernels, backendName: string, kernelName: string, mean: boolean, fallback: tf.KernelConfig | undefined): tf.KernelConfig {
+function reduction(native: NativeKernels, backendName: string, kernelName: string, mean: boolean, fallback: () => tf.KernelConfig | undefined): tf.KernelConfig {
   return withFallback(kernelName, backendName, fallback, (args) => {
     const x = args.inputs['x']!;
     const { axes, outShape } = reductionOf(x, args.attrs);
@@ -89,8 +89,8 @@ export function nativeFusedKernels(
     },
   };
   return [
-    reduction(native, backendName, tf.Sum, false, previous(tf.Sum)),
-    reduction(native, backendName, tf.Mean, true, previous(tf.Mean)),
+    reduction(native, backendName, tf.Sum, false, () => previous(tf.Sum)),
+    reduction(native, backendName, tf.Mean, true, () => previous(tf.Mean)),
     normalization(FUSED.instanceNorm, false),
     normalization(FUSED.instanceNormRelu, true),
     normalizationGrad(FUSED.instanceNormGrad),

@@ -43,7 +43,7 @@ export function onednnKernels(
   previous: (kernelName: string) => tf.KernelConfig | undefined,
 ): tf.KernelConfig[] {
   const conv = (name: string, fused: boolean) =>
-    withFallback(name, backendName, previous(name), (args) => {
+    withFallback(name, backendName, () => previous(name), (args) => {
       const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
       const a = args.attrs as unknown as ConvAttrs & { activation?: string; leakyreluAlpha?: number };
       const activation = ACTIVATIONS[fused ? a.activation ?? 'linear' : 'linear'];
@@ -58,7 +58,7 @@ export function onednnKernels(
       return out;
     });
 
-  const backwardInput = withFallback(tf.Conv2DBackpropInput, backendName, previous(tf.Conv2DBackpropInput), (args) => {
+  const backwardInput = withFallback(tf.Conv2DBackpropInput, backendName, () => previous(tf.Conv2DBackpropInput), (args) => {
     const { dy, filter } = args.inputs as Record<string, tf.TensorInfo>;
     const a = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
     if (!nhwc(a) || !allFloat(dy, filter) || !nonEmpty(a.inputShape, filter!.shape, dy!.shape)) return undefined;
@@ -69,7 +69,7 @@ export function onednnKernels(
     return out;
   });
 
-  const backwardFilter = withFallback(tf.Conv2DBackpropFilter, backendName, previous(tf.Conv2DBackpropFilter), (args) => {
+  const backwardFilter = withFallback(tf.Conv2DBackpropFilter, backendName, () => previous(tf.Conv2DBackpropFilter), (args) => {
     const { x, dy } = args.inputs as Record<string, tf.TensorInfo>;
     const a = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
     if (!nhwc(a) || !allFloat(x, dy) || !nonEmpty(x!.shape, dy!.shape, a.filterShape)) return undefined;
@@ -80,7 +80,7 @@ export function onednnKernels(
     return out;
   });
 
-  const matmul = withFallback(tf.BatchMatMul, backendName, previous(tf.BatchMatMul), (args) => {
+  const matmul = withFallback(tf.BatchMatMul, backendName, () => previous(tf.BatchMatMul), (args) => {
     const { a, b: bIn } = args.inputs as Record<string, tf.TensorInfo>;
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     if (!allFloat(a, bIn) || a!.shape.length < 2 || bIn!.shape.length < 2) return undefined;

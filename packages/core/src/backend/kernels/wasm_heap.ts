@@ -21,25 +21,26 @@ export const heapOf = (args: KernelArgs): WasmHeapBackend => args.backend as unk
 export const f32 = (b: WasmHeapBackend, t: tf.TensorInfo): Float32Array => b.typedArrayFromHeap(t) as Float32Array;
 
 /**
- * A kernel config on `backendName` that runs `run`, or `fallback` (the kernel registered before)
- * when `run` returns undefined for a case it does not take.
+ * A kernel config on `backendName` that runs `run`, or `fallback()` (the kernel registered before,
+ * looked up when needed) when `run` returns undefined for a case it does not take.
  */
 export function withFallback(
   kernelName: string,
   backendName: string,
-  fallback: tf.KernelConfig | undefined,
+  fallback: () => tf.KernelConfig | undefined,
   run: (args: KernelArgs) => tf.TensorInfo | undefined,
 ): tf.KernelConfig {
   return {
     kernelName,
     backendName,
     // The fallback binds its wasm functions when a backend instance starts; it still must.
-    ...(fallback?.setupFunc ? { setupFunc: fallback.setupFunc } : {}),
+    setupFunc: (backend) => fallback()?.setupFunc?.(backend),
     kernelFunc: (args) => {
       const out = run(args);
       if (out !== undefined) return out;
-      if (!fallback) throw new Error(`${kernelName}: no kernel for this case on '${backendName}'`);
-      return fallback.kernelFunc(args);
+      const stock = fallback();
+      if (!stock) throw new Error(`${kernelName}: no kernel for this case on '${backendName}'`);
+      return stock.kernelFunc(args);
     },
   };
 }

@@ -1,0 +1,168 @@
+/**
+ * The Winograd kernels' WebAssembly module (`packages/core/wasm/winograd.c`), instantiated on the
+ * wasm backend's own memory so it works on tensors in place, and run on the backend's threads: the
+ * calling thread plus `threads - 1` worker threads that share that memory. A call is split into
+ * ranges of one dimension; each thread runs the same function on its range, the caller waits for all.
+ */
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+
+/** The part of Node's global WebAssembly API used here (the project's TypeScript libs do not declare it). */
+declare namespace WebAssembly {
+  class Module {
+    constructor(bytes: Uint8Array);
+  }
+  class Instance {
+    constructor(module: Module, imports: object);
+    readonly exports: Record<string, unknown>;
+  }
+  interface Memory {
+    readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  }
+}
+
+/** The module's exported functions (all arguments are i32: sizes, or byte offsets into the heap). */
+export type WinogradFunction =
+  | 'wino_input' | 'wino_output' | 'wino_output_grad' | 'wino_filter' | 'wino_filter_flipped' | 'wino_filter_grad' | 'wino_gemm';
+
+const FUNCTIONS: readonly WinogradFunction[] = [
+  'wino_input', 'wino_output', 'wino_output_grad', 'wino_filter', 'wino_filter_flipped', 'wino_filter_grad', 'wino_gemm',
+];
+
+/** The parts of tfjs' emscripten module the runtime needs. */
+export interface EmscriptenWasm {
+  wasmMemory?: WebAssembly.Memory;
+  asm?: { memory?: WebAssembly.Memory };
+  _get_threads_count?: () => number;
+}
+
+/** Control block layout (Int32 slots): sequence number, completions, failures, then per-worker jobs. */
+const SEQ = 0;
+const DONE = 1;
+const FAILED = 2;
+const JOBS = 4;
+/** Int32 slots per worker job: function index, argument count, arguments. */
+const JOB_SLOTS = 24;
+
+/** Source of a worker thread: instantiates the module on the shared memory and runs jobs until exit. */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, control, slot, functions } = workerData;
+const exports_ = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ctl = new Int32Array(control);
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctl, ${SEQ}, seen);
+  seen = Atomics.load(ctl, ${SEQ});
+  const base = ${JOBS} + slot * ${JOB_SLOTS};
+  try {
+    const args = Array.from(ctl.subarray(base + 2, base + 2 + ctl[base + 1]));
+    exports_[functions[ctl[base]]](...args);
+  } catch (err) {
+    Atomics.add(ctl, ${FAILED}, 1);
+  }
+  Atomics.add(ctl, ${DONE}, 1);
+  Atomics.notify(ctl, ${DONE});
+}`;
+
+/** The module on one wasm memory, with its threads. */
+export class WinogradRuntime {
+  private readonly exports: Record<WinogradFunction, (...args: number[]) => void>;
+  private readonly control: Int32Array;
+  private readonly workers: Worker[] = [];
+  private completed = 0;
+
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number) {
+    this.exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Record<WinogradFunction, (...args: number[]) => void>;
+    const shared = memory.buffer instanceof SharedArrayBuffer;
+    const workers = shared ? Math.max(0, threads - 1) : 0;
+    this.control = new Int32Array(new SharedArrayBuffer(4 * (JOBS + workers * JOB_SLOTS)));
+    for (let slot = 0; slot < workers; slot++) {
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { module, memory, control: this.control.buffer, slot, functions: FUNCTIONS },
+      });
+      worker.unref();
+      this.workers.push(worker);
+    }
+  }
+
+  /** Threads a call is split over (the caller plus the workers). */
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  /**
+   * Runs `fn(...args, lo, hi)` over [0, total) split into one range per thread (range bounds are
+   * multiples of `align`, except `total`), and returns when all ranges are done.
+   */
+  run(fn: WinogradFunction, args: readonly number[], total: number, align = 1): void {
+    const units = Math.ceil(total / align);
+    const parts = Math.min(this.threads, units);
+    const bound = (i: number) => Math.min(total, Math.round((units * i) / parts) * align);
+    if (parts > 1) {
+      if (args.length + 2 > JOB_SLOTS - 2) throw new Error(`winograd: too many arguments for ${fn}`);
+      for (let w = 0; w < parts - 1; w++) {
+        const base = JOBS + w * JOB_SLOTS;
+        const job = [...args, bound(w + 1), bound(w + 2)];
+        this.control[base] = FUNCTIONS.indexOf(fn);
+        this.control[base + 1] = job.length;
+        this.control.set(job, base + 2);
+      }
+      // Workers beyond `parts - 1` get an empty range.
+      for (let w = parts - 1; w < this.workers.length; w++) {
+        const base = JOBS + w * JOB_SLOTS;
+        this.control[base] = FUNCTIONS.indexOf(fn);
+        this.control[base + 1] = args.length + 2;
+        this.control.set([...args, 0, 0], base + 2);
+      }
+      Atomics.add(this.control, SEQ, 1);
+      Atomics.notify(this.control, SEQ);
+    }
+    this.exports[fn](...args, bound(0), bound(1));
+    if (parts > 1) this.awaitWorkers(fn);
+  }
+
+  private awaitWorkers(fn: WinogradFunction): void {
+    const target = this.completed + this.workers.length;
+    for (;;) {
+      const done = Atomics.load(this.control, DONE);
+      if (done >= target) break;
+      Atomics.wait(this.control, DONE, done);
+    }
+    this.completed = target;
+    const failed = Atomics.exchange(this.control, FAILED, 0);
+    if (failed > 0) throw new Error(`winograd: ${fn} failed on a worker thread`);
+  }
+}
+
+let bytes: { plain: Uint8Array; shared: Uint8Array } | undefined;
+const compiled = new Map<boolean, WebAssembly.Module>();
+const runtimes = new WeakMap<WebAssembly.Memory, WinogradRuntime>();
+
+/** The wasm memory of a tfjs wasm backend's emscripten module. */
+export function memoryOf(wasm: EmscriptenWasm): WebAssembly.Memory | undefined {
+  return wasm.wasmMemory ?? wasm.asm?.memory;
+}
+
+/** The runtime on `wasm`'s memory (created on first use; one per backend instance). */
+export function winogradRuntime(wasm: EmscriptenWasm): WinogradRuntime {
+  const memory = memoryOf(wasm);
+  if (!memory) throw new Error('winograd: the wasm backend exposes no memory');
+  let runtime = runtimes.get(memory);
+  if (!runtime) {
+    const shared = memory.buffer instanceof SharedArrayBuffer;
+    let module = compiled.get(shared);
+    if (!module) {
+      bytes ??= {
+        plain: readFileSync(new URL('../../../wasm/winograd.wasm', import.meta.url)),
+        shared: readFileSync(new URL('../../../wasm/winograd-shared.wasm', import.meta.url)),
+      };
+      module = new WebAssembly.Module(shared ? bytes.shared : bytes.plain);
+      compiled.set(shared, module);
+    }
+    runtime = new WinogradRuntime(module, memory, wasm._get_threads_count?.() ?? 1);
+    runtimes.set(memory, runtime);
+  }
+  return runtime;
+}

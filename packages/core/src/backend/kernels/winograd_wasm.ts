@@ -1,0 +1,230 @@
+/**
+ * Winograd F(4×4, 3×3) convolutions for the pure wasm backend: 3×3 stride-1 convolutions with enough
+ * channels (the residual blocks of ResNet generators, SPADE and SRGAN blocks) take 4× fewer
+ * multiplications than XNNPACK's direct kernels, at 128-bit SIMD speed on all of the backend's
+ * threads (see winograd_runtime.ts). Forward (`Conv2D`, `FusedConv2D` with bias and linear/ReLU;
+ * the input gradient runs through these as a convolution of dy) and filter gradient
+ * (`TranslateWinogradFilterGrad`, used by conv2dBackpropFilter's 'winograd' route).
+ * `TRANSLATE_WINOGRAD=0` turns them off (as it does oneDNN's Winograd in the native path).
+ */
+import { tf } from '../../tf.js';
+import { FUSED } from '../fused.js';
+import { convGeometry, type ConvGeometry, type ConvPadding, type DimRoundingMode } from './util.js';
+import { f32, withFallback, type KernelArgs, type WasmHeapBackend } from './wasm_heap.js';
+import { winogradRuntime, type EmscriptenWasm } from './winograd_runtime.js';
+
+/** Fewest input and output channels Winograd takes (below, the filter transform costs more than it saves). */
+const MIN_CHANNELS = 32;
+/** Fewest 4×4 output tiles (over the batch) it takes. */
+const MIN_TILES = 16;
+/** Largest transformed filter, in floats (36·c·k; 64 MiB). */
+const MAX_FILTER = 1 << 24;
+/** Scratch (transformed input and output of one band of tile rows), in floats (32 MiB). */
+const MAX_SCRATCH = 1 << 23;
+/** Floats between the 36 transformed planes: at power-of-two strides they would share cache sets. */
+const PLANE_PAD = 16;
+
+/** Whether the environment turns Winograd convolutions off (`TRANSLATE_WINOGRAD=0`). */
+export function winogradDisabled(): boolean {
+  return ['0', 'off', 'false'].includes((process.env['TRANSLATE_WINOGRAD'] ?? '').toLowerCase());
+}
+
+/** Whether a convolution of geometry `g` runs as Winograd on pure wasm. */
+export function winogradTakes(g: ConvGeometry): boolean {
+  const tiles = g.batch * Math.ceil(g.outH / 4) * Math.ceil(g.outW / 4);
+  return (
+    g.fh === 3 && g.fw === 3 && g.sh === 1 && g.sw === 1 && g.dh === 1 && g.dw === 1 &&
+    g.inC % 8 === 0 && g.outC % 8 === 0 && g.inC >= MIN_CHANNELS && g.outC >= MIN_CHANNELS &&
+    tiles >= MIN_TILES && 36 * g.inC * g.outC <= MAX_FILTER && !winogradDisabled()
+  );
+}
+
+type Backend = WasmHeapBackend & { wasm: EmscriptenWasm; disposeData(dataId: object): boolean };
+
+/** Scratch buffers of one call, freed together. */
+class Scratch {
+  private readonly held: tf.TensorInfo[] = [];
+  constructor(private readonly b: Backend) {}
+  /** A float buffer of `n` floats; its byte offset in the heap. */
+  floats(n: number): number {
+    const t = this.b.makeOutput([n], 'float32');
+    this.held.push(t);
+    return f32(this.b, t).byteOffset;
+  }
+  free(): void {
+    for (const t of this.held) this.b.disposeData(t.dataId);
+  }
+}
+
+/** Tiles of the output and how many tile rows (over the batch) one band takes. */
+function tiling(g: ConvGeometry) {
+  const th = Math.ceil(g.outH / 4);
+  const tw = Math.ceil(g.outW / 4);
+  const rows = g.batch * th;
+  const band = Math.max(1, Math.min(rows, Math.floor(MAX_SCRATCH / (36 * tw * (g.inC + g.outC)))));
+  return { th, tw, rows, band };
+}
+
+const ptr = (b: Backend, t: tf.TensorInfo) => f32(b, t).byteOffset;
+
+/**
+ * y = conv(x, filter) (+ bias, ReLU) for NHWC x and HWIO filter; `g` must satisfy {@link winogradTakes}.
+ * With `flipped`, the conv's filter is `filter` [3, 3, g.outC, g.inC] flipped and in/out-swapped
+ * (the input gradient of a conv with that filter).
+ */
+function forward(b: Backend, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | undefined, relu: boolean, g: ConvGeometry, flipped = false): tf.TensorInfo {
+  const rt = winogradRuntime(b.wasm);
+  const { inC: c, outC: k } = g;
+  const { th, tw, rows, band } = tiling(g);
+  const out = b.makeOutput([g.batch, g.outH, g.outW, k], 'float32');
+  const scratch = new Scratch(b);
+  try {
+    const vPlane = c * k + PLANE_PAD;
+    const uPlane = band * tw * c + PLANE_PAD;
+    const mPlane = band * tw * k + PLANE_PAD;
+    const v = scratch.floats(36 * vPlane);
+    const u = scratch.floats(36 * uPlane);
+    const m = scratch.floats(36 * mPlane);
+    const [px, pf, py] = [ptr(b, x), ptr(b, filter), ptr(b, out)];
+    const pb = bias ? ptr(b, bias) : 0;
+    if (flipped) rt.run('wino_filter_flipped', [pf, k, c, v, vPlane], k, 8);
+    else rt.run('wino_filter', [pf, c, k, v, vPlane], c);
+    for (let r0 = 0; r0 < rows; r0 += band) {
+      const r1 = Math.min(rows, r0 + band);
+      const tiles = (r1 - r0) * tw;
+      rt.run('wino_input', [px, g.inH, g.inW, c, g.top, g.left, th, tw, r0, r1, u, uPlane], c, 4);
+      rt.run('wino_gemm', [u, uPlane, c, 1, v, vPlane, m, mPlane, k, tiles, k, c, 0], 36);
+      rt.run('wino_output', [m, mPlane, g.outH, g.outW, k, th, tw, r0, r1, pb, relu ? 1 : 0, py], k, 4);
+    }
+  } finally {
+    scratch.free();
+  }
+  return out;
+}
+
+/** dW [3, 3, c, k] of conv(x, W) from x (NHWC) and dy; `g` must satisfy {@link winogradTakes}. */
+function filterGradient(b: Backend, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+  const rt = winogradRuntime(b.wasm);
+  const { inC: c, outC: k } = g;
+  const { th, tw, rows, band } = tiling(g);
+  const out = b.makeOutput([3, 3, c, k], 'float32');
+  const scratch = new Scratch(b);
+  try {
+    const dvPlane = c * k + PLANE_PAD;
+    const uPlane = band * tw * c + PLANE_PAD;
+    const mPlane = band * tw * k + PLANE_PAD;
+    const dv = scratch.floats(36 * dvPlane);
+    const u = scratch.floats(36 * uPlane);
+    const dm = scratch.floats(36 * mPlane);
+    const [px, pdy, pw] = [ptr(b, x), ptr(b, dy), ptr(b, out)];
+    for (let r0 = 0; r0 < rows; r0 += band) {
+      const r1 = Math.min(rows, r0 + band);
+      const tiles = (r1 - r0) * tw;
+      rt.run('wino_input', [px, g.inH, g.inW, c, g.top, g.left, th, tw, r0, r1, u, uPlane], c, 4);
+      rt.run('wino_output_grad', [pdy, g.outH, g.outW, k, th, tw, r0, r1, dm, mPlane], k, 8);
+      // dV_p += U_pᵀ dM_p: U_p read transposed (row = channel at stride 1, inner = tile at stride c).
+      rt.run('wino_gemm', [u, uPlane, 1, c, dm, mPlane, dv, dvPlane, k, c, k, tiles, r0 > 0 ? 1 : 0], 36);
+    }
+    rt.run('wino_filter_grad', [dv, dvPlane, c, k, pw], c);
+  } finally {
+    scratch.free();
+  }
+  return out;
+}
+
+/** Conv attributes shared by `Conv2D` and `FusedConv2D`. */
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: ConvPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: number | [number, number];
+  dimRoundingMode?: DimRoundingMode;
+  activation?: string;
+}
+
+/** The geometry of a forward conv call when Winograd takes it, else undefined. */
+function forwardGeometry(args: KernelArgs): ConvGeometry | undefined {
+  const x = args.inputs['x']!;
+  const filter = args.inputs['filter']!;
+  const a = args.attrs as unknown as ConvAttrs;
+  if (x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4) return undefined;
+  if (a.dataFormat === 'NCHW') return undefined;
+  const g = convGeometry(x.shape, filter.shape, a.strides, a.pad, a.dilations, a.dimRoundingMode);
+  return winogradTakes(g) ? g : undefined;
+}
+
+/** `Conv2D` on wasm: Winograd where it takes the shape, else the kernel it replaced. */
+export function winogradConv2DKernel(backendName: string, stock: () => tf.KernelConfig | undefined): tf.KernelConfig {
+  return withFallback(tf.Conv2D, backendName, stock, (args) => {
+    const g = forwardGeometry(args);
+    return g && forward(args.backend as unknown as Backend, args.inputs['x']!, args.inputs['filter']!, undefined, false, g);
+  });
+}
+
+/** `FusedConv2D` on wasm: Winograd (with bias, linear or ReLU) where it takes the shape, else the kernel it replaced. */
+export function winogradFusedConv2DKernel(backendName: string, stock: () => tf.KernelConfig | undefined): tf.KernelConfig {
+  return withFallback(tf.FusedConv2D, backendName, stock, (args) => {
+    const activation = (args.attrs as unknown as ConvAttrs).activation ?? 'linear';
+    const bias = args.inputs['bias'];
+    if (activation !== 'linear' && activation !== 'relu') return undefined;
+    if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1)) return undefined;
+    const g = forwardGeometry(args);
+    if (!g || (bias && bias.shape[0] !== g.outC)) return undefined;
+    return forward(args.backend as unknown as Backend, args.inputs['x']!, args.inputs['filter']!, bias, activation === 'relu', g);
+  });
+}
+
+/**
+ * The geometry of the input gradient of a conv of geometry `g`, as a conv of dy: with the flipped,
+ * in/out-swapped filter and padding 2 - top, 2 - left it gives dx.
+ */
+export function inputGradGeometry(g: ConvGeometry): ConvGeometry {
+  return {
+    ...g, inH: g.outH, inW: g.outW, inC: g.outC, outH: g.inH, outW: g.inW, outC: g.inC,
+    top: g.fh - 1 - g.top, left: g.fw - 1 - g.left,
+  };
+}
+
+/** Attributes of `TranslateWinogradInputGrad`: the geometry of the forward conv. */
+export interface WinogradInputGradAttrs {
+  geometry: ConvGeometry;
+}
+
+/** `TranslateWinogradInputGrad` (dy, filter HWIO) → dx of a 3×3 stride-1 conv, on wasm. */
+export function winogradInputGradKernel(backendName: string): tf.KernelConfig {
+  return {
+    kernelName: FUSED.winogradInputGrad,
+    backendName,
+    kernelFunc: (args) => {
+      const g = inputGradGeometry((args.attrs as unknown as WinogradInputGradAttrs).geometry);
+      if (!winogradTakes(g)) throw new Error(`${FUSED.winogradInputGrad}: Winograd does not take this geometry (${JSON.stringify(g)})`);
+      return forward(args.backend as unknown as Backend, args.inputs['dy']!, args.inputs['filter']!, undefined, false, g, true);
+    },
+  };
+}
+
+/** Attributes of `TranslateWinogradFilterGrad`: the forward conv's top and left padding. */
+export interface WinogradFilterGradAttrs {
+  top: number;
+  left: number;
+}
+
+/** `TranslateWinogradFilterGrad` (x NHWC, dy) → dW [3, 3, c, k] of a 3×3 stride-1 conv, on wasm. */
+export function winogradFilterGradKernel(backendName: string): tf.KernelConfig {
+  return {
+    kernelName: FUSED.winogradFilterGrad,
+    backendName,
+    kernelFunc: (args) => {
+      const x = args.inputs['x']!;
+      const dy = args.inputs['dy']!;
+      const { top, left } = args.attrs as unknown as WinogradFilterGradAttrs;
+      const [batch, inH, inW, inC] = x.shape as [number, number, number, number];
+      const [, outH, outW, outC] = dy.shape as [number, number, number, number];
+      const g: ConvGeometry = { batch, inH, inW, inC, outH, outW, outC, fh: 3, fw: 3, sh: 1, sw: 1, dh: 1, dw: 1, top, left };
+      if (inC % 8 !== 0 || outC % 8 !== 0 || dy.shape[0] !== batch) {
+        throw new Error(`${FUSED.winogradFilterGrad}: needs channels in multiples of 8 and one batch (x [${x.shape}], dy [${dy.shape}])`);
+      }
+      return filterGradient(args.backend as unknown as Backend, x, dy, g);
+    },
+  };
+}

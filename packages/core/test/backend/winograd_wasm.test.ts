@@ -1,0 +1,140 @@
+/**
+ * The pure-wasm Winograd F(4×4, 3×3) kernels (forward with bias/ReLU, input gradient, filter
+ * gradient) against the float64 JS reference of conv2d and its adjoints, and against XNNPACK's
+ * direct kernels (TRANSLATE_WINOGRAD=0) on shapes split into several bands of tile rows.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tf } from '../../src/tf.js';
+import { initBackend } from '../../src/backend/index.js';
+import { conv2dBackpropFilter } from '../../src/backend/kernels/conv2d_backprop_filter.js';
+import { convGeometry } from '../../src/backend/kernels/util.js';
+import { winogradTakes } from '../../src/backend/kernels/winograd_wasm.js';
+import { WinogradRuntime, type WinogradFunction } from '../../src/backend/kernels/winograd_runtime.js';
+import { convFilterGradRef, convInputGradRef, convRef, geom, rand, relErr, type Dense, type RefPad } from './reference.js';
+
+interface Case {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  pad: RefPad;
+}
+
+const CASES: Case[] = [
+  { x: [2, 13, 11, 32], f: [3, 3, 32, 40], pad: 'same' }, // batch, partial tiles, odd width
+  { x: [1, 18, 18, 64], f: [3, 3, 64, 32], pad: 'valid' }, // a reflection-padded residual conv: 4x4 tiles exactly
+  { x: [1, 20, 17, 48], f: [3, 3, 48, 64], pad: [[2, 1], [0, 2]] }, // explicit, asymmetric
+  { x: [1, 19, 21, 32], f: [3, 3, 32, 32], pad: 1 },
+];
+
+const TOL = 1e-4;
+const quiet = { log: () => {} };
+
+const tensor = (d: Dense) => tf.tensor(Float32Array.from(d.data), d.shape) as tf.Tensor4D;
+const tfPad = (pad: RefPad) => (typeof pad === 'object' ? ([[0, 0], pad[0], pad[1], [0, 0]] as tf.backend_util.ExplicitPadding) : pad);
+
+/** Which Winograd functions ran (by name) while `f` ran. */
+function winogradCalls(f: () => void): Map<WinogradFunction, number> {
+  const calls = new Map<WinogradFunction, number>();
+  const run = WinogradRuntime.prototype.run;
+  const spy = vi.spyOn(WinogradRuntime.prototype, 'run').mockImplementation(function (this: WinogradRuntime, fn, args, total, align) {
+    calls.set(fn, (calls.get(fn) ?? 0) + 1);
+    run.call(this, fn, args, total, align);
+  });
+  try {
+    f();
+  } finally {
+    spy.mockRestore();
+  }
+  return calls;
+}
+
+beforeAll(async () => {
+  await initBackend('wasm', { ...quiet, nativeKernels: false });
+});
+
+afterEach(() => {
+  delete process.env['TRANSLATE_WINOGRAD'];
+});
+
+afterAll(async () => {
+  await initBackend('cpu', quiet);
+});
+
+describe('Winograd convolutions on pure wasm', () => {
+  for (const c of CASES) {
+    it(`equal the float64 reference: x[${c.x}] ${c.f[2]}→${c.f[3]} ${JSON.stringify(c.pad)} (forward, bias + ReLU, both gradients)`, () => {
+      const g = geom(c.x, c.f, [1, 1], c.pad, [1, 1]);
+      const x = rand(c.x, 1);
+      const w = rand(c.f, 2);
+      const dy = rand([g.n, g.h.out, g.w.out, g.co], 3);
+      const bias = rand([c.f[3]], 4);
+      const yRef = convRef(x, w, g);
+      const fusedRef = yRef.data.map((v, i) => Math.max(0, v + bias.data[i % c.f[3]]!));
+      const dxRef = convInputGradRef(dy, w, g);
+      const dwRef = convFilterGradRef(x, dy, g);
+      expect(winogradTakes(convGeometry(c.x, c.f, 1, tfPad(c.pad), 1))).toBe(true);
+
+      const before = tf.memory().numTensors;
+      const dataIds = tf.backend().numDataIds();
+      let got: Float32Array[] = [];
+      const calls = winogradCalls(() => {
+        got = tf.tidy(() => {
+          const [xt, wt, dyt] = [tensor(x), tensor(w), tensor(dy)];
+          const y = tf.conv2d(xt, wt, 1, tfPad(c.pad));
+          const fused = tf.fused.conv2d({ x: xt, filter: wt, strides: 1, pad: tfPad(c.pad), bias: tf.tensor1d(Float32Array.from(bias.data)), activation: 'relu' });
+          const [dx, dw] = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, b, 1, tfPad(c.pad)), dyt)))([xt, wt]);
+          return [y, fused, dx!, dw!].map((t) => t.dataSync() as Float32Array);
+        });
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(tf.backend().numDataIds()).toBe(dataIds); // scratch buffers freed
+      expect(calls.get('wino_filter')).toBe(3); // y, fused, and the forward inside tf.grads
+      expect(calls.get('wino_filter_flipped')).toBe(1); // the input gradient
+      expect(calls.get('wino_filter_grad')).toBe(1); // the filter gradient
+      expect(relErr(got[0]!, yRef.data)).toBeLessThan(TOL);
+      expect(relErr(got[1]!, fusedRef)).toBeLessThan(TOL);
+      expect(relErr(got[2]!, dxRef.data)).toBeLessThan(TOL);
+      expect(relErr(got[3]!, dwRef.data)).toBeLessThan(TOL);
+    });
+  }
+
+  it('take only 3x3 stride-1 convs with 32+ channels in multiples of 8 and 16+ output tiles', () => {
+    const takes = (x: number[], f: number[], s = 1, d = 1) => winogradTakes(convGeometry(x, f, s, 'same', d));
+    expect(takes([1, 16, 16, 32], [3, 3, 32, 32])).toBe(true);
+    expect(takes([1, 16, 16, 16], [3, 3, 16, 32])).toBe(false);
+    expect(takes([1, 16, 16, 36], [3, 3, 36, 32])).toBe(false);
+    expect(takes([1, 16, 16, 32], [3, 3, 32, 32], 2)).toBe(false);
+    expect(takes([1, 16, 16, 32], [3, 3, 32, 32], 1, 2)).toBe(false);
+    expect(takes([1, 16, 16, 32], [5, 5, 32, 32])).toBe(false);
+    expect(takes([1, 12, 12, 32], [3, 3, 32, 32])).toBe(false); // 9 tiles
+    expect(takes([2, 12, 12, 32], [3, 3, 32, 32])).toBe(true); // 18 tiles
+    process.env['TRANSLATE_WINOGRAD'] = '0';
+    expect(takes([1, 16, 16, 32], [3, 3, 32, 32])).toBe(false);
+  });
+
+  it('split large inputs into bands of tile rows and still equal XNNPACK direct convolutions', () => {
+    // 4 × 31 × 31 tiles of 32 → 32 channels: two bands under the 32 MiB scratch cap.
+    const x = tensor(rand([4, 122, 122, 32], 5));
+    const w = tensor(rand([3, 3, 32, 32], 6));
+    const dy = tensor(rand([4, 122, 122, 32], 7));
+    const run = () =>
+      tf.tidy(() => {
+        const y = tf.conv2d(x, w, 1, 'same');
+        const dx = tf.grad((a: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, w, 1, 'same'), dy)))(x);
+        const dw = conv2dBackpropFilter({ x, dy, filterShape: [3, 3, 32, 32], strides: 1, pad: 'same', method: process.env['TRANSLATE_WINOGRAD'] ? 'columns' : 'auto' });
+        return [y, dx, dw].map((t) => t.dataSync() as Float32Array);
+      });
+    let winograd: Float32Array[] = [];
+    const calls = winogradCalls(() => {
+      winograd = run();
+    });
+    // Two bands each: the forward twice (y, and inside tf.grad), the input gradient, the filter gradient.
+    expect(calls.get('wino_input')).toBe(2 * 4);
+    expect(calls.get('wino_filter_flipped')).toBe(1);
+    expect(calls.get('wino_filter_grad')).toBe(1);
+    process.env['TRANSLATE_WINOGRAD'] = '0';
+    let direct: Float32Array[] = [];
+    expect(winogradCalls(() => (direct = run())).size).toBe(0);
+    winograd.forEach((v, i) => expect(relErr(v, direct[i]!)).toBeLessThan(TOL));
+    tf.dispose([x, w, dy]);
+  });
+});
