@@ -287,23 +287,26 @@ Tensor count growth over the timed steps (CycleGAN's two image pools keep up to 
 Raw results: \`bench/results/\` (JSON, one file per run).
 
 What the rows compare: \`wasm\` is tfjs' WebAssembly backend with our kernel fixes (SIMD, one thread per
-core; Sum/Mean over H, W as one average pool, filter-gradient columns in one pass over the heap,
-heap-view Slice, storage-sharing Identity); \`wasm-native\` adds \`@translate/native-kernels\` (oneDNN
-convolutions, Winograd F(4×4, 3×3) for 3×3 stride-1 layers with ≥ 64 channels on AVX-512 CPUs, and
-matmuls; fused instance norm (+ ReLU), mirror-pad gradient, Adam and contiguous reductions, in place
-on the wasm heap; see its README). Both use the memory measures of issue 8: a backward pass that frees
-each gradient and saved activation once used, intermediate layer outputs released as soon as the next
-layer ran, an Adam step that holds one parameter's temporaries at a time, and CycleGAN's generator
-loss differentiated in four parts (at most two generators and one discriminator alive). PyTorch runs
-the same step with OpenMP on all cores (\`OMP_NUM_THREADS\` = cores) and its peak RSS is that of its
-whole process (training then inference), as ours is per row.
+core; Winograd F(4×4, 3×3) for 3×3 stride-1 convolutions with ≥ 32 channels — forward, input and
+filter gradient — in translate's own wasm SIMD module on tfjs' heap, Sum/Mean over H, W as one average
+pool, filter-gradient columns in one pass over the heap, heap-view Slice, storage-sharing Identity);
+\`wasm-native\` adds \`@translate/native-kernels\` (oneDNN convolutions, Winograd F(4×4, 3×3) for 3×3
+stride-1 layers with ≥ 64 channels on AVX-512 CPUs, and matmuls; fused instance norm (+ ReLU),
+mirror-pad gradient, Adam and contiguous reductions, in place on the wasm heap; see its README). Both
+use the memory measures of issue 8: a backward pass that frees each gradient and saved activation
+once used, intermediate layer outputs released as soon as the next layer ran, an Adam step that holds
+one parameter's temporaries at a time, and CycleGAN's generator loss differentiated in four parts (at
+most two generators and one discriminator alive). PyTorch runs the same step with OpenMP on all cores
+(\`OMP_NUM_THREADS\` = cores) and its peak RSS is that of its whole process (training then
+inference), as ours is per row.
 
 Where pure wasm's time goes (\`node bench/profile.mjs --backend wasm --model cyclegan --size 256\`):
-the residual blocks' 3×3 convolutions (forward, input gradient, filter gradient) are ≈ 60 % of a
-step and run at 80–88 GFLOP/s in XNNPACK's 128-bit SIMD kernels, where oneDNN's AVX-512 kernels
-reach ≈ 460 GFLOP/s direct (and Winograd does ≈ 2.3× fewer multiplications) on the same cores; the
-rest is memory-bound glue. That is why pure wasm stays near 4× PyTorch while the native path is
-faster than PyTorch.
+the residual blocks' 3×3 convolutions (forward, input gradient, filter gradient) run as Winograd in
+\`packages/core/wasm/winograd.c\` (4× fewer multiplications; its matrix products reach ≈ 57 GFLOP/s
+per core in 128-bit SIMD) and take ≈ 35 % of a step, where XNNPACK's direct kernels made them ≈ 60 %
+of a step twice as long; the other convolutions and matmuls (XNNPACK, 80–88 GFLOP/s) take ≈ 45 %, the
+rest is memory-bound glue. oneDNN's AVX-512 kernels reach ≈ 460 GFLOP/s on the same cores, which is
+why the native path is faster than PyTorch.
 `;
   writeFileSync(join(repo, 'docs', 'performance.md'), doc);
   console.log('wrote docs/performance.md');

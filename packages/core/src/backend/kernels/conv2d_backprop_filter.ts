@@ -24,7 +24,7 @@ import type { WindowsAttrs } from './windows_wasm.js';
 import { winogradTakes, type WinogradFilterGradAttrs } from './winograd_wasm.js';
 import {
   asTensor, convGeometry, padOrCrop, toNhwc,
-  type ConvGeometry, type ConvPadding, type DimRoundingMode,
+  type ConvGeometry, type ConvKernelAttrs, type ConvPadding, type DimRoundingMode,
 } from './util.js';
 
 /** Which formulation computes the filter gradient; 'auto' picks per shape. */
@@ -178,14 +178,7 @@ function windowsFromOps(xp: tf.Tensor4D, g: ConvGeometry): tf.Tensor2D {
 }
 
 /** Kernel attributes tfjs passes to `Conv2DBackpropFilter` (plus our optional `dilations`). */
-interface BackpropFilterAttrs {
-  strides: number | [number, number];
-  pad: ConvPadding;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: DimRoundingMode;
-  filterShape: [number, number, number, number];
-  dilations?: number | [number, number];
-}
+type BackpropFilterAttrs = ConvKernelAttrs & { filterShape: [number, number, number, number] };
 
 /**
  * A `Conv2DBackpropFilter` kernel config for `backendName` running {@link conv2dBackpropFilter}.

@@ -15,7 +15,7 @@ import { FUSED, hasFusedKernel } from '../fused.js';
 import { inputGradGeometry, winogradTakes, type WinogradInputGradAttrs } from './winograd_wasm.js';
 import {
   asTensor, convGeometry, nhwcShape, padOrCrop, toNchw, toNhwc, type ExplicitPadding,
-  type ConvPadding, type DimRoundingMode,
+  type ConvKernelAttrs, type ConvPadding, type DimRoundingMode,
 } from './util.js';
 
 /** Arguments of {@link conv2dBackpropInput}. */
@@ -151,14 +151,7 @@ export function conv2dBackpropInput(args: Conv2DBackpropInputArgs): tf.Tensor4D 
 }
 
 /** Kernel attributes tfjs passes to `Conv2DBackpropInput` (plus our optional `dilations`). */
-interface BackpropInputAttrs {
-  strides: number | [number, number];
-  pad: ConvPadding;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: DimRoundingMode;
-  inputShape: [number, number, number, number];
-  dilations?: number | [number, number];
-}
+type BackpropInputAttrs = ConvKernelAttrs & { inputShape: [number, number, number, number] };
 
 /** dx by the backend's Winograd input-gradient kernel when it has one that takes this conv; else undefined. */
 function winogradInputGrad(inputs: tf.NamedTensorInfoMap, a: BackpropInputAttrs): tf.TensorInfo | undefined {

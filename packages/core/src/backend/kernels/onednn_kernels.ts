@@ -8,27 +8,19 @@
  */
 import type { NativeKernels } from '@translate/native-kernels';
 import { tf } from '../../tf.js';
-import { convGeometry, type ConvPadding, type DimRoundingMode } from './util.js';
+import { convGeometry, type ConvKernelAttrs } from './util.js';
 import { f32, heapOf, withFallback } from './wasm_heap.js';
 
-/** Attributes shared by the conv kernels. */
-interface ConvAttrs {
-  strides: number | [number, number];
-  pad: ConvPadding;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dilations?: number | [number, number];
-  dimRoundingMode?: DimRoundingMode;
-}
 
 /** The 15-int geometry the addon takes (see `ConvGeometryArray`). */
-function geometryArray(inShape: readonly number[], filterShape: readonly number[], a: ConvAttrs): Int32Array {
+function geometryArray(inShape: readonly number[], filterShape: readonly number[], a: ConvKernelAttrs): Int32Array {
   const g = convGeometry(inShape, filterShape, a.strides, a.pad, a.dilations, a.dimRoundingMode);
   return Int32Array.from([g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.fh, g.fw, g.sh, g.sw, g.dh, g.dw, g.top, g.left]);
 }
 
 const allFloat = (...ts: Array<tf.TensorInfo | undefined>) => ts.every((t) => t === undefined || t.dtype === 'float32');
 const nonEmpty = (...shapes: Array<readonly number[]>) => shapes.every((s) => s.every((d) => d > 0));
-const nhwc = (a: ConvAttrs) => a.dataFormat === undefined || a.dataFormat === 'NHWC';
+const nhwc = (a: ConvKernelAttrs) => a.dataFormat === undefined || a.dataFormat === 'NHWC';
 
 /** addon activation codes, for the FusedConv2D activations oneDNN runs as a post-op. */
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, leakyrelu: 2 };
@@ -45,7 +37,7 @@ export function onednnKernels(
   const conv = (name: string, fused: boolean) =>
     withFallback(name, backendName, () => previous(name), (args) => {
       const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
-      const a = args.attrs as unknown as ConvAttrs & { activation?: string; leakyreluAlpha?: number };
+      const a = args.attrs as unknown as ConvKernelAttrs & { activation?: string; leakyreluAlpha?: number };
       const activation = ACTIVATIONS[fused ? a.activation ?? 'linear' : 'linear'];
       const outC = filter!.shape[3]!;
       if (!nhwc(a) || activation === undefined || preluActivationWeights !== undefined) return undefined;
@@ -60,7 +52,7 @@ export function onednnKernels(
 
   const backwardInput = withFallback(tf.Conv2DBackpropInput, backendName, () => previous(tf.Conv2DBackpropInput), (args) => {
     const { dy, filter } = args.inputs as Record<string, tf.TensorInfo>;
-    const a = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
+    const a = args.attrs as unknown as ConvKernelAttrs & { inputShape: number[] };
     if (!nhwc(a) || !allFloat(dy, filter) || !nonEmpty(a.inputShape, filter!.shape, dy!.shape)) return undefined;
     const geometry = geometryArray(a.inputShape, filter!.shape, { ...a, dilations: a.dilations ?? 1 });
     const b = heapOf(args);
@@ -71,7 +63,7 @@ export function onednnKernels(
 
   const backwardFilter = withFallback(tf.Conv2DBackpropFilter, backendName, () => previous(tf.Conv2DBackpropFilter), (args) => {
     const { x, dy } = args.inputs as Record<string, tf.TensorInfo>;
-    const a = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
+    const a = args.attrs as unknown as ConvKernelAttrs & { filterShape: number[] };
     if (!nhwc(a) || !allFloat(x, dy) || !nonEmpty(x!.shape, dy!.shape, a.filterShape)) return undefined;
     const geometry = geometryArray(x!.shape, a.filterShape, { ...a, dilations: a.dilations ?? 1 });
     const b = heapOf(args);

@@ -57,6 +57,15 @@ export function padOrCrop<T extends tf.Tensor>(x: T, axis: number, before: numbe
   return y as T;
 }
 
+/** Attributes tfjs passes to its conv kernels (`Conv2D`, `FusedConv2D`, the two gradients). */
+export interface ConvKernelAttrs {
+  strides: number | [number, number];
+  pad: ConvPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: number | [number, number];
+  dimRoundingMode?: DimRoundingMode;
+}
+
 /** Geometry of a 2-D convolution in NHWC terms (what the replacement kernels need). */
 export interface ConvGeometry {
   batch: number;

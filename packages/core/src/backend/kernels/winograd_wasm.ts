@@ -9,7 +9,7 @@
  */
 import { tf } from '../../tf.js';
 import { FUSED } from '../fused.js';
-import { convGeometry, type ConvGeometry, type ConvPadding, type DimRoundingMode } from './util.js';
+import { convGeometry, type ConvGeometry, type ConvKernelAttrs } from './util.js';
 import { f32, withFallback, type KernelArgs, type WasmHeapBackend } from './wasm_heap.js';
 import { winogradRuntime, type EmscriptenWasm } from './winograd_runtime.js';
 
@@ -56,16 +56,38 @@ class Scratch {
   }
 }
 
-/** Tiles of the output and how many tile rows (over the batch) one band takes. */
-function tiling(g: ConvGeometry) {
+const ptr = (b: Backend, t: tf.TensorInfo) => f32(b, t).byteOffset;
+
+/**
+ * What one Winograd call works with: the runtime, the output tiling, and scratch (36 planes each)
+ * for the transformed filter (c·k) and one band of transformed input (tiles·c) and output (tiles·k).
+ */
+function workspace(b: Backend, g: ConvGeometry) {
   const th = Math.ceil(g.outH / 4);
   const tw = Math.ceil(g.outW / 4);
   const rows = g.batch * th;
   const band = Math.max(1, Math.min(rows, Math.floor(MAX_SCRATCH / (36 * tw * (g.inC + g.outC)))));
-  return { th, tw, rows, band };
+  const scratch = new Scratch(b);
+  const filterPlane = g.inC * g.outC + PLANE_PAD;
+  const inPlane = band * tw * g.inC + PLANE_PAD;
+  const outPlane = band * tw * g.outC + PLANE_PAD;
+  return {
+    rt: winogradRuntime(b.wasm),
+    th,
+    tw,
+    scratch,
+    filterPlane,
+    inPlane,
+    outPlane,
+    filter: scratch.floats(36 * filterPlane),
+    input: scratch.floats(36 * inPlane),
+    output: scratch.floats(36 * outPlane),
+    /** Runs `f` on each band of tile rows [r0, r1) (over image and tile row) with its tile count. */
+    bands(f: (r0: number, r1: number, tiles: number) => void): void {
+      for (let r0 = 0; r0 < rows; r0 += band) f(r0, Math.min(rows, r0 + band), (Math.min(rows, r0 + band) - r0) * tw);
+    },
+  };
 }
-
-const ptr = (b: Backend, t: tf.TensorInfo) => f32(b, t).byteOffset;
 
 /**
  * y = conv(x, filter) (+ bias, ReLU) for NHWC x and HWIO filter; `g` must satisfy {@link winogradTakes}.
@@ -73,74 +95,47 @@ const ptr = (b: Backend, t: tf.TensorInfo) => f32(b, t).byteOffset;
  * (the input gradient of a conv with that filter).
  */
 function forward(b: Backend, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | undefined, relu: boolean, g: ConvGeometry, flipped = false): tf.TensorInfo {
-  const rt = winogradRuntime(b.wasm);
   const { inC: c, outC: k } = g;
-  const { th, tw, rows, band } = tiling(g);
   const out = b.makeOutput([g.batch, g.outH, g.outW, k], 'float32');
-  const scratch = new Scratch(b);
+  const w = workspace(b, g);
   try {
-    const vPlane = c * k + PLANE_PAD;
-    const uPlane = band * tw * c + PLANE_PAD;
-    const mPlane = band * tw * k + PLANE_PAD;
-    const v = scratch.floats(36 * vPlane);
-    const u = scratch.floats(36 * uPlane);
-    const m = scratch.floats(36 * mPlane);
     const [px, pf, py] = [ptr(b, x), ptr(b, filter), ptr(b, out)];
     const pb = bias ? ptr(b, bias) : 0;
-    if (flipped) rt.run('wino_filter_flipped', [pf, k, c, v, vPlane], k, 8);
-    else rt.run('wino_filter', [pf, c, k, v, vPlane], c);
-    for (let r0 = 0; r0 < rows; r0 += band) {
-      const r1 = Math.min(rows, r0 + band);
-      const tiles = (r1 - r0) * tw;
-      rt.run('wino_input', [px, g.inH, g.inW, c, g.top, g.left, th, tw, r0, r1, u, uPlane], c, 4);
-      rt.run('wino_gemm', [u, uPlane, c, 1, v, vPlane, m, mPlane, k, tiles, k, c, 0], 36);
-      rt.run('wino_output', [m, mPlane, g.outH, g.outW, k, th, tw, r0, r1, pb, relu ? 1 : 0, py], k, 4);
-    }
+    if (flipped) w.rt.run('wino_filter_flipped', [pf, k, c, w.filter, w.filterPlane], k, 8);
+    else w.rt.run('wino_filter', [pf, c, k, w.filter, w.filterPlane], c);
+    w.bands((r0, r1, tiles) => {
+      w.rt.run('wino_input', [px, g.inH, g.inW, c, g.top, g.left, w.th, w.tw, r0, r1, w.input, w.inPlane], c, 4);
+      w.rt.run('wino_gemm', [w.input, w.inPlane, c, 1, w.filter, w.filterPlane, w.output, w.outPlane, k, tiles, k, c, 0], 36);
+      w.rt.run('wino_output', [w.output, w.outPlane, g.outH, g.outW, k, w.th, w.tw, r0, r1, pb, relu ? 1 : 0, py], k, 4);
+    });
   } finally {
-    scratch.free();
+    w.scratch.free();
   }
   return out;
 }
 
 /** dW [3, 3, c, k] of conv(x, W) from x (NHWC) and dy; `g` must satisfy {@link winogradTakes}. */
 function filterGradient(b: Backend, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
-  const rt = winogradRuntime(b.wasm);
   const { inC: c, outC: k } = g;
-  const { th, tw, rows, band } = tiling(g);
   const out = b.makeOutput([3, 3, c, k], 'float32');
-  const scratch = new Scratch(b);
+  const w = workspace(b, g);
   try {
-    const dvPlane = c * k + PLANE_PAD;
-    const uPlane = band * tw * c + PLANE_PAD;
-    const mPlane = band * tw * k + PLANE_PAD;
-    const dv = scratch.floats(36 * dvPlane);
-    const u = scratch.floats(36 * uPlane);
-    const dm = scratch.floats(36 * mPlane);
     const [px, pdy, pw] = [ptr(b, x), ptr(b, dy), ptr(b, out)];
-    for (let r0 = 0; r0 < rows; r0 += band) {
-      const r1 = Math.min(rows, r0 + band);
-      const tiles = (r1 - r0) * tw;
-      rt.run('wino_input', [px, g.inH, g.inW, c, g.top, g.left, th, tw, r0, r1, u, uPlane], c, 4);
-      rt.run('wino_output_grad', [pdy, g.outH, g.outW, k, th, tw, r0, r1, dm, mPlane], k, 8);
+    w.bands((r0, r1, tiles) => {
+      w.rt.run('wino_input', [px, g.inH, g.inW, c, g.top, g.left, w.th, w.tw, r0, r1, w.input, w.inPlane], c, 4);
+      w.rt.run('wino_output_grad', [pdy, g.outH, g.outW, k, w.th, w.tw, r0, r1, w.output, w.outPlane], k, 8);
       // dV_p += U_pᵀ dM_p: U_p read transposed (row = channel at stride 1, inner = tile at stride c).
-      rt.run('wino_gemm', [u, uPlane, 1, c, dm, mPlane, dv, dvPlane, k, c, k, tiles, r0 > 0 ? 1 : 0], 36);
-    }
-    rt.run('wino_filter_grad', [dv, dvPlane, c, k, pw], c);
+      w.rt.run('wino_gemm', [w.input, w.inPlane, 1, c, w.output, w.outPlane, w.filter, w.filterPlane, k, c, k, tiles, r0 > 0 ? 1 : 0], 36);
+    });
+    w.rt.run('wino_filter_grad', [w.filter, w.filterPlane, c, k, pw], c);
   } finally {
-    scratch.free();
+    w.scratch.free();
   }
   return out;
 }
 
-/** Conv attributes shared by `Conv2D` and `FusedConv2D`. */
-interface ConvAttrs {
-  strides: number | [number, number];
-  pad: ConvPadding;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dilations?: number | [number, number];
-  dimRoundingMode?: DimRoundingMode;
-  activation?: string;
-}
+/** Attributes of `Conv2D` and `FusedConv2D` (the latter's activation included). */
+type ConvAttrs = ConvKernelAttrs & { activation?: string };
 
 /** The geometry of a forward conv call when Winograd takes it, else undefined. */
 function forwardGeometry(args: KernelArgs): ConvGeometry | undefined {
