@@ -9,7 +9,7 @@ import { initBackend } from '../../src/backend/index.js';
 import { conv2dBackpropFilter } from '../../src/backend/kernels/conv2d_backprop_filter.js';
 import { convGeometry } from '../../src/backend/kernels/util.js';
 import { winogradTakes } from '../../src/backend/kernels/winograd_wasm.js';
-import { WinogradRuntime, type WinogradFunction } from '../../src/backend/kernels/winograd_runtime.js';
+import { WinogradRuntime, winogradRuntime, type EmscriptenWasm, type WinogradFunction } from '../../src/backend/kernels/winograd_runtime.js';
 import { convFilterGradRef, convInputGradRef, convRef, geom, rand, relErr, type Dense, type RefPad } from './reference.js';
 
 interface Case {
@@ -136,5 +136,28 @@ describe('Winograd convolutions on pure wasm', () => {
     expect(winogradCalls(() => (direct = run())).size).toBe(0);
     winograd.forEach((v, i) => expect(relErr(v, direct[i]!)).toBeLessThan(TOL));
     tf.dispose([x, w, dy]);
+  });
+
+  it('report a trap on any thread as an error and keep working after it', () => {
+    const backend = tf.backend() as unknown as { wasm: EmscriptenWasm & { wasmMemory?: { buffer: ArrayBufferLike } }; makeOutput(s: number[], d: string): tf.TensorInfo; typedArrayFromHeap(t: tf.TensorInfo): Float32Array; disposeData(id: object): void };
+    const rt = winogradRuntime(backend.wasm);
+    const out = backend.makeOutput([36 * 8], 'float32');
+    try {
+      // C_p = A_p B_p for one row: A_p is read at p · apl floats, in range for the first half of
+      // the 36 positions and past the end of the heap for the second (a worker's range when there
+      // are two threads); B and C are in range. Only reads go out of range.
+      const heapFloats = backend.wasm.wasmMemory!.buffer.byteLength / 4;
+      const apl = Math.floor(heapFloats / 18) + 1;
+      const c = backend.typedArrayFromHeap(out).byteOffset;
+      expect(() => rt.run('wino_gemm', [0, apl, 1, 1, c, 8, c, 8, 8, 1, 8, 1, 0], 36)).toThrow(rt.threads > 1 ? /wino_gemm failed on a worker thread/ : /out of bounds/);
+    } finally {
+      backend.disposeData(out.dataId);
+    }
+    const x = tensor(rand([1, 16, 16, 32], 8));
+    const w = tensor(rand([3, 3, 32, 32], 9));
+    const y = tf.conv2d(x, w, 1, 'same');
+    const ref = convRef(rand([1, 16, 16, 32], 8), rand([3, 3, 32, 32], 9), geom([1, 16, 16, 32], [3, 3, 32, 32], [1, 1], 'same', [1, 1]));
+    expect(relErr(y.dataSync(), ref.data)).toBeLessThan(TOL);
+    tf.dispose([x, w, y]);
   });
 });

@@ -119,8 +119,18 @@ export class WinogradRuntime {
       Atomics.add(this.control, SEQ, 1);
       Atomics.notify(this.control, SEQ);
     }
-    this.exports[fn](...args, bound(0), bound(1));
-    if (parts > 1) this.awaitWorkers(fn);
+    try {
+      this.exports[fn](...args, bound(0), bound(1));
+    } finally {
+      // Also after a trap here: the workers' ranges were started and must be waited for.
+      if (parts > 1) this.awaitWorkers(fn);
+    }
+  }
+
+  /** Stops the worker threads (the runtime must not be used after). */
+  close(): void {
+    for (const worker of this.workers) void worker.terminate();
+    this.workers.length = 0;
   }
 
   private awaitWorkers(fn: WinogradFunction): void {
@@ -138,19 +148,23 @@ export class WinogradRuntime {
 
 let bytes: { plain: Uint8Array; shared: Uint8Array } | undefined;
 const compiled = new Map<boolean, WebAssembly.Module>();
-const runtimes = new WeakMap<WebAssembly.Memory, WinogradRuntime>();
+/** The runtime of the wasm backend instance in use (tfjs keeps one; a restarted one has a new memory). */
+let current: { memory: WebAssembly.Memory; runtime: WinogradRuntime } | undefined;
 
 /** The wasm memory of a tfjs wasm backend's emscripten module. */
-export function memoryOf(wasm: EmscriptenWasm): WebAssembly.Memory | undefined {
+function memoryOf(wasm: EmscriptenWasm): WebAssembly.Memory | undefined {
   return wasm.wasmMemory ?? wasm.asm?.memory;
 }
 
-/** The runtime on `wasm`'s memory (created on first use; one per backend instance). */
+/**
+ * The runtime on `wasm`'s memory, created on first use. A backend restarted with a new memory gets a
+ * new runtime; the previous one's workers (which keep the old memory alive) are stopped.
+ */
 export function winogradRuntime(wasm: EmscriptenWasm): WinogradRuntime {
   const memory = memoryOf(wasm);
   if (!memory) throw new Error('winograd: the wasm backend exposes no memory');
-  let runtime = runtimes.get(memory);
-  if (!runtime) {
+  if (current?.memory !== memory) {
+    current?.runtime.close();
     const shared = memory.buffer instanceof SharedArrayBuffer;
     let module = compiled.get(shared);
     if (!module) {
@@ -161,8 +175,7 @@ export function winogradRuntime(wasm: EmscriptenWasm): WinogradRuntime {
       module = new WebAssembly.Module(shared ? bytes.shared : bytes.plain);
       compiled.set(shared, module);
     }
-    runtime = new WinogradRuntime(module, memory, wasm._get_threads_count?.() ?? 1);
-    runtimes.set(memory, runtime);
+    current = { memory, runtime: new WinogradRuntime(module, memory, wasm._get_threads_count?.() ?? 1) };
   }
-  return runtime;
+  return current.runtime;
 }
