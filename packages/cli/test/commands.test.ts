@@ -59,6 +59,7 @@ describe('translate doctor', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ {2}cpu +available +@tensorflow\/tfjs-backend-cpu/m);
     expect(stdout).toMatch(/^ {2}tensorflow-gpu +(available|unavailable) +@tensorflow\/tfjs-node-gpu/m);
+    expect(stdout).toMatch(/^ {2}winograd +on +3x3 stride-1 convs/m);
     expect(stdout).toMatch(/^Models: cyclegan, pix2pix, .*test$/m);
     expect(stdout).toMatch(/^Dataset modes: .*aligned.*unaligned/m);
   });

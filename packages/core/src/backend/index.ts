@@ -40,6 +40,7 @@ export {
   probeNativeKernels, installNativeKernels, uninstallNativeKernels, nativeKernelsInstalled, nativeKernelsDisabled,
   NATIVE_KERNELS_PACKAGE, type NativeKernelsStatus,
 } from './onednn.js';
+export { winogradDisabled } from './kernels/winograd_wasm.js';
 export { installReleasingBackprop } from './releasing_backprop.js';
 export { ensureStockGradients, hasStockGradients } from './stock_gradients.js';
 export {
