@@ -140,7 +140,7 @@ describe('Winograd convolutions on pure wasm', () => {
 
   it('report a trap on any thread as an error and keep working after it', () => {
     const backend = tf.backend() as unknown as { wasm: EmscriptenWasm & { wasmMemory?: { buffer: ArrayBufferLike } }; makeOutput(s: number[], d: string): tf.TensorInfo; typedArrayFromHeap(t: tf.TensorInfo): Float32Array; disposeData(id: object): void };
-    const rt = winogradRuntime(backend.wasm);
+    const rt = winogradRuntime(backend.wasm)!;
     const out = backend.makeOutput([36 * 8], 'float32');
     try {
       // C_p = A_p B_p for one row: A_p is read at p · apl floats, in range for the first half of

@@ -146,10 +146,30 @@ export class WinogradRuntime {
   }
 }
 
-let bytes: { plain: Uint8Array; shared: Uint8Array } | undefined;
-const compiled = new Map<boolean, WebAssembly.Module>();
+/** The compiled module, per memory kind (shared or plain); null where this engine cannot compile it. */
+const compiled = new Map<boolean, WebAssembly.Module | null>();
+
+function moduleFor(shared: boolean): WebAssembly.Module | null {
+  let module = compiled.get(shared);
+  if (module === undefined) {
+    try {
+      const file = shared ? 'winograd-shared.wasm' : 'winograd.wasm';
+      module = new WebAssembly.Module(readFileSync(new URL(`../../../wasm/${file}`, import.meta.url)));
+    } catch {
+      module = null; // no wasm SIMD (or threads) here, or the file is missing: the stock kernels serve
+    }
+    compiled.set(shared, module);
+  }
+  return module;
+}
+
+/** Whether this engine runs the Winograd module (wasm SIMD). */
+export function winogradSupported(): boolean {
+  return moduleFor(false) !== null;
+}
+
 /** The runtime of the wasm backend instance in use (tfjs keeps one; a restarted one has a new memory). */
-let current: { memory: WebAssembly.Memory; runtime: WinogradRuntime } | undefined;
+let current: { memory: WebAssembly.Memory; runtime: WinogradRuntime | undefined } | undefined;
 
 /** The wasm memory of a tfjs wasm backend's emscripten module. */
 function memoryOf(wasm: EmscriptenWasm): WebAssembly.Memory | undefined {
@@ -157,25 +177,23 @@ function memoryOf(wasm: EmscriptenWasm): WebAssembly.Memory | undefined {
 }
 
 /**
- * The runtime on `wasm`'s memory, created on first use. A backend restarted with a new memory gets a
- * new runtime; the previous one's workers (which keep the old memory alive) are stopped.
+ * The runtime on `wasm`'s memory, created on first use; undefined where the module cannot run on it.
+ * A backend restarted with a new memory gets a new runtime; the previous one's workers (which keep
+ * the old memory alive) are stopped.
  */
-export function winogradRuntime(wasm: EmscriptenWasm): WinogradRuntime {
+export function winogradRuntime(wasm: EmscriptenWasm): WinogradRuntime | undefined {
   const memory = memoryOf(wasm);
-  if (!memory) throw new Error('winograd: the wasm backend exposes no memory');
+  if (!memory) return undefined;
   if (current?.memory !== memory) {
-    current?.runtime.close();
-    const shared = memory.buffer instanceof SharedArrayBuffer;
-    let module = compiled.get(shared);
-    if (!module) {
-      bytes ??= {
-        plain: readFileSync(new URL('../../../wasm/winograd.wasm', import.meta.url)),
-        shared: readFileSync(new URL('../../../wasm/winograd-shared.wasm', import.meta.url)),
-      };
-      module = new WebAssembly.Module(shared ? bytes.shared : bytes.plain);
-      compiled.set(shared, module);
+    current?.runtime?.close();
+    const module = moduleFor(memory.buffer instanceof SharedArrayBuffer);
+    let runtime: WinogradRuntime | undefined;
+    try {
+      runtime = module ? new WinogradRuntime(module, memory, wasm._get_threads_count?.() ?? 1) : undefined;
+    } catch {
+      runtime = undefined; // the memory does not match the module's import (e.g. a larger maximum)
     }
-    current = { memory, runtime: new WinogradRuntime(module, memory, wasm._get_threads_count?.() ?? 1) };
+    current = { memory, runtime };
   }
   return current.runtime;
 }

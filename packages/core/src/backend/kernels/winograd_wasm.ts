@@ -11,7 +11,7 @@ import { tf } from '../../tf.js';
 import { FUSED } from '../fused.js';
 import { convGeometry, type ConvGeometry, type ConvKernelAttrs } from './util.js';
 import { f32, withFallback, type KernelArgs, type WasmHeapBackend } from './wasm_heap.js';
-import { winogradRuntime, type EmscriptenWasm } from './winograd_runtime.js';
+import { winogradRuntime, winogradSupported, type EmscriptenWasm, type WinogradRuntime } from './winograd_runtime.js';
 
 /** Fewest input and output channels Winograd takes (below, the filter transform costs more than it saves). */
 const MIN_CHANNELS = 32;
@@ -35,7 +35,7 @@ export function winogradTakes(g: ConvGeometry): boolean {
   return (
     g.fh === 3 && g.fw === 3 && g.sh === 1 && g.sw === 1 && g.dh === 1 && g.dw === 1 &&
     g.inC % 8 === 0 && g.outC % 8 === 0 && g.inC >= MIN_CHANNELS && g.outC >= MIN_CHANNELS &&
-    tiles >= MIN_TILES && 36 * g.inC * g.outC <= MAX_FILTER && !winogradDisabled()
+    tiles >= MIN_TILES && 36 * g.inC * g.outC <= MAX_FILTER && !winogradDisabled() && winogradSupported()
   );
 }
 
@@ -58,11 +58,18 @@ class Scratch {
 
 const ptr = (b: Backend, t: tf.TensorInfo) => f32(b, t).byteOffset;
 
+/** The runtime on backend `b`'s memory (the routes to these kernels check that the module compiles here). */
+function runtimeOf(b: Backend): WinogradRuntime {
+  const rt = winogradRuntime(b.wasm);
+  if (!rt) throw new Error("winograd: the module cannot run on this wasm backend's memory");
+  return rt;
+}
+
 /**
  * What one Winograd call works with: the runtime, the output tiling, and scratch (36 planes each)
  * for the transformed filter (c·k) and one band of transformed input (tiles·c) and output (tiles·k).
  */
-function workspace(b: Backend, g: ConvGeometry) {
+function workspace(rt: WinogradRuntime, b: Backend, g: ConvGeometry) {
   const th = Math.ceil(g.outH / 4);
   const tw = Math.ceil(g.outW / 4);
   const rows = g.batch * th;
@@ -72,7 +79,7 @@ function workspace(b: Backend, g: ConvGeometry) {
   const inPlane = band * tw * g.inC + PLANE_PAD;
   const outPlane = band * tw * g.outC + PLANE_PAD;
   return {
-    rt: winogradRuntime(b.wasm),
+    rt,
     th,
     tw,
     scratch,
@@ -94,10 +101,10 @@ function workspace(b: Backend, g: ConvGeometry) {
  * With `flipped`, the conv's filter is `filter` [3, 3, g.outC, g.inC] flipped and in/out-swapped
  * (the input gradient of a conv with that filter).
  */
-function forward(b: Backend, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | undefined, relu: boolean, g: ConvGeometry, flipped = false): tf.TensorInfo {
+function forward(rt: WinogradRuntime, b: Backend, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | undefined, relu: boolean, g: ConvGeometry, flipped = false): tf.TensorInfo {
   const { inC: c, outC: k } = g;
   const out = b.makeOutput([g.batch, g.outH, g.outW, k], 'float32');
-  const w = workspace(b, g);
+  const w = workspace(rt, b, g);
   try {
     const [px, pf, py] = [ptr(b, x), ptr(b, filter), ptr(b, out)];
     const pb = bias ? ptr(b, bias) : 0;
@@ -115,10 +122,10 @@ function forward(b: Backend, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.T
 }
 
 /** dW [3, 3, c, k] of conv(x, W) from x (NHWC) and dy; `g` must satisfy {@link winogradTakes}. */
-function filterGradient(b: Backend, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+function filterGradient(rt: WinogradRuntime, b: Backend, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
   const { inC: c, outC: k } = g;
   const out = b.makeOutput([3, 3, c, k], 'float32');
-  const w = workspace(b, g);
+  const w = workspace(rt, b, g);
   try {
     const [px, pdy, pw] = [ptr(b, x), ptr(b, dy), ptr(b, out)];
     w.bands((r0, r1, tiles) => {
@@ -151,8 +158,10 @@ function forwardGeometry(args: KernelArgs): ConvGeometry | undefined {
 /** `Conv2D` on wasm: Winograd where it takes the shape, else the kernel it replaced. */
 export function winogradConv2DKernel(backendName: string, stock: () => tf.KernelConfig | undefined): tf.KernelConfig {
   return withFallback(tf.Conv2D, backendName, stock, (args) => {
+    const b = args.backend as unknown as Backend;
     const g = forwardGeometry(args);
-    return g && forward(args.backend as unknown as Backend, args.inputs['x']!, args.inputs['filter']!, undefined, false, g);
+    const rt = g && winogradRuntime(b.wasm);
+    return rt && forward(rt, b, args.inputs['x']!, args.inputs['filter']!, undefined, false, g!);
   });
 }
 
@@ -163,9 +172,10 @@ export function winogradFusedConv2DKernel(backendName: string, stock: () => tf.K
     const bias = args.inputs['bias'];
     if (activation !== 'linear' && activation !== 'relu') return undefined;
     if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1)) return undefined;
+    const b = args.backend as unknown as Backend;
     const g = forwardGeometry(args);
-    if (!g || (bias && bias.shape[0] !== g.outC)) return undefined;
-    return forward(args.backend as unknown as Backend, args.inputs['x']!, args.inputs['filter']!, bias, activation === 'relu', g);
+    const rt = g && (!bias || bias.shape[0] === g.outC) ? winogradRuntime(b.wasm) : undefined;
+    return rt && forward(rt, b, args.inputs['x']!, args.inputs['filter']!, bias, activation === 'relu', g!);
   });
 }
 
@@ -193,7 +203,8 @@ export function winogradInputGradKernel(backendName: string): tf.KernelConfig {
     kernelFunc: (args) => {
       const g = inputGradGeometry((args.attrs as unknown as WinogradInputGradAttrs).geometry);
       if (!winogradTakes(g)) throw new Error(`${FUSED.winogradInputGrad}: Winograd does not take this geometry (${JSON.stringify(g)})`);
-      return forward(args.backend as unknown as Backend, args.inputs['dy']!, args.inputs['filter']!, undefined, false, g, true);
+      const b = args.backend as unknown as Backend;
+      return forward(runtimeOf(b), b, args.inputs['dy']!, args.inputs['filter']!, undefined, false, g, true);
     },
   };
 }
@@ -219,7 +230,8 @@ export function winogradFilterGradKernel(backendName: string): tf.KernelConfig {
       if (inC % 8 !== 0 || outC % 8 !== 0 || dy.shape[0] !== batch) {
         throw new Error(`${FUSED.winogradFilterGrad}: needs channels in multiples of 8 and one batch (x [${x.shape}], dy [${dy.shape}])`);
       }
-      return filterGradient(args.backend as unknown as Backend, x, dy, g);
+      const b = args.backend as unknown as Backend;
+      return filterGradient(runtimeOf(b), b, x, dy, g);
     },
   };
 }
