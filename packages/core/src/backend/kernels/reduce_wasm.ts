@@ -6,6 +6,7 @@
  */
 import { tf } from '../../tf.js';
 import { asTensor } from './util.js';
+import { withFallback } from './wasm_heap.js';
 
 /** [outer, mid, inner] when `axes` of `shape` are one contiguous run; else undefined. */
 export function contiguousReduction(shape: readonly number[], axes: readonly number[]): [number, number, number] | undefined {
@@ -32,26 +33,15 @@ export function reductionOf(x: tf.TensorInfo, attrs: unknown): { axes: number[];
  * every other case.
  */
 export function poolReductionKernel(kernelName: 'Sum' | 'Mean', backendName: string, stock: () => tf.KernelConfig | undefined): tf.KernelConfig {
-  return {
-    kernelName,
-    backendName,
-    // The stock kernel binds its wasm functions when a backend instance starts (e.g. with another
-    // thread count); it must still do so while ours is the one registered.
-    setupFunc: (backend) => stock()?.setupFunc?.(backend),
-    kernelFunc: (args) => {
-      const x = args.inputs['x']!;
-      const { axes, outShape } = reductionOf(x, args.attrs);
-      const split = x.dtype === 'float32' ? contiguousReduction(x.shape, axes) : undefined;
-      if (split && split[0] > 0 && split[1] > 1 && split[2] > 1) {
-        const [outer, mid, inner] = split;
-        return tf.tidy(() => {
-          const mean = tf.avgPool(tf.reshape(asTensor(x), [outer, mid, 1, inner]) as tf.Tensor4D, [mid, 1], [mid, 1], 'valid');
-          return tf.reshape(kernelName === 'Sum' ? tf.mul(mean, mid) : mean, outShape);
-        });
-      }
-      const fallback = stock();
-      if (!fallback) throw new Error(`${kernelName}: no stock kernel on '${backendName}'`);
-      return fallback.kernelFunc(args);
-    },
-  };
+  return withFallback(kernelName, backendName, stock, (args) => {
+    const x = args.inputs['x']!;
+    const { axes, outShape } = reductionOf(x, args.attrs);
+    const split = x.dtype === 'float32' ? contiguousReduction(x.shape, axes) : undefined;
+    if (!split || split[0] === 0 || split[1] <= 1 || split[2] <= 1) return undefined;
+    const [outer, mid, inner] = split;
+    return tf.tidy(() => {
+      const mean = tf.avgPool(tf.reshape(asTensor(x), [outer, mid, 1, inner]) as tf.Tensor4D, [mid, 1], [mid, 1], 'valid');
+      return tf.reshape(kernelName === 'Sum' ? tf.mul(mean, mid) : mean, outShape);
+    });
+  });
 }
