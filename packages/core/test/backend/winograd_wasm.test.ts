@@ -61,7 +61,7 @@ afterAll(async () => {
 
 describe('Winograd convolutions on pure wasm', () => {
   for (const c of CASES) {
-    it(`equal the float64 reference: x[${c.x}] ${c.f[2]}→${c.f[3]} ${JSON.stringify(c.pad)} (forward, bias + ReLU, both gradients)`, () => {
+    it(`equal the float64 reference and the cpu backend: x[${c.x}] ${c.f[2]}→${c.f[3]} ${JSON.stringify(c.pad)} (forward, bias + ReLU, both gradients)`, async () => {
       const g = geom(c.x, c.f, [1, 1], c.pad, [1, 1]);
       const x = rand(c.x, 1);
       const w = rand(c.f, 2);
@@ -75,15 +75,22 @@ describe('Winograd convolutions on pure wasm', () => {
 
       const before = tf.memory().numTensors;
       const dataIds = tf.backend().numDataIds();
-      let got: Float32Array[] = [];
-      const calls = winogradCalls(() => {
-        got = tf.tidy(() => {
+      /** y, relu(y + bias), dx, dW on the active backend. */
+      const compute = () => {
+        const outs = tf.tidy(() => {
           const [xt, wt, dyt] = [tensor(x), tensor(w), tensor(dy)];
           const y = tf.conv2d(xt, wt, 1, tfPad(c.pad));
           const fused = tf.fused.conv2d({ x: xt, filter: wt, strides: 1, pad: tfPad(c.pad), bias: tf.tensor1d(Float32Array.from(bias.data)), activation: 'relu' });
           const [dx, dw] = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, b, 1, tfPad(c.pad)), dyt)))([xt, wt]);
-          return [y, fused, dx!, dw!].map((t) => t.dataSync() as Float32Array);
+          return [y, fused, dx!, dw!];
         });
+        const data = outs.map((t) => t.dataSync() as Float32Array);
+        tf.dispose(outs);
+        return data;
+      };
+      let got: Float32Array[] = [];
+      const calls = winogradCalls(() => {
+        got = compute();
       });
       expect(tf.memory().numTensors).toBe(before);
       expect(tf.backend().numDataIds()).toBe(dataIds); // scratch buffers freed
@@ -94,6 +101,10 @@ describe('Winograd convolutions on pure wasm', () => {
       expect(relErr(got[1]!, fusedRef)).toBeLessThan(TOL);
       expect(relErr(got[2]!, dxRef.data)).toBeLessThan(TOL);
       expect(relErr(got[3]!, dwRef.data)).toBeLessThan(TOL);
+      await initBackend('cpu', quiet);
+      const cpu = compute();
+      await initBackend('wasm', { ...quiet, nativeKernels: false });
+      cpu.forEach((expected, i) => expect(relErr(got[i]!, expected)).toBeLessThan(TOL));
     });
   }
 
