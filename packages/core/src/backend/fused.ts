@@ -21,9 +21,9 @@ export const FUSED = {
   adam: 'TranslateAdam',
   /** x [c, n, H, W] → the [fh·fw·c, n·oh·ow] columns of a conv's filter gradient (attrs `WindowsAttrs`; pure wasm). */
   windows: 'TranslateWindows',
-  /** (x NHWC, dy) → dW [3, 3, c, k]: a 3×3 stride-1 conv's filter gradient by Winograd (attrs `WinogradFilterGradAttrs`; pure wasm). */
+  /** (x NHWC, dy) → dW [3, 3, c, k]: a 3×3 stride-1 conv's filter gradient by Winograd (attrs `WinogradGradAttrs`; pure wasm). */
   winogradFilterGrad: 'TranslateWinogradFilterGrad',
-  /** (dy, filter HWIO) → dx: a 3×3 stride-1 conv's input gradient by Winograd (attrs `WinogradInputGradAttrs`; pure wasm). */
+  /** (dy, filter HWIO) → dx: a 3×3 stride-1 conv's input gradient by Winograd (attrs `WinogradGradAttrs`; pure wasm). */
   winogradInputGrad: 'TranslateWinogradInputGrad',
 } as const;
 

@@ -21,7 +21,7 @@
 import { tf } from '../../tf.js';
 import { FUSED, hasFusedKernel } from '../fused.js';
 import type { WindowsAttrs } from './windows_wasm.js';
-import { winogradTakes, type WinogradFilterGradAttrs } from './winograd_wasm.js';
+import { winogradTakes, type WinogradGradAttrs } from './winograd_wasm.js';
 import {
   asTensor, convGeometry, padOrCrop, toNhwc,
   type ConvGeometry, type ConvKernelAttrs, type ConvPadding, type DimRoundingMode,
@@ -147,7 +147,7 @@ function viaColumns(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor
 }
 
 function viaWinograd(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
-  const attrs: WinogradFilterGradAttrs = { top: g.top, left: g.left };
+  const attrs: WinogradGradAttrs = { geometry: g };
   return tf.engine().runKernel(FUSED.winogradFilterGrad, { x, dy }, attrs as never) as tf.Tensor4D;
 }
 

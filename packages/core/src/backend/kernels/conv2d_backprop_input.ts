@@ -12,7 +12,7 @@
  */
 import { tf } from '../../tf.js';
 import { FUSED, hasFusedKernel } from '../fused.js';
-import { inputGradGeometry, winogradTakes, type WinogradInputGradAttrs } from './winograd_wasm.js';
+import { inputGradGeometry, winogradTakes, type WinogradGradAttrs } from './winograd_wasm.js';
 import {
   asTensor, convGeometry, nhwcShape, padOrCrop, toNchw, toNhwc, type ExplicitPadding,
   type ConvKernelAttrs, type ConvPadding, type DimRoundingMode,
@@ -161,7 +161,7 @@ function winogradInputGrad(inputs: tf.NamedTensorInfoMap, a: BackpropInputAttrs)
   if (!hasFusedKernel(FUSED.winogradInputGrad)) return undefined;
   const geometry = convGeometry(a.inputShape, filter.shape, a.strides, a.pad, a.dilations, a.dimRoundingMode);
   if (!winogradTakes(inputGradGeometry(geometry))) return undefined;
-  const attrs: WinogradInputGradAttrs = { geometry };
+  const attrs: WinogradGradAttrs = { geometry };
   return tf.tidy(() => tf.engine().runKernel(FUSED.winogradInputGrad, { dy: asTensor(dy), filter: asTensor(filter) }, attrs as never) as tf.Tensor);
 }
 

@@ -190,8 +190,8 @@ export function inputGradGeometry(g: ConvGeometry): ConvGeometry {
   };
 }
 
-/** Attributes of `TranslateWinogradInputGrad`: the geometry of the forward conv. */
-export interface WinogradInputGradAttrs {
+/** Attributes of `TranslateWinogradInputGrad` and `TranslateWinogradFilterGrad`: the geometry of the forward conv. */
+export interface WinogradGradAttrs {
   geometry: ConvGeometry;
 }
 
@@ -201,18 +201,12 @@ export function winogradInputGradKernel(backendName: string): tf.KernelConfig {
     kernelName: FUSED.winogradInputGrad,
     backendName,
     kernelFunc: (args) => {
-      const g = inputGradGeometry((args.attrs as unknown as WinogradInputGradAttrs).geometry);
+      const g = inputGradGeometry((args.attrs as unknown as WinogradGradAttrs).geometry);
       if (!winogradTakes(g)) throw new Error(`${FUSED.winogradInputGrad}: Winograd does not take this geometry (${JSON.stringify(g)})`);
       const b = args.backend as unknown as Backend;
       return forward(runtimeOf(b), b, args.inputs['dy']!, args.inputs['filter']!, undefined, false, g, true);
     },
   };
-}
-
-/** Attributes of `TranslateWinogradFilterGrad`: the forward conv's top and left padding. */
-export interface WinogradFilterGradAttrs {
-  top: number;
-  left: number;
 }
 
 /** `TranslateWinogradFilterGrad` (x NHWC, dy) → dW [3, 3, c, k] of a 3×3 stride-1 conv, on wasm. */
@@ -221,17 +215,10 @@ export function winogradFilterGradKernel(backendName: string): tf.KernelConfig {
     kernelName: FUSED.winogradFilterGrad,
     backendName,
     kernelFunc: (args) => {
-      const x = args.inputs['x']!;
-      const dy = args.inputs['dy']!;
-      const { top, left } = args.attrs as unknown as WinogradFilterGradAttrs;
-      const [batch, inH, inW, inC] = x.shape as [number, number, number, number];
-      const [, outH, outW, outC] = dy.shape as [number, number, number, number];
-      const g: ConvGeometry = { batch, inH, inW, inC, outH, outW, outC, fh: 3, fw: 3, sh: 1, sw: 1, dh: 1, dw: 1, top, left };
-      if (inC % 8 !== 0 || outC % 8 !== 0 || dy.shape[0] !== batch) {
-        throw new Error(`${FUSED.winogradFilterGrad}: needs channels in multiples of 8 and one batch (x [${x.shape}], dy [${dy.shape}])`);
-      }
+      const g = (args.attrs as unknown as WinogradGradAttrs).geometry;
+      if (!winogradTakes(g)) throw new Error(`${FUSED.winogradFilterGrad}: Winograd does not take this geometry (${JSON.stringify(g)})`);
       const b = args.backend as unknown as Backend;
-      return filterGradient(runtimeOf(b), b, x, dy, g);
+      return filterGradient(runtimeOf(b), b, args.inputs['x']!, args.inputs['dy']!, g);
     },
   };
 }
