@@ -2,8 +2,9 @@
  * Winograd F(4×4, 3×3) convolutions for the pure wasm backend: 3×3 stride-1 convolutions with enough
  * channels (the residual blocks of ResNet generators, SPADE and SRGAN blocks) take 4× fewer
  * multiplications than XNNPACK's direct kernels, at 128-bit SIMD speed on all of the backend's
- * threads (see winograd_runtime.ts). Forward (`Conv2D`, `FusedConv2D` with bias and linear/ReLU;
- * the input gradient runs through these as a convolution of dy) and filter gradient
+ * threads (see winograd_runtime.ts). Forward (`Conv2D`, `FusedConv2D` with bias and linear/ReLU),
+ * input gradient (`TranslateWinogradInputGrad`, used by our `Conv2DBackpropInput` kernel: the forward
+ * of dy with the filter flipped and in/out-swapped inside its transform) and filter gradient
  * (`TranslateWinogradFilterGrad`, used by conv2dBackpropFilter's 'winograd' route).
  * `TRANSLATE_WINOGRAD=0` turns them off (as it does oneDNN's Winograd in the native path).
  */
