@@ -36,11 +36,14 @@ export interface EmscriptenWasm {
   _get_threads_count?: () => number;
 }
 
-/** Control block layout (Int32 slots): sequence number, completions, failures, then per-worker jobs. */
+/** Control block layout (Int32 slots): sequence number, completions, failures, started workers, then per-worker jobs. */
 const SEQ = 0;
 const DONE = 1;
 const FAILED = 2;
+const STARTED = 3;
 const JOBS = 4;
+/** How long the first call waits for the workers to start before running without them. */
+const START_TIMEOUT_MS = 10_000;
 /** Int32 slots per worker job: function index, argument count, arguments. */
 const JOB_SLOTS = 24;
 
@@ -48,8 +51,10 @@ const JOB_SLOTS = 24;
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, control, slot, functions } = workerData;
-const exports_ = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(control);
+const exports_ = new WebAssembly.Instance(module, { env: { memory } }).exports;
+Atomics.add(ctl, ${STARTED}, 1);
+Atomics.notify(ctl, ${STARTED});
 let seen = 0;
 for (;;) {
   Atomics.wait(ctl, ${SEQ}, seen);
@@ -71,6 +76,7 @@ export class WinogradRuntime {
   private readonly control: Int32Array;
   private readonly workers: Worker[] = [];
   private completed = 0;
+  private started = false;
 
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number) {
     this.exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Record<WinogradFunction, (...args: number[]) => void>;
@@ -78,13 +84,34 @@ export class WinogradRuntime {
     const workers = shared ? Math.max(0, threads - 1) : 0;
     this.control = new Int32Array(new SharedArrayBuffer(4 * (JOBS + workers * JOB_SLOTS)));
     for (let slot = 0; slot < workers; slot++) {
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { module, memory, control: this.control.buffer, slot, functions: FUNCTIONS },
-      });
-      worker.unref();
-      this.workers.push(worker);
+      try {
+        const worker = new Worker(WORKER_SOURCE, {
+          eval: true,
+          workerData: { module, memory, control: this.control.buffer, slot, functions: FUNCTIONS },
+        });
+        worker.unref();
+        this.workers.push(worker);
+      } catch {
+        break; // threads unavailable here: the calling thread does the rest
+      }
     }
+  }
+
+  /**
+   * Waits (once) until every worker has instantiated the module; if one has not within
+   * START_TIMEOUT_MS (it failed to start), stops them all and runs on the calling thread alone.
+   */
+  private awaitStart(): void {
+    if (this.started) return;
+    this.started = true;
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
+      const started = Atomics.load(this.control, STARTED);
+      if (started >= this.workers.length) return;
+      const left = deadline - Date.now();
+      if (left <= 0 || Atomics.wait(this.control, STARTED, started, left) === 'timed-out') break;
+    }
+    this.close();
   }
 
   /** Threads a call is split over (the caller plus the workers). */
@@ -97,6 +124,7 @@ export class WinogradRuntime {
    * multiples of `align`, except `total`), and returns when all ranges are done.
    */
   run(fn: WinogradFunction, args: readonly number[], total: number, align = 1): void {
+    this.awaitStart();
     const units = Math.ceil(total / align);
     const parts = Math.min(this.threads, units);
     const bound = (i: number) => Math.min(total, Math.round((units * i) / parts) * align);
