@@ -1,5 +1,6 @@
 /*
- * Winograd F(4x4, 3x3) convolution kernels for the tfjs wasm backend, compiled to a small
+ * Winograd F(4x4, 3x3) convolution kernels (and a direct convolution as columns times filter, for
+ * large filters on small outputs) for the tfjs wasm backend, compiled to a small
  * WebAssembly module that imports the backend's own memory: every pointer is a byte offset into
  * tfjs' wasm heap, so tensors are used in place. Build: packages/core/scripts/build-wasm.sh.
  *
@@ -246,7 +247,7 @@ EXPORT(wino_filter_grad)(const float* dv, int plane, int c, int k, float* dg, in
     }                                                                                 \
     const float* ap = a + (size_t)i * ars;                                            \
     const float* bp = panel;                                                          \
-    for (int l = 0; l < inner; l++, ap += acs, bp += 8) {                             \
+    for (int l = 0; l < inner; l++, ap += acs, bp += bstep) {                         \
       const V b0 = LD(bp), b1 = LD(bp + 4);                                           \
       UNROLL for (int r = 0; r < R; r++) {                                            \
         const V av = wasm_v128_load32_splat(ap + (size_t)r * ars);                    \
@@ -262,20 +263,57 @@ EXPORT(wino_filter_grad)(const float* dv, int plane, int c, int k, float* dg, in
 
 /*
  * For each position p in [p0, p1): C_p = A_p B_p. A_p is rows x inner with element (r, l) at
- * a + p*apl + r*ars + l*acs (so either layout of A); B_p is inner x cols in panels of 8 columns,
- * [cols/8][inner][8], at b + p*bpl; C_p is rows x cols, row stride ldc, at c + p*cpl; with
- * accumulate != 0, C_p += A_p B_p. cols is a multiple of 8.
+ * a + p*apl + r*ars + l*acs (so either layout of A); B_p is inner x cols at b + p*bpl, its 8-column
+ * panel j/8 starting at j*bjs and its rows bstep apart (packed panels [cols/8][inner][8]: bjs = inner,
+ * bstep = 8; row-major with row stride ldb: bjs = 1, bstep = ldb); C_p is rows x cols, row stride
+ * ldc, at c + p*cpl; with accumulate != 0, C_p += A_p B_p. cols is a multiple of 8.
  */
-EXPORT(wino_gemm)(const float* a0, int apl, int ars, int acs, const float* b0, int bpl, float* c0, int cpl, int ldc,
-                  int rows, int cols, int inner, int accumulate, int p0, int p1) {
+EXPORT(wino_gemm)(const float* a0, int apl, int ars, int acs, const float* b0, int bpl, int bjs, int bstep, float* c0, int cpl,
+                  int ldc, int rows, int cols, int inner, int accumulate, int p0, int p1) {
   for (int p = p0; p < p1; p++) {
     const float* a = a0 + (size_t)p * apl;
     float* cp = c0 + (size_t)p * cpl;
     for (int j = 0; j < cols; j += 8) {
-      const float* panel = b0 + (size_t)p * bpl + (size_t)j * inner;
+      const float* panel = b0 + (size_t)p * bpl + (size_t)j * bjs;
       int i = 0;
       for (; i + GEMM_ROWS <= rows; i += GEMM_ROWS) GEMM_BLOCK(GEMM_ROWS);
       for (; i < rows; i++) GEMM_BLOCK(1);
     }
   }
+}
+
+/*
+ * The columns of a direct convolution, rows [r0, r1) of cols [n*oh*ow][fh*fw*c] (row r = output
+ * position (b, oy, ox), tap-major then channel, zero where the tap reads padding) from x [n][h][w][c],
+ * c a multiple of 4: the left operand of y = cols W with W the HWIO filter read as [fh*fw*c][k].
+ */
+EXPORT(conv_columns)(const float* x, int h, int w, int c, int fh, int fw, int sh, int sw, int dh, int dw, int top, int left,
+                     int oh, int ow, float* cols, int r0, int r1) {
+  const size_t inner = (size_t)fh * fw * c;
+  for (int r = r0; r < r1; r++) {
+    const int b = r / (oh * ow), oy = r / ow % oh, ox = r % ow;
+    float* out = cols + (size_t)r * inner;
+    for (int i = 0; i < fh; i++)
+      for (int j = 0; j < fw; j++, out += c) {
+        const int y = oy * sh - top + i * dh, xx = ox * sw - left + j * dw;
+        if (y < 0 || y >= h || xx < 0 || xx >= w) {
+          for (int ch = 0; ch < c; ch += 4) ST(out + ch, K(0.f));
+        } else {
+          const float* in = x + (((size_t)b * h + y) * w + xx) * c;
+          for (int ch = 0; ch < c; ch += 4) ST(out + ch, LD(in + ch));
+        }
+      }
+  }
+}
+
+/* y[r][ch] += bias[ch] (when bias is not null), then max(0, .) when relu != 0, for rows [r0, r1) of y [rows][k]. */
+EXPORT(bias_act)(float* y, int k, const float* bias, int relu, int r0, int r1) {
+  for (int r = r0; r < r1; r++)
+    for (int ch = 0; ch < k; ch += 4) {
+      float* p = y + (size_t)r * k + ch;
+      V v = LD(p);
+      if (bias) v = ADD(v, LD(bias + ch));
+      if (relu) v = wasm_f32x4_max(v, K(0.f));
+      ST(p, v);
+    }
 }

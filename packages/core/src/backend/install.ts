@@ -12,7 +12,7 @@ import { identityWasmKernel } from './kernels/identity_wasm.js';
 import { poolReductionKernel } from './kernels/reduce_wasm.js';
 import { windowsWasmKernel } from './kernels/windows_wasm.js';
 import {
-  winogradConv2DKernel, winogradFilterGradKernel, winogradFusedConv2DKernel, winogradInputGradKernel,
+  conv2DWasmKernel, fusedConv2DWasmKernel, winogradFilterGradKernel, winogradInputGradKernel,
 } from './kernels/winograd_wasm.js';
 import { conv2dGradConfig } from './gradients/conv2d_grad.js';
 import { mirrorPadGradConfig } from './gradients/mirror_pad_grad.js';
@@ -30,6 +30,10 @@ export interface KernelFix {
 /** Makes a fix's kernel config for a backend; `stock()` is the kernel it replaced there (if any). */
 type MakeKernel = (backend: string, stock: () => tf.KernelConfig | undefined) => tf.KernelConfig;
 
+const WASM_CONV_WHY =
+  'Winograd F(4x4,3x3) for 3x3 stride-1 convs with 32+ channels (4x fewer multiplications than XNNPACK direct); ' +
+  "large filters on small outputs without XNNPACK's per-filter packing (10-200x the conv)";
+
 const KERNEL_FIXES: Array<{ backend: string; make: MakeKernel; why: string }> = [
   { backend: 'wasm', make: conv2dBackpropFilterKernel, why: 'missing on wasm (no conv gradients)' },
   { backend: 'wasm', make: conv2dBackpropInputKernel, why: 'stock is 4-10x slower than the forward conv' },
@@ -39,8 +43,8 @@ const KERNEL_FIXES: Array<{ backend: string; make: MakeKernel; why: string }> = 
   { backend: 'wasm', make: (b, stock) => poolReductionKernel('Mean', b, stock), why: 'stock transposes the reduced axes innermost first (13-19x slower over H, W)' },
   { backend: 'wasm', make: (b, stock) => poolReductionKernel('Sum', b, stock), why: 'stock transposes the reduced axes innermost first (13-19x slower over H, W)' },
   { backend: 'wasm', make: windowsWasmKernel, why: 'our filter-gradient columns in one pass over the heap (ops: a slice per tap, then a stack)' },
-  { backend: 'wasm', make: winogradConv2DKernel, why: 'Winograd F(4x4,3x3) for 3x3 stride-1 convs with 32+ channels (4x fewer multiplications than XNNPACK direct)' },
-  { backend: 'wasm', make: winogradFusedConv2DKernel, why: 'Winograd F(4x4,3x3) for 3x3 stride-1 convs with 32+ channels (4x fewer multiplications than XNNPACK direct)' },
+  { backend: 'wasm', make: conv2DWasmKernel, why: WASM_CONV_WHY },
+  { backend: 'wasm', make: fusedConv2DWasmKernel, why: WASM_CONV_WHY },
   { backend: 'wasm', make: winogradInputGradKernel, why: 'the Winograd input gradient of 3x3 stride-1 convs, flipping the filter in its transform (Conv2DBackpropInput route)' },
   { backend: 'wasm', make: winogradFilterGradKernel, why: 'the Winograd filter gradient of 3x3 stride-1 convs (conv2dBackpropFilter route)' },
   { backend: 'cpu', make: conv2dBackpropFilterKernel, why: 'stock is extremely slow' },

@@ -1,14 +1,15 @@
 /**
  * The pure-wasm Winograd F(4×4, 3×3) kernels (forward with bias/ReLU, input gradient, filter
- * gradient) against the float64 JS reference of conv2d and its adjoints, and against XNNPACK's
- * direct kernels (TRANSLATE_WINOGRAD=0) on shapes split into several bands of tile rows.
+ * gradient) against the float64 JS reference of conv2d and its adjoints and the cpu backend, and
+ * against XNNPACK's direct kernels (TRANSLATE_WINOGRAD=0) on shapes split into several bands of tile
+ * rows; the direct route for large filters on small outputs against the same references.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tf } from '../../src/tf.js';
 import { initBackend } from '../../src/backend/index.js';
 import { conv2dBackpropFilter } from '../../src/backend/kernels/conv2d_backprop_filter.js';
 import { convGeometry } from '../../src/backend/kernels/util.js';
-import { winogradTakes } from '../../src/backend/kernels/winograd_wasm.js';
+import { directTakes, winogradTakes } from '../../src/backend/kernels/winograd_wasm.js';
 import { WinogradRuntime, winogradRuntime, type EmscriptenWasm, type WinogradFunction } from '../../src/backend/kernels/winograd_runtime.js';
 import { convFilterGradRef, convInputGradRef, convRef, geom, rand, relErr, type Dense, type RefPad } from './reference.js';
 
@@ -160,7 +161,7 @@ describe('Winograd convolutions on pure wasm', () => {
       const heapFloats = backend.wasm.wasmMemory!.buffer.byteLength / 4;
       const apl = Math.floor(heapFloats / 18) + 1;
       const c = backend.typedArrayFromHeap(out).byteOffset;
-      expect(() => rt.run('wino_gemm', [0, apl, 1, 1, c, 8, c, 8, 8, 1, 8, 1, 0], 36)).toThrow(rt.threads > 1 ? /wino_gemm failed on a worker thread/ : /out of bounds/);
+      expect(() => rt.run('wino_gemm', [0, apl, 1, 1, c, 8, 1, 8, c, 8, 8, 1, 8, 1, 0], 36)).toThrow(rt.threads > 1 ? /wino_gemm failed on a worker thread/ : /out of bounds/);
     } finally {
       backend.disposeData(out.dataId);
     }
@@ -170,5 +171,77 @@ describe('Winograd convolutions on pure wasm', () => {
     const ref = convRef(rand([1, 16, 16, 32], 8), rand([3, 3, 32, 32], 9), geom([1, 16, 16, 32], [3, 3, 32, 32], [1, 1], 'same', [1, 1]));
     expect(relErr(y.dataSync(), ref.data)).toBeLessThan(TOL);
     tf.dispose([x, w, y]);
+  });
+});
+
+/** Large filters on small outputs: the direct route (columns times filter). */
+const DIRECT_CASES: Array<Case & { s: [number, number]; d?: [number, number] }> = [
+  { x: [1, 6, 6, 256], f: [4, 4, 256, 256], s: [2, 2], pad: 'valid' }, // U-Net's innermost down-conv
+  { x: [2, 5, 5, 512], f: [2, 2, 512, 512], s: [1, 1], pad: 'same' }, // a transposed conv's sub-filter
+  { x: [1, 7, 9, 128], f: [4, 4, 128, 512], s: [2, 2], pad: [[1, 1], [1, 1]] },
+  { x: [1, 9, 9, 128], f: [3, 3, 128, 1024], s: [1, 1], pad: 'valid', d: [2, 2] },
+];
+
+describe('the direct route on pure wasm', () => {
+  for (const c of DIRECT_CASES) {
+    it(`equals the float64 reference and the cpu backend: x[${c.x}] f[${c.f}] s${c.s} ${JSON.stringify(c.pad)}${c.d ? ` d${c.d}` : ''} (with bias + ReLU, and gradients)`, async () => {
+      const d = c.d ?? ([1, 1] as [number, number]);
+      const g = geom(c.x, c.f, c.s, c.pad, d);
+      const x = rand(c.x, 11);
+      const w = rand(c.f, 12);
+      const dy = rand([g.n, g.h.out, g.w.out, g.co], 13);
+      const bias = rand([c.f[3]], 14);
+      const yRef = convRef(x, w, g);
+      const fusedRef = yRef.data.map((v, i) => Math.max(0, v + bias.data[i % c.f[3]]!));
+      expect(directTakes(convGeometry(c.x, c.f, c.s, tfPad(c.pad), d))).toBe(true);
+      const compute = () => {
+        const outs = tf.tidy(() => {
+          const [xt, wt, dyt] = [tensor(x), tensor(w), tensor(dy)];
+          const y = tf.conv2d(xt, wt, c.s, tfPad(c.pad), 'NHWC', d);
+          const fused = tf.fused.conv2d({ x: xt, filter: wt, strides: c.s, pad: tfPad(c.pad), dilations: d, bias: tf.tensor1d(Float32Array.from(bias.data)), activation: 'relu' });
+          const [dx, dw] = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, b, c.s, tfPad(c.pad), 'NHWC', d), dyt)))([xt, wt]);
+          return [y, fused, dx!, dw!];
+        });
+        const data = outs.map((t) => t.dataSync() as Float32Array);
+        tf.dispose(outs);
+        return data;
+      };
+      const before = tf.memory().numTensors;
+      const dataIds = tf.backend().numDataIds();
+      let got: Float32Array[] = [];
+      const calls = winogradCalls(() => {
+        got = compute();
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(tf.backend().numDataIds()).toBe(dataIds);
+      expect(calls.get('conv_columns')).toBeGreaterThanOrEqual(3); // y, fused, the forward in tf.grads
+      expect(calls.get('bias_act')).toBe(1);
+      const refs = [yRef.data, fusedRef, convInputGradRef(dy, w, g).data, convFilterGradRef(x, dy, g).data];
+      refs.forEach((ref, i) => expect(relErr(got[i]!, ref)).toBeLessThan(TOL));
+      await initBackend('cpu', quiet);
+      const cpu = compute();
+      await initBackend('wasm', { ...quiet, nativeKernels: false });
+      cpu.forEach((expected, i) => expect(relErr(got[i]!, expected)).toBeLessThan(TOL));
+    });
+  }
+
+  it('serves the first four uses of a filter tensor, then leaves it to XNNPACK (which then packs it once)', () => {
+    const x = tensor(rand([1, 6, 6, 256], 15));
+    const w = tensor(rand([4, 4, 256, 256], 16));
+    const runs: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const calls = winogradCalls(() => tf.tidy(() => void tf.conv2d(x, w, 2, 'valid').dataSync()));
+      runs.push(calls.get('conv_columns') ?? 0);
+    }
+    expect(runs).toEqual([1, 1, 1, 1, 0, 0]);
+    tf.dispose([x, w]);
+  });
+
+  it('takes only large filters on small outputs', () => {
+    const takes = (x: number[], f: number[], s = 1) => directTakes(convGeometry(x, f, s, 'same', 1));
+    expect(takes([1, 4, 4, 512], [4, 4, 512, 512], 2)).toBe(true);
+    expect(takes([1, 4, 4, 256], [4, 4, 256, 128], 2)).toBe(false); // 512 K floats of filter
+    expect(takes([1, 64, 64, 256], [4, 4, 256, 512], 2)).toBe(false); // 1024 positions × 4096
+    expect(takes([1, 4, 4, 510], [4, 4, 510, 512], 2)).toBe(false); // channels not a multiple of 4
   });
 });

@@ -23,10 +23,12 @@ declare namespace WebAssembly {
 
 /** The module's exported functions (all arguments are i32: sizes, or byte offsets into the heap). */
 export type WinogradFunction =
-  | 'wino_input' | 'wino_output' | 'wino_output_grad' | 'wino_filter' | 'wino_filter_flipped' | 'wino_filter_grad' | 'wino_gemm';
+  | 'wino_input' | 'wino_output' | 'wino_output_grad' | 'wino_filter' | 'wino_filter_flipped' | 'wino_filter_grad' | 'wino_gemm'
+  | 'conv_columns' | 'bias_act';
 
 const FUNCTIONS: readonly WinogradFunction[] = [
   'wino_input', 'wino_output', 'wino_output_grad', 'wino_filter', 'wino_filter_flipped', 'wino_filter_grad', 'wino_gemm',
+  'conv_columns', 'bias_act',
 ];
 
 /** The parts of tfjs' emscripten module the runtime needs. */

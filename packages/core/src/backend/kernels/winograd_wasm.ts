@@ -7,6 +7,11 @@
  * of dy with the filter flipped and in/out-swapped inside its transform) and filter gradient
  * (`TranslateWinogradFilterGrad`, used by conv2dBackpropFilter's 'winograd' route).
  * `TRANSLATE_WINOGRAD=0` turns them off (as it does oneDNN's Winograd in the native path).
+ *
+ * Also on the module's products: the direct route, for large filters on small outputs (U-Net's and
+ * GauGAN's inner layers, the sub-filters of strided transposed convs), where XNNPACK's packing of
+ * every new filter costs 10–200× the convolution; the columns of x times the filter, summed in the
+ * same order as XNNPACK (equal results).
  */
 import { tf } from '../../tf.js';
 import { FUSED } from '../fused.js';
@@ -24,6 +29,15 @@ const MAX_FILTER = 1 << 24;
 const MAX_SCRATCH = 1 << 23;
 /** Floats between the 36 transformed planes: at power-of-two strides they would share cache sets. */
 const PLANE_PAD = 16;
+/**
+ * The direct route: filters from this many floats (XNNPACK packs a new filter for 10–200 ms, e.g.
+ * 199 ms for [4, 4, 512, 1024], where the conv itself takes 1 ms) ...
+ */
+const DIRECT_MIN_FILTER = 1 << 20;
+/** ... on outputs whose columns matrix (positions × fh·fw·c) stays within this many floats (2 MiB) ... */
+const DIRECT_MAX_COLUMNS = 1 << 19;
+/** ... for the first uses of a filter tensor; from this use on XNNPACK's operator, packed once, is cached. */
+const DIRECT_MAX_USES = 4;
 
 /** Whether the environment turns Winograd convolutions off (`TRANSLATE_WINOGRAD=0`). */
 export function winogradDisabled(): boolean {
@@ -113,7 +127,7 @@ function forward(rt: WinogradRuntime, b: Backend, x: tf.TensorInfo, filter: tf.T
     else w.rt.run('wino_filter', [pf, c, k, w.filter, w.filterPlane], c);
     w.bands((r0, r1, tiles) => {
       w.rt.run('wino_input', [px, g.inH, g.inW, c, g.top, g.left, w.th, w.tw, r0, r1, w.input, w.inPlane], c, 4);
-      w.rt.run('wino_gemm', [w.input, w.inPlane, c, 1, w.filter, w.filterPlane, w.output, w.outPlane, k, tiles, k, c, 0], 36);
+      w.rt.run('wino_gemm', [w.input, w.inPlane, c, 1, w.filter, w.filterPlane, c, 8, w.output, w.outPlane, k, tiles, k, c, 0], 36);
       w.rt.run('wino_output', [w.output, w.outPlane, g.outH, g.outW, k, w.th, w.tw, r0, r1, pb, relu ? 1 : 0, py], k, 4);
     });
   } finally {
@@ -133,7 +147,7 @@ function filterGradient(rt: WinogradRuntime, b: Backend, x: tf.TensorInfo, dy: t
       w.rt.run('wino_input', [px, g.inH, g.inW, c, g.top, g.left, w.th, w.tw, r0, r1, w.input, w.inPlane], c, 4);
       w.rt.run('wino_output_grad', [pdy, g.outH, g.outW, k, w.th, w.tw, r0, r1, w.output, w.outPlane], k, 8);
       // dV_p += U_pᵀ dM_p: U_p read transposed (row = channel at stride 1, inner = tile at stride c).
-      w.rt.run('wino_gemm', [w.input, w.inPlane, 1, c, w.output, w.outPlane, w.filter, w.filterPlane, k, c, k, tiles, r0 > 0 ? 1 : 0], 36);
+      w.rt.run('wino_gemm', [w.input, w.inPlane, 1, c, w.output, w.outPlane, tiles, 8, w.filter, w.filterPlane, k, c, k, tiles, r0 > 0 ? 1 : 0], 36);
     });
     w.rt.run('wino_filter_grad', [w.filter, w.filterPlane, c, k, pw], c);
   } finally {
@@ -142,41 +156,88 @@ function filterGradient(rt: WinogradRuntime, b: Backend, x: tf.TensorInfo, dy: t
   return out;
 }
 
+/**
+ * Whether a convolution of geometry `g` takes the direct route (columns times filter on our
+ * products): a large filter on a small output, where XNNPACK's packing of a new filter dominates.
+ */
+export function directTakes(g: ConvGeometry): boolean {
+  const inner = g.fh * g.fw * g.inC;
+  return (
+    g.inC % 4 === 0 && g.outC % 8 === 0 && inner * g.outC >= DIRECT_MIN_FILTER &&
+    g.batch * g.outH * g.outW * inner <= DIRECT_MAX_COLUMNS && winogradSupported()
+  );
+}
+
+/** Uses of each filter tensor (by data id) by the direct route's kernels. */
+const filterUses = new WeakMap<object, number>();
+
+/** Counts a use of `filter`; whether it is among its first DIRECT_MAX_USES. */
+function freshFilter(filter: tf.TensorInfo): boolean {
+  const uses = (filterUses.get(filter.dataId) ?? 0) + 1;
+  filterUses.set(filter.dataId, uses);
+  return uses <= DIRECT_MAX_USES;
+}
+
+/** y = conv(x, filter) (+ bias, ReLU) as the columns of x times the filter read as [fh·fw·c, k]; `g` must satisfy {@link directTakes}. */
+function direct(rt: WinogradRuntime, b: Backend, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | undefined, relu: boolean, g: ConvGeometry): tf.TensorInfo {
+  const rows = g.batch * g.outH * g.outW;
+  const inner = g.fh * g.fw * g.inC;
+  const k = g.outC;
+  const out = b.makeOutput([g.batch, g.outH, g.outW, k], 'float32');
+  const scratch = new Scratch(b);
+  try {
+    const columns = scratch.floats(rows * inner);
+    const py = ptr(b, out);
+    rt.run('conv_columns', [ptr(b, x), g.inH, g.inW, g.inC, g.fh, g.fw, g.sh, g.sw, g.dh, g.dw, g.top, g.left, g.outH, g.outW, columns], rows);
+    // One product per 8 output channels (the "positions"), each reading the filter's rows k apart.
+    rt.run('wino_gemm', [columns, 0, inner, 1, ptr(b, filter), 8, 1, k, py, 8, k, rows, 8, inner, 0], k / 8);
+    if (bias || relu) rt.run('bias_act', [py, k, bias ? ptr(b, bias) : 0, relu ? 1 : 0], rows);
+  } finally {
+    scratch.free();
+  }
+  return out;
+}
+
+/** y of a forward conv call by Winograd or the direct route where one takes it, else undefined. */
+function convolve(args: KernelArgs, bias: tf.TensorInfo | undefined, relu: boolean): tf.TensorInfo | undefined {
+  const b = args.backend as unknown as Backend;
+  const g = forwardGeometry(args);
+  if (!g || (bias && bias.shape[0] !== g.outC)) return undefined;
+  const x = args.inputs['x']!;
+  const filter = args.inputs['filter']!;
+  const winograd = winogradTakes(g);
+  if (!winograd && !(directTakes(g) && freshFilter(filter))) return undefined;
+  const rt = winogradRuntime(b.wasm);
+  if (!rt) return undefined;
+  return winograd ? forward(rt, b, x, filter, bias, relu, g) : direct(rt, b, x, filter, bias, relu, g);
+}
+
 /** Attributes of `Conv2D` and `FusedConv2D` (the latter's activation included). */
 type ConvAttrs = ConvKernelAttrs & { activation?: string };
 
-/** The geometry of a forward conv call when Winograd takes it, else undefined. */
+/** The geometry of a float32 NHWC forward conv call, else undefined. */
 function forwardGeometry(args: KernelArgs): ConvGeometry | undefined {
   const x = args.inputs['x']!;
   const filter = args.inputs['filter']!;
   const a = args.attrs as unknown as ConvAttrs;
   if (x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4) return undefined;
   if (a.dataFormat === 'NCHW') return undefined;
-  const g = convGeometry(x.shape, filter.shape, a.strides, a.pad, a.dilations, a.dimRoundingMode);
-  return winogradTakes(g) ? g : undefined;
+  return convGeometry(x.shape, filter.shape, a.strides, a.pad, a.dilations, a.dimRoundingMode);
 }
 
-/** `Conv2D` on wasm: Winograd where it takes the shape, else the kernel it replaced. */
-export function winogradConv2DKernel(backendName: string, stock: () => tf.KernelConfig | undefined): tf.KernelConfig {
-  return withFallback(tf.Conv2D, backendName, stock, (args) => {
-    const b = args.backend as unknown as Backend;
-    const g = forwardGeometry(args);
-    const rt = g && winogradRuntime(b.wasm);
-    return rt && forward(rt, b, args.inputs['x']!, args.inputs['filter']!, undefined, false, g!);
-  });
+/** `Conv2D` on wasm: Winograd or the direct route where one takes the call, else the kernel it replaced. */
+export function conv2DWasmKernel(backendName: string, stock: () => tf.KernelConfig | undefined): tf.KernelConfig {
+  return withFallback(tf.Conv2D, backendName, stock, (args) => convolve(args, undefined, false));
 }
 
-/** `FusedConv2D` on wasm: Winograd (with bias, linear or ReLU) where it takes the shape, else the kernel it replaced. */
-export function winogradFusedConv2DKernel(backendName: string, stock: () => tf.KernelConfig | undefined): tf.KernelConfig {
+/** `FusedConv2D` on wasm (bias; linear or ReLU): Winograd or the direct route where one takes the call, else the kernel it replaced. */
+export function fusedConv2DWasmKernel(backendName: string, stock: () => tf.KernelConfig | undefined): tf.KernelConfig {
   return withFallback(tf.FusedConv2D, backendName, stock, (args) => {
     const activation = (args.attrs as unknown as ConvAttrs).activation ?? 'linear';
     const bias = args.inputs['bias'];
     if (activation !== 'linear' && activation !== 'relu') return undefined;
     if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1)) return undefined;
-    const b = args.backend as unknown as Backend;
-    const g = forwardGeometry(args);
-    const rt = g && (!bias || bias.shape[0] === g.outC) ? winogradRuntime(b.wasm) : undefined;
-    return rt && forward(rt, b, args.inputs['x']!, args.inputs['filter']!, bias, activation === 'relu', g!);
+    return convolve(args, bias, activation === 'relu');
   });
 }
 
