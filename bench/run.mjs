@@ -288,8 +288,10 @@ Raw results: \`bench/results/\` (JSON, one file per run).
 
 What the rows compare: \`wasm\` is tfjs' WebAssembly backend with our kernel fixes (SIMD, one thread per
 core; Winograd F(4×4, 3×3) for 3×3 stride-1 convolutions with ≥ 32 channels — forward, input and
-filter gradient — in translate's own wasm SIMD module on tfjs' heap, Sum/Mean over H, W as one average
-pool, filter-gradient columns in one pass over the heap, heap-view Slice, storage-sharing Identity);
+filter gradient — in translate's own wasm SIMD module on tfjs' heap, and in the same module large
+filters on small outputs as columns × filter, without XNNPACK's packing of every new filter; Sum/Mean
+over H, W as one average pool, filter-gradient columns in one pass over the heap, heap-view Slice,
+storage-sharing Identity);
 \`wasm-native\` adds \`@translate/native-kernels\` (oneDNN convolutions, Winograd F(4×4, 3×3) for 3×3
 stride-1 layers with ≥ 64 channels on AVX-512 CPUs, and matmuls; fused instance norm (+ ReLU),
 mirror-pad gradient, Adam and contiguous reductions, in place on the wasm heap; see its README). Both

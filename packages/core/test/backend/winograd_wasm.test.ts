@@ -32,6 +32,21 @@ const quiet = { log: () => {} };
 const tensor = (d: Dense) => tf.tensor(Float32Array.from(d.data), d.shape) as tf.Tensor4D;
 const tfPad = (pad: RefPad) => (typeof pad === 'object' ? ([[0, 0], pad[0], pad[1], [0, 0]] as tf.backend_util.ExplicitPadding) : pad);
 
+/** y, relu(y + bias), dx and dW of conv(x, w) on the active backend (dx, dW: of Σ y·dy). */
+function convOutputs(x: Dense, w: Dense, dy: Dense, bias: Dense, s: [number, number], pad: RefPad, d: [number, number]): Float32Array[] {
+  const outs = tf.tidy(() => {
+    const [xt, wt, dyt] = [tensor(x), tensor(w), tensor(dy)];
+    const y = tf.conv2d(xt, wt, s, tfPad(pad), 'NHWC', d);
+    const b = tf.tensor1d(Float32Array.from(bias.data));
+    const fused = tf.fused.conv2d({ x: xt, filter: wt, strides: s, pad: tfPad(pad), dilations: d, bias: b, activation: 'relu' });
+    const [dx, dw] = tf.grads((a: tf.Tensor4D, f: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, f, s, tfPad(pad), 'NHWC', d), dyt)))([xt, wt]);
+    return [y, fused, dx!, dw!];
+  });
+  const data = outs.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(outs);
+  return data;
+}
+
 /** Which Winograd functions ran (by name) while `f` ran. */
 function winogradCalls(f: () => void): Map<WinogradFunction, number> {
   const calls = new Map<WinogradFunction, number>();
@@ -76,19 +91,7 @@ describe('Winograd convolutions on pure wasm', () => {
 
       const before = tf.memory().numTensors;
       const dataIds = tf.backend().numDataIds();
-      /** y, relu(y + bias), dx, dW on the active backend. */
-      const compute = () => {
-        const outs = tf.tidy(() => {
-          const [xt, wt, dyt] = [tensor(x), tensor(w), tensor(dy)];
-          const y = tf.conv2d(xt, wt, 1, tfPad(c.pad));
-          const fused = tf.fused.conv2d({ x: xt, filter: wt, strides: 1, pad: tfPad(c.pad), bias: tf.tensor1d(Float32Array.from(bias.data)), activation: 'relu' });
-          const [dx, dw] = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, b, 1, tfPad(c.pad)), dyt)))([xt, wt]);
-          return [y, fused, dx!, dw!];
-        });
-        const data = outs.map((t) => t.dataSync() as Float32Array);
-        tf.dispose(outs);
-        return data;
-      };
+      const compute = () => convOutputs(x, w, dy, bias, [1, 1], c.pad, [1, 1]);
       let got: Float32Array[] = [];
       const calls = winogradCalls(() => {
         got = compute();
@@ -194,18 +197,7 @@ describe('the direct route on pure wasm', () => {
       const yRef = convRef(x, w, g);
       const fusedRef = yRef.data.map((v, i) => Math.max(0, v + bias.data[i % c.f[3]]!));
       expect(directTakes(convGeometry(c.x, c.f, c.s, tfPad(c.pad), d))).toBe(true);
-      const compute = () => {
-        const outs = tf.tidy(() => {
-          const [xt, wt, dyt] = [tensor(x), tensor(w), tensor(dy)];
-          const y = tf.conv2d(xt, wt, c.s, tfPad(c.pad), 'NHWC', d);
-          const fused = tf.fused.conv2d({ x: xt, filter: wt, strides: c.s, pad: tfPad(c.pad), dilations: d, bias: tf.tensor1d(Float32Array.from(bias.data)), activation: 'relu' });
-          const [dx, dw] = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, b, c.s, tfPad(c.pad), 'NHWC', d), dyt)))([xt, wt]);
-          return [y, fused, dx!, dw!];
-        });
-        const data = outs.map((t) => t.dataSync() as Float32Array);
-        tf.dispose(outs);
-        return data;
-      };
+      const compute = () => convOutputs(x, w, dy, bias, c.s, c.pad, d);
       const before = tf.memory().numTensors;
       const dataIds = tf.backend().numDataIds();
       let got: Float32Array[] = [];
