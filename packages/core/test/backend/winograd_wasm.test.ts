@@ -47,6 +47,40 @@ function convOutputs(x: Dense, w: Dense, dy: Dense, bias: Dense, s: [number, num
   return data;
 }
 
+/**
+ * Runs y, relu(y + bias), dx and dW of one conv on pure wasm (inputs from `seed`) and checks them
+ * against the float64 reference and the cpu backend, and that no tensor or scratch buffer leaked.
+ * Returns which module functions ran.
+ */
+async function checkCase(xShape: Case['x'], fShape: Case['f'], s: [number, number], pad: RefPad, d: [number, number], seed: number) {
+  const g = geom(xShape, fShape, s, pad, d);
+  const x = rand(xShape, seed);
+  const w = rand(fShape, seed + 1);
+  const dy = rand([g.n, g.h.out, g.w.out, g.co], seed + 2);
+  const bias = rand([fShape[3]], seed + 3);
+  const yRef = convRef(x, w, g);
+  const refs = [
+    yRef.data,
+    yRef.data.map((v, i) => Math.max(0, v + bias.data[i % fShape[3]]!)),
+    convInputGradRef(dy, w, g).data,
+    convFilterGradRef(x, dy, g).data,
+  ];
+  const before = tf.memory().numTensors;
+  const dataIds = tf.backend().numDataIds();
+  let got: Float32Array[] = [];
+  const calls = winogradCalls(() => {
+    got = convOutputs(x, w, dy, bias, s, pad, d);
+  });
+  expect(tf.memory().numTensors).toBe(before);
+  expect(tf.backend().numDataIds()).toBe(dataIds); // scratch buffers freed
+  refs.forEach((ref, i) => expect(relErr(got[i]!, ref)).toBeLessThan(TOL));
+  await initBackend('cpu', quiet);
+  const cpu = convOutputs(x, w, dy, bias, s, pad, d);
+  await initBackend('wasm', { ...quiet, nativeKernels: false });
+  cpu.forEach((expected, i) => expect(relErr(got[i]!, expected)).toBeLessThan(TOL));
+  return calls;
+}
+
 /** Which Winograd functions ran (by name) while `f` ran. */
 function winogradCalls(f: () => void): Map<WinogradFunction, number> {
   const calls = new Map<WinogradFunction, number>();
@@ -78,37 +112,11 @@ afterAll(async () => {
 describe('Winograd convolutions on pure wasm', () => {
   for (const c of CASES) {
     it(`equal the float64 reference and the cpu backend: x[${c.x}] ${c.f[2]}→${c.f[3]} ${JSON.stringify(c.pad)} (forward, bias + ReLU, both gradients)`, async () => {
-      const g = geom(c.x, c.f, [1, 1], c.pad, [1, 1]);
-      const x = rand(c.x, 1);
-      const w = rand(c.f, 2);
-      const dy = rand([g.n, g.h.out, g.w.out, g.co], 3);
-      const bias = rand([c.f[3]], 4);
-      const yRef = convRef(x, w, g);
-      const fusedRef = yRef.data.map((v, i) => Math.max(0, v + bias.data[i % c.f[3]]!));
-      const dxRef = convInputGradRef(dy, w, g);
-      const dwRef = convFilterGradRef(x, dy, g);
       expect(winogradTakes(convGeometry(c.x, c.f, 1, tfPad(c.pad), 1))).toBe(true);
-
-      const before = tf.memory().numTensors;
-      const dataIds = tf.backend().numDataIds();
-      const compute = () => convOutputs(x, w, dy, bias, [1, 1], c.pad, [1, 1]);
-      let got: Float32Array[] = [];
-      const calls = winogradCalls(() => {
-        got = compute();
-      });
-      expect(tf.memory().numTensors).toBe(before);
-      expect(tf.backend().numDataIds()).toBe(dataIds); // scratch buffers freed
+      const calls = await checkCase(c.x, c.f, [1, 1], c.pad, [1, 1], 1);
       expect(calls.get('wino_filter')).toBe(3); // y, fused, and the forward inside tf.grads
       expect(calls.get('wino_filter_flipped')).toBe(1); // the input gradient
       expect(calls.get('wino_filter_grad')).toBe(1); // the filter gradient
-      expect(relErr(got[0]!, yRef.data)).toBeLessThan(TOL);
-      expect(relErr(got[1]!, fusedRef)).toBeLessThan(TOL);
-      expect(relErr(got[2]!, dxRef.data)).toBeLessThan(TOL);
-      expect(relErr(got[3]!, dwRef.data)).toBeLessThan(TOL);
-      await initBackend('cpu', quiet);
-      const cpu = compute();
-      await initBackend('wasm', { ...quiet, nativeKernels: false });
-      cpu.forEach((expected, i) => expect(relErr(got[i]!, expected)).toBeLessThan(TOL));
     });
   }
 
@@ -189,31 +197,10 @@ describe('the direct route on pure wasm', () => {
   for (const c of DIRECT_CASES) {
     it(`equals the float64 reference and the cpu backend: x[${c.x}] f[${c.f}] s${c.s} ${JSON.stringify(c.pad)}${c.d ? ` d${c.d}` : ''} (with bias + ReLU, and gradients)`, async () => {
       const d = c.d ?? ([1, 1] as [number, number]);
-      const g = geom(c.x, c.f, c.s, c.pad, d);
-      const x = rand(c.x, 11);
-      const w = rand(c.f, 12);
-      const dy = rand([g.n, g.h.out, g.w.out, g.co], 13);
-      const bias = rand([c.f[3]], 14);
-      const yRef = convRef(x, w, g);
-      const fusedRef = yRef.data.map((v, i) => Math.max(0, v + bias.data[i % c.f[3]]!));
       expect(directTakes(convGeometry(c.x, c.f, c.s, tfPad(c.pad), d))).toBe(true);
-      const compute = () => convOutputs(x, w, dy, bias, c.s, c.pad, d);
-      const before = tf.memory().numTensors;
-      const dataIds = tf.backend().numDataIds();
-      let got: Float32Array[] = [];
-      const calls = winogradCalls(() => {
-        got = compute();
-      });
-      expect(tf.memory().numTensors).toBe(before);
-      expect(tf.backend().numDataIds()).toBe(dataIds);
+      const calls = await checkCase(c.x, c.f, c.s, c.pad, d, 11);
       expect(calls.get('conv_columns')).toBeGreaterThanOrEqual(3); // y, fused, the forward in tf.grads
       expect(calls.get('bias_act')).toBe(1);
-      const refs = [yRef.data, fusedRef, convInputGradRef(dy, w, g).data, convFilterGradRef(x, dy, g).data];
-      refs.forEach((ref, i) => expect(relErr(got[i]!, ref)).toBeLessThan(TOL));
-      await initBackend('cpu', quiet);
-      const cpu = compute();
-      await initBackend('wasm', { ...quiet, nativeKernels: false });
-      cpu.forEach((expected, i) => expect(relErr(got[i]!, expected)).toBeLessThan(TOL));
     });
   }
 
