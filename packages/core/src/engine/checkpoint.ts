@@ -11,8 +11,6 @@ import { TranslateError, StateDictError } from '../errors.js';
 import { readSafetensors, writeSafetensors } from '../interop/safetensors.js';
 import { readPth } from '../interop/pth.js';
 import type { RawStateDict } from '../interop/raw_tensor.js';
-import type { Module } from '../nn/module.js';
-import { InstanceNorm2d } from '../nn/norm.js';
 import type { BaseModel } from '../model/base_model.js';
 import type { Options } from '../options/schema.js';
 import { commitFiles, recoverCommits } from './atomic_files.js';
@@ -134,7 +132,7 @@ export function loadCheckpoint(dir: string, label: string, model: BaseModel, opt
         throw new TranslateError(`${path} does not match its manifest (sha256 differs): the checkpoint was modified or partly copied.`);
       }
     }
-    net.loadStateDict(stripLegacyInstanceNormKeys(net, state), { source: path });
+    net.loadStateDict(state, { source: path });
   }
   if (options.withOptimizers && manifest?.optimizers) {
     for (const [name, { optimizer }] of model.optimizers) {
@@ -169,25 +167,4 @@ function checkArchitecture(manifest: CheckpointManifest, opt: Options, dir: stri
   if (differences.length > 0) {
     throw new StateDictError(`The checkpoint in ${dir} has another architecture (${differences.join('; ')}). Drop those flags or use a matching checkpoint.`);
   }
-}
-
-/**
- * The reference strips running-stat keys of InstanceNorm layers from pre-0.4 checkpoints; so do we,
- * for keys the model does not have whose module is an InstanceNorm2d.
- */
-function stripLegacyInstanceNormKeys(net: Module<any, any>, state: RawStateDict): RawStateDict {
-  const known = new Set(net.namedEntries().map(([k]) => k));
-  const out: RawStateDict = new Map();
-  for (const [key, value] of state) {
-    const match = /^(.*)\.(running_mean|running_var|num_batches_tracked)$/.exec(key);
-    if (!known.has(key) && match && submodule(net, match[1]!) instanceof InstanceNorm2d) continue;
-    out.set(key, value);
-  }
-  return out;
-}
-
-function submodule(net: Module<any, any>, path: string): Module<any, any> | undefined {
-  let current: Module<any, any> | undefined = net;
-  for (const part of path.split('.')) current = current?.namedChildren().find(([n]) => n === part)?.[1];
-  return current;
 }

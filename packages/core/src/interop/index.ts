@@ -5,9 +5,12 @@ export { DTYPE_BYTES, isRawDType, numelOf, toFloat32, halfToFloat, rawTensorByte
 export { readSafetensors, writeSafetensors } from './safetensors.js';
 export type { SafetensorsContents } from './safetensors.js';
 export { readPth, writePth } from './pth.js';
-export type { PthCheckpoint, WritePthOptions, TorchModuleMetadata, TorchMetadataValue } from './pth.js';
+export type { PthCheckpoint, ReadPthOptions, WritePthOptions, TorchFormat, TorchModuleMetadata, TorchMetadataValue } from './pth.js';
+export { findStateDict, STATE_DICT_KEYS, MAPPED_MODULE_CLASSES } from './find_state_dict.js';
+export type { FoundStateDict, PickledModule } from './find_state_dict.js';
 export {
   readPickle,
+  readPickleAt,
   writePickle,
   TORCH_ALLOWED_GLOBALS,
   PyTuple,

@@ -185,10 +185,15 @@ export const TORCH_ALLOWED_GLOBALS: ReadonlySet<string> = new Set([
 
 /** Options of {@link readPickle}. */
 export interface ReadPickleOptions {
-  /** Globals (`module.name`) the stream may reference; default {@link TORCH_ALLOWED_GLOBALS}. */
-  allowedGlobals?: ReadonlySet<string>;
+  /**
+   * Globals (`module.name`) the stream may reference; default {@link TORCH_ALLOWED_GLOBALS}.
+   * `'any'` accepts every global as an inert reference (nothing is ever resolved or run either way).
+   */
+  allowedGlobals?: ReadonlySet<string> | 'any';
   /** File the stream came from, for error messages. */
   path?: string;
+  /** Maps a persistent id (BINPERSID/PERSID) to the value it stands for; default: a {@link PyPersistent}. */
+  persistentLoad?: (pid: PyValue) => PyValue;
 }
 
 /**
@@ -196,10 +201,19 @@ export interface ReadPickleOptions {
  * truncation, stack/memo misuse and globals outside `allowedGlobals` throw CheckpointFormatError.
  */
 export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): PyValue {
+  return readPickleAt(bytes, 0, options).value;
+}
+
+/**
+ * Unpickles the one pickle that starts at byte `offset` of `bytes` (streams such as torch's legacy
+ * format hold several in a row) and returns its value and the offset just past its STOP opcode.
+ */
+export function readPickleAt(bytes: Uint8Array, offset: number, options: ReadPickleOptions = {}): { value: PyValue; end: number } {
   const allowed = options.allowedGlobals ?? TORCH_ALLOWED_GLOBALS;
+  const persistentLoad = options.persistentLoad ?? ((pid: PyValue) => new PyPersistent(pid));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const utf8 = new TextDecoder('utf-8');
-  let pos = 0;
+  let pos = offset;
   let opStart = 0;
   let stack: PyValue[] = [];
   const marks: PyValue[][] = [];
@@ -259,6 +273,11 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): 
     stack = prev!;
     return items;
   };
+  const latin1 = (b: Uint8Array): string => {
+    let text = '';
+    for (let i = 0; i < b.byteLength; i += 8192) text += String.fromCharCode(...b.subarray(i, i + 8192));
+    return text;
+  };
   const toInt = (v: bigint): number | bigint => (v >= -BigInt(Number.MAX_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
   const decodeLong = (b: Uint8Array): number | bigint => {
     if (b.byteLength === 0) return 0;
@@ -270,7 +289,7 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): 
   const findGlobal = (module: string, name: string): PyGlobal => {
     const mod = module === '__builtin__' ? 'builtins' : module;
     const qn = `${mod}.${name}`;
-    if (!allowed.has(qn)) fail(`global '${qn}' is not allowed (only plain tensors and containers are loaded; no code is run)`);
+    if (allowed !== 'any' && !allowed.has(qn)) fail(`global '${qn}' is not allowed (only plain tensors and containers are loaded; no code is run)`);
     return new PyGlobal(mod, name);
   };
   const setItems = (target: PyValue, kv: PyValue[]): void => {
@@ -306,6 +325,13 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): 
     if (qn === 'builtins.set' || qn === 'builtins.frozenset') {
       return new PySet(kind === 'reduce' ? iterableItems(args.items[0]) : [], qn === 'builtins.frozenset');
     }
+    // Protocols 0/1 build objects as copyreg._reconstructor(cls, base, state): an instance of cls.
+    if (qn === 'copyreg._reconstructor' && args.items[0] instanceof PyGlobal) return new PyCall(args.items[0], new PyTuple([]), 'newobj');
+    // Protocol 2 writes bytes objects as _codecs.encode(str, 'latin1').
+    if (qn === '_codecs.encode' && typeof args.items[0] === 'string') {
+      const text = args.items[0];
+      return Uint8Array.from({ length: text.length }, (_, i) => text.charCodeAt(i) & 0xff);
+    }
     return new PyCall(func, args, kind);
   };
   const build = (obj: PyValue, state: PyValue): void => {
@@ -336,7 +362,7 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): 
         break;
       case 0x2e: // STOP
         if (marks.length > 0) fail('STOP inside an unclosed MARK');
-        return pop();
+        return { value: pop(), end: pos };
       case 0x28: // MARK
         marks.push(stack);
         stack = [];
@@ -529,8 +555,41 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): 
         break;
       }
       case 0x51: // BINPERSID
-        stack.push(new PyPersistent(pop()));
+        stack.push(persistentLoad(pop()));
         break;
+      case 0x50: // PERSID (protocol 0: the id is a string on its own line)
+        stack.push(persistentLoad(line()));
+        break;
+      case 0x55: // SHORT_BINSTRING (a Python 2 str, read as latin-1 text like torch's encoding='latin1' loads)
+        stack.push(latin1(take(u8())));
+        break;
+      case 0x54: // BINSTRING
+        need(4);
+        pos += 4;
+        stack.push(latin1(take(view.getInt32(pos - 4, true))));
+        break;
+      case 0x49: {
+        // INT (text; '01'/'00' are True/False)
+        const text = line();
+        stack.push(text === '01' ? true : text === '00' ? false : toInt(BigInt(text)));
+        break;
+      }
+      case 0x4c: // LONG (text, trailing 'L')
+        stack.push(toInt(BigInt(line().replace(/L$/, ''))));
+        break;
+      case 0x46: // FLOAT (text)
+        stack.push(Number(line()));
+        break;
+      case 0x70: // PUT (text index)
+        memo.set(Number(line()), top());
+        break;
+      case 0x67: {
+        // GET (text index)
+        const i = Number(line());
+        if (!memo.has(i)) fail(`memo entry ${i} is not defined`);
+        stack.push(memo.get(i)!);
+        break;
+      }
       case 0x71: // BINPUT
         memo.set(u8(), top());
         break;

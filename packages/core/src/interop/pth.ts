@@ -1,13 +1,16 @@
 /**
- * PyTorch `.pth` state-dict checkpoints (the zip format of torch ≥ 1.6): reading without running
- * any pickled code, and writing files that torch.load reads — byte-identical to torch 1.13's
+ * PyTorch `.pth` checkpoints: reading both torch.save formats without running any pickled code,
+ * and writing zip-format state dicts that torch.load reads — byte-identical to torch 1.13's
  * torch.save(state_dict) for the same tensors, `_metadata` and archive name.
  */
-import { DTYPE_BYTES, numelOf, rawTensorBytes, rawTensorFromBytes } from './dtype.js';
+import { DTYPE_BYTES, numelOf, rawTensorBytes } from './dtype.js';
 import { CheckpointFormatError } from './errors.js';
-import { PyCall, PyDict, PyGlobal, PyPersistent, PyStr, PyTuple, readPickle, TORCH_ALLOWED_GLOBALS, writePickle } from './pickle.js';
+import { findStateDict, type PickledModule } from './find_state_dict.js';
+import { PyCall, PyDict, PyGlobal, PyPersistent, PyStr, PyTuple, readPickle, writePickle } from './pickle.js';
 import type { PyValue } from './pickle.js';
-import type { RawDType, RawStateDict, RawTensor } from './raw_tensor.js';
+import type { RawDType, RawStateDict } from './raw_tensor.js';
+import { looksLikeLegacyTorch, readLegacyTorch } from './torch_legacy.js';
+import { STORAGE_DTYPE, contiguousStrides, materializeTensor, torchPersistentLoad, type Fail, type StorageLookup } from './torch_tensors.js';
 import { readZipEntries, writeTorchZip } from './torch_zip.js';
 import type { TorchZipRecord } from './torch_zip.js';
 
@@ -21,16 +24,31 @@ export type TorchMetadataValue = number | string | boolean | null;
  */
 export type TorchModuleMetadata = Map<string, Record<string, TorchMetadataValue>>;
 
+/** The two serializations of torch.save: the zip archive (torch ≥ 1.6) and the legacy pickle stream (torch 0.4–1.5). */
+export type TorchFormat = 'zip' | 'legacy';
+
 /** What {@link readPth} found in a checkpoint. */
 export interface PthCheckpoint {
   /** The state dict, in file order; every tensor owns a contiguous copy of its data. */
   tensors: RawStateDict;
-  /** The archive folder inside the zip (torch.save uses the file's base name, or 'archive'). */
+  /** The file's serialization. */
+  format: TorchFormat;
+  /** The archive folder inside the zip (torch.save uses the file's base name, or 'archive'); '' for legacy files. */
   archiveName: string;
   /** The state dict's `_metadata`, when it had one (entries with non-scalar values are dropped). */
   moduleMetadata: TorchModuleMetadata | undefined;
   /** When the state dict was found inside a wrapper dict, the wrapper's key (e.g. 'state_dict'). */
   stateDictKey: string | undefined;
+  /** How the weights were stored, in words: `state dict`, `'params_ema' entry of a dict (also holds 'params')`, `pickled module models.networks.ResnetGenerator`, … */
+  container: string;
+  /** When a whole nn.Module was pickled: its class and its submodules' classes. */
+  module: PickledModule | undefined;
+}
+
+/** Options of {@link readPth}. */
+export interface ReadPthOptions {
+  /** The wrapper entry to read (e.g. 'netD' of `{'netG': …, 'netD': …}`); default: found as {@link findStateDict} says. */
+  key?: string;
 }
 
 /** Options of {@link writePth}; a {@link PthCheckpoint} can be passed as is. */
@@ -41,189 +59,79 @@ export interface WritePthOptions {
   moduleMetadata?: TorchModuleMetadata | undefined;
 }
 
-const STORAGE_DTYPE: Readonly<Record<string, RawDType>> = {
-  FloatStorage: 'F32',
-  DoubleStorage: 'F64',
-  HalfStorage: 'F16',
-  BFloat16Storage: 'BF16',
-  LongStorage: 'I64',
-  IntStorage: 'I32',
-  ShortStorage: 'I16',
-  CharStorage: 'I8',
-  ByteStorage: 'U8',
-  BoolStorage: 'BOOL',
-};
-
 const STORAGE_TYPE: Readonly<Record<RawDType, string>> = Object.fromEntries(
   Object.entries(STORAGE_DTYPE).map(([k, v]) => [v, k]),
 ) as Record<RawDType, string>;
 
-const TENSOR_REBUILDERS = new Set([
-  'torch._utils._rebuild_tensor',
-  'torch._utils._rebuild_tensor_v2',
-  'torch._utils._rebuild_parameter',
-  'torch._utils._rebuild_parameter_with_state',
-]);
+const SAVE_STATE_DICT = "in Python, load it and save its weights with torch.save(model.state_dict(), 'weights.pth')";
 
-/** Keys under which training scripts commonly nest a state dict. */
-const STATE_DICT_KEYS = ['state_dict', 'model_state_dict', 'model', 'params', 'params_ema', 'net', 'network', 'generator'];
-
-function isTensorNode(v: PyValue | undefined): v is PyCall {
-  return v instanceof PyCall && TENSOR_REBUILDERS.has(v.func.qualifiedName);
+/** What kind of file `bytes` is, from its first bytes. */
+function sniff(bytes: Uint8Array): 'zip' | 'legacy' | 'tar' | 'safetensors' | 'unknown' {
+  if (bytes.byteLength >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return 'zip';
+  if (looksLikeLegacyTorch(bytes)) return 'legacy';
+  if (bytes.byteLength >= 262 && new TextDecoder().decode(bytes.subarray(257, 262)) === 'ustar') return 'tar';
+  if (bytes.byteLength >= 10 && bytes[8] === 0x7b && new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true) < BigInt(bytes.byteLength)) return 'safetensors';
+  return 'unknown';
 }
 
-function isTensorDict(v: PyValue | undefined): boolean {
-  return v instanceof PyDict && v.size > 0 && v.entries.every(([k, val]) => typeof k === 'string' && isTensorNode(val));
-}
-
-function describe(v: PyValue | undefined): string {
-  if (v === null) return 'None';
-  if (v === undefined) return 'nothing';
-  if (typeof v !== 'object') return typeof v;
-  if (v instanceof PyCall) return `${v.func.qualifiedName}(…)`;
-  if (v instanceof PyDict) return v.ordered ? 'an OrderedDict' : 'a dict';
-  return v.constructor.name.replace(/^Py/, 'a ').toLowerCase();
-}
-
-function contiguousStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= Math.max(shape[i]!, 1);
-  }
-  return strides;
-}
-
-interface Storage {
-  dtype: RawDType;
-  numel: number;
-  bytes: Uint8Array;
-}
-
-/**
- * Reads a PyTorch zip checkpoint holding a state dict (or a dict that holds exactly one state dict
- * under a key such as 'state_dict', 'model' or 'params'). No pickled code runs: only the globals in
- * TORCH_ALLOWED_GLOBALS are accepted. Tensor views (storage offset, strides) are materialized
- * into contiguous row-major copies, so tensors that shared a storage no longer do. Errors —
- * legacy (torch < 1.6) files, corrupt zips, disallowed globals, missing or short storages,
- * non-tensor entries — throw CheckpointFormatError naming `path`.
- */
-export function readPth(bytes: Uint8Array, path?: string): PthCheckpoint {
-  const where = path ?? '(in-memory bytes)';
-  const fail = (problem: string): never => {
-    throw new CheckpointFormatError(problem, where);
-  };
-  if (bytes.byteLength < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b || bytes[2] !== 0x03 || bytes[3] !== 0x04) {
-    fail('not a PyTorch zip checkpoint (legacy torch<1.6 format is not supported)');
-  }
+/** A zip checkpoint's saved object and storages; TorchScript archives are refused. */
+function readZipCheckpoint(bytes: Uint8Array, fail: Fail, where: string): { root: PyValue; storageOf: StorageLookup; archiveName: string } {
   const entries = readZipEntries(bytes, where);
   const first = entries.keys().next().value;
   const slash = first === undefined ? -1 : first.indexOf('/');
   if (first === undefined || slash <= 0) fail('zip archive has no <archive>/data.pkl (not a torch.save checkpoint)');
   const archiveName = first!.slice(0, slash);
+  if (entries.has(`${archiveName}/constants.pkl`) || [...entries.keys()].some((k) => k.startsWith(`${archiveName}/code/`))) {
+    fail(`is a TorchScript archive (torch.jit.save), which holds compiled code rather than a state dict; in Python: m = torch.jit.load(path); torch.save(m.state_dict(), 'weights.pth')`);
+  }
   const pkl = entries.get(`${archiveName}/data.pkl`);
   if (pkl === undefined) fail(`zip archive has no ${archiveName}/data.pkl (not a torch.save checkpoint)`);
   const byteorder = entries.get(`${archiveName}/byteorder`);
-  if (byteorder !== undefined && new TextDecoder().decode(byteorder).trim() !== 'little') {
-    fail('big-endian checkpoints are not supported');
-  }
-
-  const root = readPickle(pkl!, { allowedGlobals: TORCH_ALLOWED_GLOBALS, path: where });
-  if (!(root instanceof PyDict)) return fail(`checkpoint holds ${describe(root)}, not a state dict`);
-  let stateDict: PyDict = root;
-  let stateDictKey: string | undefined;
-  if (!(root.size === 0 || isTensorDict(root))) {
-    const nested = STATE_DICT_KEYS.filter((k) => isTensorDict(root.get(k)));
-    if (nested.length > 1) fail(`checkpoint holds several state dicts (${nested.map((k) => `'${k}'`).join(', ')}); extract one first`);
-    if (nested.length === 1) {
-      stateDictKey = nested[0]!;
-      stateDict = root.get(stateDictKey) as PyDict;
-    } else {
-      const bad = root.entries.find(([, v]) => !isTensorNode(v));
-      const keys = root.entries.map(([k]) => (typeof k === 'string' ? `'${k}'` : describe(k)));
-      if (root.entries.some(([, v]) => isTensorNode(v)) && bad !== undefined) {
-        fail(`state dict entry ${typeof bad[0] === 'string' ? `'${bad[0]}'` : describe(bad[0])} is ${describe(bad[1])}, not a tensor`);
-      }
-      fail(
-        `checkpoint is not a state dict: top-level keys are [${keys.slice(0, 20).join(', ')}${keys.length > 20 ? ', …' : ''}]; ` +
-          `expected a dict of tensors or a dict with one ${STATE_DICT_KEYS.map((k) => `'${k}'`).join('/')} entry holding one`,
-      );
+  if (byteorder !== undefined && new TextDecoder().decode(byteorder).trim() !== 'little') fail('big-endian checkpoints are not supported');
+  const root = readPickle(pkl!, { allowedGlobals: 'any', path: where, persistentLoad: torchPersistentLoad });
+  const storageOf: StorageLookup = (id, name) => {
+    const data = entries.get(`${archiveName}/data/${id.key}`);
+    if (data === undefined) return fail(`storage ${archiveName}/data/${id.key} of tensor '${name}' is missing from the archive`);
+    if (data.byteLength < id.numel * DTYPE_BYTES[id.dtype]) {
+      fail(`storage ${archiveName}/data/${id.key} has ${data.byteLength} bytes, expected ${id.numel * DTYPE_BYTES[id.dtype]} (${id.numel} × ${id.dtype})`);
     }
-  }
-
-  const storages = new Map<string, Storage>();
-  const storageOf = (node: PyValue | undefined, name: string): Storage => {
-    const pid = node instanceof PyPersistent ? node.pid : undefined;
-    const [tag, type, key, , numel] = pid instanceof PyTuple ? pid.items : [];
-    if (tag !== 'storage' || !(type instanceof PyGlobal) || typeof key !== 'string' || typeof numel !== 'number' || numel < 0) {
-      return fail(`tensor '${name}' has a malformed storage reference`);
-    }
-    const dtype = STORAGE_DTYPE[type.name];
-    if (dtype === undefined) return fail(`tensor '${name}' uses unsupported storage type ${type.qualifiedName}`);
-    const known = storages.get(key);
-    if (known !== undefined) {
-      if (known.dtype !== dtype || known.numel !== numel) fail(`storage ${key} is used with conflicting types or sizes`);
-      return known;
-    }
-    const data = entries.get(`${archiveName}/data/${key}`);
-    if (data === undefined) return fail(`storage ${archiveName}/data/${key} of tensor '${name}' is missing from the archive`);
-    if (data.byteLength < numel * DTYPE_BYTES[dtype]) {
-      fail(`storage ${archiveName}/data/${key} has ${data.byteLength} bytes, expected ${numel * DTYPE_BYTES[dtype]} (${numel} × ${dtype})`);
-    }
-    const s: Storage = { dtype, numel, bytes: data };
-    storages.set(key, s);
-    return s;
+    return { dtype: id.dtype, numel: id.numel, bytes: data };
   };
-  const intTuple = (v: PyValue | undefined, what: string, name: string): number[] => {
-    if (!(v instanceof PyTuple) || !v.items.every((x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0)) {
-      return fail(`tensor '${name}' has an invalid ${what}`);
-    }
-    return v.items as number[];
-  };
-  const materialize = (node: PyCall, name: string): RawTensor => {
-    const args = node.args.items;
-    if (node.func.name.startsWith('_rebuild_parameter')) {
-      const inner = args[0];
-      if (!isTensorNode(inner)) return fail(`parameter '${name}' does not wrap a tensor`);
-      return materialize(inner, name);
-    }
-    const storage = storageOf(args[0], name);
-    const offset = args[1];
-    if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) return fail(`tensor '${name}' has an invalid storage offset`);
-    const size = intTuple(args[2], 'size', name);
-    const stride = intTuple(args[3], 'stride', name);
-    if (stride.length !== size.length) fail(`tensor '${name}' has ${size.length} sizes but ${stride.length} strides`);
-    const n = numelOf(size);
-    const item = DTYPE_BYTES[storage.dtype];
-    if (n === 0) return rawTensorFromBytes(storage.dtype, size, new Uint8Array(0));
-    let last = offset;
-    for (let d = 0; d < size.length; d++) last += (size[d]! - 1) * stride[d]!;
-    if (last >= storage.numel) {
-      fail(`tensor '${name}' (offset ${offset}, size [${size.join(', ')}], stride [${stride.join(', ')}]) reads past its storage of ${storage.numel} elements`);
-    }
-    const contiguous = contiguousStrides(size).every((s, d) => size[d] === 1 || s === stride[d]);
-    if (contiguous) return rawTensorFromBytes(storage.dtype, size, storage.bytes.subarray(offset * item, (offset + n) * item));
-    const out = new Uint8Array(n * item);
-    const idx = new Array<number>(size.length).fill(0);
-    let src = offset;
-    for (let i = 0; i < n; i++) {
-      for (let b = 0; b < item; b++) out[i * item + b] = storage.bytes[src * item + b]!;
-      for (let d = size.length - 1; d >= 0; d--) {
-        src += stride[d]!;
-        if (++idx[d]! < size[d]!) break;
-        src -= stride[d]! * size[d]!;
-        idx[d] = 0;
-      }
-    }
-    return rawTensorFromBytes(storage.dtype, size, out);
-  };
+  return { root, storageOf, archiveName };
+}
 
+/**
+ * Reads a PyTorch checkpoint in either torch.save format (zip, or the legacy stream of torch
+ * 0.4–1.5) without running any pickled code: every global is an inert name. The weights are found
+ * as {@link findStateDict} describes (bare, wrapped, DataParallel-prefixed or a pickled reference
+ * network); tensor views are copied into contiguous row-major tensors, so tensors that shared a
+ * storage no longer do. Storages are read in place from `bytes` (stored zip entries and legacy data
+ * are not copied before the per-tensor copy). Anything else — TorchScript archives, the tar format of
+ * the first torch releases, other files, corrupt data — throws CheckpointFormatError naming `path`.
+ */
+export function readPth(bytes: Uint8Array, path?: string, options: ReadPthOptions = {}): PthCheckpoint {
+  const where = path ?? '(in-memory bytes)';
+  const fail: Fail = (problem: string): never => {
+    throw new CheckpointFormatError(problem, where);
+  };
+  const kind = sniff(bytes);
+  if (kind === 'tar') fail(`is a checkpoint in the tar format of the first torch releases (2016–2017), which translate does not read; ${SAVE_STATE_DICT} using torch ≤ 1.x`);
+  if (kind === 'safetensors') fail('is a safetensors file, not a PyTorch pickle: name it *.safetensors');
+  if (kind === 'unknown') fail('not a PyTorch checkpoint (neither the zip format of torch ≥ 1.6 nor the legacy format of torch 0.4–1.5)');
+  const format: TorchFormat = kind === 'zip' ? 'zip' : 'legacy';
+  const file = kind === 'zip' ? readZipCheckpoint(bytes, fail, where) : { ...readLegacyTorch(bytes, fail, where), archiveName: '' };
+  const found = findStateDict(file.root, fail, options.key);
   const tensors: RawStateDict = new Map();
-  for (const [key, value] of stateDict.entries) {
-    tensors.set(key as string, materialize(value as PyCall, key as string));
-  }
-  return { tensors, archiveName, moduleMetadata: readModuleMetadata(stateDict), stateDictKey };
+  for (const [key, value] of found.entries) tensors.set(key, materializeTensor(value, file.storageOf, key, fail));
+  return {
+    tensors,
+    format,
+    archiveName: file.archiveName,
+    moduleMetadata: found.dict === undefined ? undefined : readModuleMetadata(found.dict),
+    stateDictKey: found.key,
+    container: found.container,
+    module: found.module,
+  };
 }
 
 function readModuleMetadata(stateDict: PyDict): TorchModuleMetadata | undefined {

@@ -3,7 +3,7 @@
  * lays out bytes exactly like PyTorch 1.13's PyTorchStreamWriter (caffe2/serialize/inline_container.cc
  * on top of miniz with MZ_ZIP_FLAG_WRITE_ZIP64).
  */
-import { unzipSync } from 'fflate';
+import { inflateSync } from 'fflate';
 import { CheckpointFormatError } from './errors.js';
 
 /** One file of an archive: name relative to the archive folder (e.g. `data.pkl`, `data/0`) and bytes. */
@@ -166,8 +166,9 @@ export function writeTorchZip(archiveName: string, records: readonly TorchZipRec
 
 /**
  * Checks the zip structure (end record, central directory, local headers and data ranges inside the
- * file), then extracts every entry with fflate's unzipSync. Returns full entry name → bytes in
- * central-directory order. Throws CheckpointFormatError (with `path`) for truncated or corrupt archives.
+ * file) and every entry's CRC-32. Returns full entry name → bytes in central-directory order: stored
+ * entries are views of `bytes` (no copy), deflated ones are inflated (fflate). Throws
+ * CheckpointFormatError (with `path`) for truncated or corrupt archives.
  */
 export function readZipEntries(bytes: Uint8Array, path?: string): Map<string, Uint8Array> {
   const fail = (problem: string): never => {
@@ -195,7 +196,7 @@ export function readZipEntries(bytes: Uint8Array, path?: string): Map<string, Ui
   }
   if (cdOffset + cdSize > len || count * CENTRAL_HEADER > cdSize) fail('central directory lies outside the file');
 
-  const names: string[] = [];
+  const entries = new Map<string, Uint8Array>();
   let p = cdOffset;
   for (let i = 0; i < count; i++) {
     if (p + CENTRAL_HEADER > cdOffset + cdSize || v.getUint32(p, true) !== 0x02014b50) fail(`bad central directory entry ${i}`);
@@ -227,21 +228,21 @@ export function readZipEntries(bytes: Uint8Array, path?: string): Map<string, Ui
     if (dataStart + csize > len) fail(`entry ${i} data extends beyond the end of the file`);
     if (method === 0 && csize !== usize) fail(`stored entry ${i} has different compressed and uncompressed sizes`);
     const rawName = bytes.subarray(p + CENTRAL_HEADER, p + CENTRAL_HEADER + nameLen);
-    names.push(utf8Name ? new TextDecoder().decode(rawName) : String.fromCharCode(...rawName));
+    const name = utf8Name ? new TextDecoder().decode(rawName) : String.fromCharCode(...rawName);
+    // Stored entries (all of torch's) are views of the file; deflated ones are inflated.
+    const raw = bytes.subarray(dataStart, dataStart + csize);
+    let data = raw;
+    if (method === 8) {
+      try {
+        data = inflateSync(raw, { out: new Uint8Array(usize) });
+      } catch (e) {
+        fail(`entry '${name}' could not be inflated: ${(e as Error).message}`);
+      }
+    }
+    if (data.byteLength !== usize) fail(`entry '${name}' has ${data.byteLength} bytes, its header says ${usize}`);
+    if (crc32(data) !== v.getUint32(p + 16, true)) fail(`entry '${name}' fails its CRC-32 check`);
+    entries.set(name, data);
     p += CENTRAL_HEADER + nameLen + extraLen + commentLen;
-  }
-
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes);
-  } catch (e) {
-    return fail((e as Error).message);
-  }
-  const entries = new Map<string, Uint8Array>();
-  for (const name of names) {
-    const data = files[name];
-    if (data === undefined) fail(`entry '${name}' could not be extracted`);
-    entries.set(name, data!);
   }
   return entries;
 }

@@ -73,6 +73,18 @@ export abstract class Module<In = tf.Tensor4D, Out = tf.Tensor4D> {
     return variable;
   }
 
+  /**
+   * Brings the keys an older PyTorch (or the reference's pre-0.4 checkpoints) wrote for this module
+   * up to date before loading, as torch's per-module `_load_from_state_dict` does; `prefix` is
+   * this module's key prefix. Default: nothing to change.
+   */
+  protected upgradeState(_prefix: string, _state: RawStateDict): void {}
+
+  private upgradeTree(prefix: string, state: RawStateDict): void {
+    this.upgradeState(prefix, state);
+    for (const [name, child] of this.children) child.upgradeTree(`${prefix}${name}.`, state);
+  }
+
   /** The direct children, by name. */
   namedChildren(): Array<[string, Module<unknown, unknown>]> {
     return [...this.children];
@@ -129,12 +141,14 @@ export abstract class Module<In = tf.Tensor4D, Out = tf.Tensor4D> {
   }
 
   /**
-   * Loads a PyTorch-layout state dict. Strict by default: missing keys, unexpected keys and shape
+   * Loads a PyTorch-layout state dict, after each module's {@link upgradeState}. Strict by default: missing keys, unexpected keys and shape
    * mismatches are one error that lists every offending key. With `strict: false`, missing and
    * unexpected keys are skipped (shape mismatches still fail).
    */
-  loadStateDict(state: RawStateDict, options: { strict?: boolean; source?: string } = {}): void {
+  loadStateDict(original: RawStateDict, options: { strict?: boolean; source?: string } = {}): void {
     const strict = options.strict ?? true;
+    const state = new Map(original);
+    this.upgradeTree('', state);
     const entries = new Map(this.namedEntries());
     const missing = [...entries.keys()].filter((k) => !state.has(k));
     const unexpected = [...state.keys()].filter((k) => !entries.has(k));

@@ -5,6 +5,7 @@
  */
 import { tf } from '../tf.js';
 import { FUSED, hasFusedKernel, instanceNormGradOps, standardize } from '../backend/fused.js';
+import type { RawStateDict } from '../interop/raw_tensor.js';
 import { Module, type ForwardContext } from './module.js';
 
 /**
@@ -57,6 +58,15 @@ export class InstanceNorm2d extends Module {
     return y as tf.Tensor4D;
   }
 
+  /**
+   * Before torch 0.4, InstanceNorm2d tracked running statistics, so old checkpoints carry
+   * `running_mean`/`running_var` (and later `num_batches_tracked`) that this layer never uses:
+   * dropped, as the reference's `__patch_instance_norm_state_dict` does.
+   */
+  protected override upgradeState(prefix: string, state: RawStateDict): void {
+    for (const key of ['running_mean', 'running_var', 'num_batches_tracked']) state.delete(prefix + key);
+  }
+
   override forward(x: tf.Tensor4D): tf.Tensor4D {
     return tf.tidy(() => {
       const y = instanceNormalize(x, this.options.eps ?? 1e-5);
@@ -100,6 +110,12 @@ export class BatchNorm2d extends Module {
     this.runningMean = track ? this.addBuffer('running_mean', tf.zeros([numFeatures])) : null;
     this.runningVar = track ? this.addBuffer('running_var', tf.ones([numFeatures])) : null;
     this.batchesTracked = track ? this.addBuffer('num_batches_tracked', tf.scalar(0, 'int32')) : null;
+  }
+
+  /** Checkpoints of torch < 0.4.1 have no `num_batches_tracked`: it starts at 0, as torch's BatchNorm loads them. */
+  protected override upgradeState(prefix: string, state: RawStateDict): void {
+    const key = `${prefix}num_batches_tracked`;
+    if (this.batchesTracked && !state.has(key) && state.has(`${prefix}running_mean`)) state.set(key, { dtype: 'I64', shape: [], data: new BigInt64Array(1) });
   }
 
   override forward(x: tf.Tensor4D, ctx?: ForwardContext): tf.Tensor4D {

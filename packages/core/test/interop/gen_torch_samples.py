@@ -1,12 +1,16 @@
-"""Regenerates torch_samples.ts and the digests pinned in the interop tests (run with PyTorch 1.13.1).
+"""Regenerates torch_samples.ts and the digests pinned in the interop tests (run with PyTorch 1.13.1:
+/usr/bin/python3 with Debian's python3-torch).
 
 Not run in CI: the tests use the embedded bytes / digests.
 """
 import io, torch, base64, hashlib, pickle, collections, zipfile
 from collections import OrderedDict as OD
 
-def save(obj):
-    b = io.BytesIO(); torch.save(obj, b); return b.getvalue()
+def save(obj, **kw):
+    b = io.BytesIO(); torch.save(obj, b, **kw); return b.getvalue()
+
+def save_legacy(obj, **kw):
+    return save(obj, _use_new_zipfile_serialization=False, **kw)
 
 dt = OD([
   ('f64', torch.tensor([1.5, -2.25], dtype=torch.float64)),
@@ -39,6 +43,17 @@ D = save(big)
 
 print('D (1001-entry state dict) sha256', len(D), hashlib.sha256(D).hexdigest())
 
+# The legacy format (torch 0.4-1.5's default): the same objects, plus what training scripts wrap around them.
+import argparse, numpy
+LA = save_legacy(dt)
+LB = save_legacy(views)
+LC = save_legacy({'epoch': 7, 'args': argparse.Namespace(lr=0.0002, name='run'), 'best': numpy.float64(0.5),
+                  'state_dict': OD([('module.w', torch.tensor([[1., 2.], [3., 4.]])), ('module.n', torch.tensor(5))])},
+                 pickle_protocol=4)
+tiny = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 1), torch.nn.BatchNorm2d(2))
+torch.manual_seed(0)
+LM = save_legacy(tiny)
+
 def ph(o):
     b = pickle.dumps(o, protocol=2); return len(b), hashlib.sha256(b).hexdigest()
 s = 'shared'
@@ -59,9 +74,13 @@ docs = {
  'A': 'DTYPES_PTH: OrderedDict of f64, f16, bf16, i64, i32, i16, i8, u8, bool, a 0-d scalar, an empty [0,3]\n * and a [3,100] tensor, with _metadata {"": {version: 1}, "sub": {version: 2}}. Contiguous, unshared.',
  'B': 'VIEWS_PTH: plain dict of views on one storage (base 4x6 arange, its transpose, a [1:3,2:5] slice,\n * row 2, a 2x12 view, column 1) plus an nn.Parameter (_rebuild_parameter).',
  'C': "WRAPPED_PTH: {'epoch': 7, 'lr': 2e-4, 'state_dict': OrderedDict(w=[[1,2],[3,4]], n=int64 5), 'opt': {...}}.",
+ 'LA': 'LEGACY_DTYPES_PTH: DTYPES_PTH saved in the legacy format (_use_new_zipfile_serialization=False).',
+ 'LB': 'LEGACY_VIEWS_PTH: VIEWS_PTH saved in the legacy format.',
+ 'LC': "LEGACY_WRAPPED_PTH: legacy, pickle protocol 4: {'epoch': 7, 'args': argparse.Namespace(lr=2e-4, name='run'),\n * 'best': numpy.float64(0.5), 'state_dict': OrderedDict('module.w'=[[1,2],[3,4]], 'module.n'=int64 5)}.",
+ 'LM': 'LEGACY_MODULE_PTH: a whole pickled nn.Sequential(Conv2d(1, 2, 1), BatchNorm2d(2)), legacy format.',
 }
-names = {'A': 'DTYPES_PTH', 'B': 'VIEWS_PTH', 'C': 'WRAPPED_PTH'}
-for k, data in [('A', A), ('B', B), ('C', C)]:
+names = {'A': 'DTYPES_PTH', 'B': 'VIEWS_PTH', 'C': 'WRAPPED_PTH', 'LA': 'LEGACY_DTYPES_PTH', 'LB': 'LEGACY_VIEWS_PTH', 'LC': 'LEGACY_WRAPPED_PTH', 'LM': 'LEGACY_MODULE_PTH'}
+for k, data in [('A', A), ('B', B), ('C', C), ('LA', LA), ('LB', LB), ('LC', LC), ('LM', LM)]:
     b64 = base64.b64encode(data).decode()
     out.append('/** ' + docs[k] + ' */')
     out.append('export const ' + names[k] + ' =')

@@ -160,7 +160,8 @@ describe('readPickle', () => {
       ['\x80\x02(K\x01.', /STOP inside an unclosed MARK/],
       ['\x80\x02K\x00K\x01K\x02s.', /SETITEM\(S\) on a non-dict/],
       ['\x80\x02\xff.', /unsupported opcode 0xff/],
-      ['\x80\x02I1\n.', /unsupported opcode 0x49/],
+      ['\x80\x02\x96.', /unsupported opcode 0x96/],
+      ['\x80\x02g7\n.', /memo entry 7 is not defined/],
       ['\x80\x02ctorch\nFloatStorage', /truncated: missing newline/],
       ['\x80\x02K\x01)R.', /call of something that is not an allowed global/],
     ];

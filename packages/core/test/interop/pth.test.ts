@@ -14,7 +14,7 @@ import {
 } from '../../src/interop/index.js';
 import type { RawStateDict, RawTensor } from '../../src/interop/index.js';
 import { firstDiff, fixturePath, fromBase64, fromHex, readFixture, sha256, tensorBytes, thrown } from './helpers.js';
-import { DTYPES_PTH, VIEWS_PTH, WRAPPED_PTH } from './torch_samples.js';
+import { DTYPES_PTH, LEGACY_DTYPES_PTH, LEGACY_MODULE_PTH, LEGACY_VIEWS_PTH, LEGACY_WRAPPED_PTH, VIEWS_PTH, WRAPPED_PTH } from './torch_samples.js';
 
 const NETWORKS = ['basic_D', 'pixel_D', 'resnet_9blocks', 'unet_128'] as const;
 
@@ -175,6 +175,67 @@ describe('files written by real torch 1.13 (embedded samples)', () => {
   });
 });
 
+describe('the legacy format of torch 0.4-1.5 (embedded samples written by torch 1.13)', () => {
+  it('reads every dtype with the same tensors and _metadata as the zip file of the same object', () => {
+    const legacy = readPth(fromBase64(LEGACY_DTYPES_PTH));
+    const zip = readPth(fromBase64(DTYPES_PTH));
+    expect(legacy.format).toBe('legacy');
+    expect(zip.format).toBe('zip');
+    expect(legacy.archiveName).toBe('');
+    expectSameTensors(legacy.tensors, zip.tensors);
+    expect(legacy.moduleMetadata).toEqual(zip.moduleMetadata);
+    // rewritten as the zip format, it is byte for byte what torch writes
+    expectByteIdentical(writePth(legacy.tensors, { moduleMetadata: legacy.moduleMetadata }), fromBase64(DTYPES_PTH));
+  });
+
+  it('materializes views, shared storages and parameters like the zip reader', () => {
+    expectSameTensors(readPth(fromBase64(LEGACY_VIEWS_PTH)).tensors, readPth(fromBase64(VIEWS_PTH)).tensors);
+  });
+
+  it('finds a DataParallel state dict beside argparse and numpy objects (pickle protocol 4), running none of them', () => {
+    const ck = readPth(fromBase64(LEGACY_WRAPPED_PTH));
+    expect(ck.stateDictKey).toBe('state_dict');
+    expect(ck.container).toBe("'state_dict' entry of a dict, 'module.' prefixes (DataParallel) removed");
+    expect([...ck.tensors.keys()]).toEqual(['w', 'n']);
+    expect(ck.tensors.get('w')).toEqual(f32([2, 2], [1, 2, 3, 4]));
+  });
+
+  it('refuses a pickled module of a class it cannot map, naming the class and the fix', () => {
+    const e = thrown(() => readPth(fromBase64(LEGACY_MODULE_PTH), 'net.pth'));
+    expect(e).toBeInstanceOf(CheckpointFormatError);
+    expect(e.message).toMatch(/^holds a pickled whole module of class torch\.nn\.modules\.container\.Sequential \(torch\.save\(model\)\)/);
+    expect(e.message).toMatch(/torch\.save\(model\.state_dict\(\), 'weights\.pth'\): net\.pth$/);
+  });
+
+  it('reports truncated storage data and corrupt headers, naming the file', () => {
+    const full = fromBase64(LEGACY_DTYPES_PTH);
+    expect(thrown(() => readPth(full.subarray(0, full.length - 3), 'a.pth')).message).toMatch(/^truncated: storage \d+ needs \d+ bytes at byte \d+, the file has \d+: a\.pth$/);
+    const badProtocol = full.slice();
+    badProtocol[badProtocol.indexOf(0xe9, 10)] = 0xea; // 1001 -> 1002
+    expect(thrown(() => readPth(badProtocol, 'a.pth')).message).toBe('legacy PyTorch checkpoint of unknown protocol version 1002 (expected 1001): a.pth');
+  });
+});
+
+describe('files that are not torch.save pickles', () => {
+  it('refuses the tar format of the first torch releases', () => {
+    const tar = new Uint8Array(1024);
+    tar.set(new TextEncoder().encode('storages'), 0);
+    tar.set(new TextEncoder().encode('ustar'), 257);
+    expect(thrown(() => readPth(tar, 'old.pth')).message).toMatch(/^is a checkpoint in the tar format of the first torch releases .* torch\.save\(model\.state_dict\(\), 'weights\.pth'\) using torch ≤ 1\.x: old\.pth$/);
+  });
+
+  it('refuses TorchScript archives, saying how to get a state dict', () => {
+    const scripted = writeTorchZip('model', [
+      { name: 'data.pkl', data: writePickle(new PyDict(false)) },
+      { name: 'code/__torch__.py', data: new TextEncoder().encode('class Net: ...') },
+      { name: 'constants.pkl', data: writePickle(new PyTuple([])) },
+    ]);
+    expect(thrown(() => readPth(scripted, 'm.pt')).message).toBe(
+      "is a TorchScript archive (torch.jit.save), which holds compiled code rather than a state dict; in Python: m = torch.jit.load(path); torch.save(m.state_dict(), 'weights.pth'): m.pt",
+    );
+  });
+});
+
 /** A zip like torch writes, with a hand-made data.pkl and storages. */
 function archiveWith(pkl: Uint8Array, storages: Array<[string, Uint8Array]> = []): Uint8Array {
   return writeTorchZip('archive', [{ name: 'data.pkl', data: pkl }, ...storages.map(([name, data]) => ({ name: `data/${name}`, data }))]);
@@ -191,14 +252,19 @@ function tensorCall(key: string, numel: number, size: number[], stride: number[]
 describe('readPth errors', () => {
   const path = '/models/latest_net_G.pth';
 
-  it('names a file that is not a zip, mentioning the legacy format', () => {
+  it('names files that are not PyTorch pickles, saying what they are', () => {
     const e = thrown(() => readPth(readFixture('pixel_D.safetensors'), path));
     expect(e).toBeInstanceOf(CheckpointFormatError);
-    expect(e.message).toBe(`not a PyTorch zip checkpoint (legacy torch<1.6 format is not supported): ${path}`);
+    expect(e.message).toBe(`is a safetensors file, not a PyTorch pickle: name it *.safetensors: ${path}`);
     expect((e as CheckpointFormatError).path).toBe(path);
-    // the legacy format starts with a pickled magic number
-    expect(thrown(() => readPth(fromHex('80028a0a6cfc9c46f9206aa850192e'), path)).message).toMatch(/legacy torch<1\.6/);
-    expect(thrown(() => readPth(new Uint8Array(0))).message).toMatch(/^not a PyTorch zip checkpoint .*\(in-memory bytes\)$/);
+    expect(thrown(() => readPth(new TextEncoder().encode('<html>not found</html>'), path)).message).toBe(
+      `not a PyTorch checkpoint (neither the zip format of torch ≥ 1.6 nor the legacy format of torch 0.4–1.5): ${path}`,
+    );
+    // a legacy file cut after its magic number
+    expect(thrown(() => readPth(fromHex('80028a0a6cfc9c46f9206aa850192e'), path)).message).toMatch(/invalid pickle data: truncated/);
+    // a pickled int that is not the magic number
+    expect(thrown(() => readPth(fromHex('80028a01052e'), path)).message).toMatch(/magic number 0x1950a86a20f9469cfc6c/);
+    expect(thrown(() => readPth(new Uint8Array(0))).message).toMatch(/^not a PyTorch checkpoint .*\(in-memory bytes\)$/);
   });
 
   it('reports truncated files as corrupt or truncated zips', () => {
@@ -224,7 +290,7 @@ describe('readPth errors', () => {
     const evil = fromHex('800263706f7369780a73797374656d0a710058070000006563686f20686971018571025271032e');
     const e = thrown(() => readPth(archiveWith(evil), path));
     expect(e).toBeInstanceOf(CheckpointFormatError);
-    expect(e.message).toMatch(/global 'posix\.system' is not allowed/);
+    expect(e.message).toMatch(/checkpoint holds posix\.system\(…\), not a state dict or a network \(nothing in it was run\)/);
     expect(e.message).toContain(path);
   });
 
@@ -249,7 +315,20 @@ describe('readPth errors', () => {
         ['params_ema', new PyDict(true, [['w', tensorCall('1', 1, [1], [1])]])],
       ]),
     );
-    expect(thrown(() => readPth(archiveWith(two), path)).message).toMatch(/several state dicts \('params', 'params_ema'\)/);
+    const twoGenerators = writePickle(
+      new PyDict(false, [
+        ['G_A', new PyDict(true, [['w', tensorCall('0', 1, [1], [1])]])],
+        ['G_B', new PyDict(true, [['w', tensorCall('1', 1, [1], [1])]])],
+      ]),
+    );
+    expect(thrown(() => readPth(archiveWith(twoGenerators), path)).message).toMatch(/several state dicts \('G_A', 'G_B'\); pick one, e.g\. translate weights convert .* --key G_A/);
+    const storages: Array<[string, Uint8Array]> = [['0', new Uint8Array(new Float32Array([1]).buffer)], ['1', new Uint8Array(new Float32Array([2]).buffer)]];
+    expect(readPth(archiveWith(twoGenerators, storages), path, { key: 'G_B' }).tensors.get('w')).toEqual(f32([1], [2]));
+    expect(thrown(() => readPth(archiveWith(twoGenerators, storages), path, { key: 'D' })).message).toMatch(/no state dict under 'D'; state dicts are under 'G_A', 'G_B'/);
+    // BasicSR: the EMA weights are what its inference loads
+    const basicsr = readPth(archiveWith(two, storages), path);
+    expect(basicsr.tensors.get('w')).toEqual(f32([1], [2]));
+    expect(basicsr.container).toBe("'params_ema' entry of a dict (also holds 'params')");
   });
 
   it('reports a truncated pickle stream', () => {
@@ -259,24 +338,28 @@ describe('readPth errors', () => {
     expect(e.message).toMatch(/invalid pickle data: truncated/);
   });
 
-  it('throws only CheckpointFormatError on damaged files (truncations and byte flips)', () => {
-    const original = readFixture('pixel_D.pth');
-    let seed = 12345;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
-    let failures = 0;
-    for (let trial = 0; trial < 400; trial++) {
-      const bytes = original.slice(0, trial % 4 === 0 ? rand(original.length) : original.length);
-      for (let k = 0; k < 1 + rand(3); k++) bytes[rand(Math.min(bytes.length, 900))] = rand(256);
-      try {
-        readPth(bytes, path);
-      } catch (e) {
-        failures++;
-        expect(e, String(e)).toBeInstanceOf(CheckpointFormatError);
+  for (const [name, original] of [
+    ['zip', readFixture('pixel_D.pth')],
+    ['legacy', fromBase64(LEGACY_DTYPES_PTH)],
+  ] as const) {
+    it(`throws only CheckpointFormatError on damaged ${name} files (truncations and byte flips)`, () => {
+      let seed = 12345;
+      const rand = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed % n;
+      };
+      let failures = 0;
+      for (let trial = 0; trial < 400; trial++) {
+        const bytes = original.slice(0, trial % 4 === 0 ? rand(original.length) : original.length);
+        for (let k = 0; k < 1 + rand(3); k++) bytes[rand(Math.min(bytes.length, 900))] = rand(256);
+        try {
+          readPth(bytes, path);
+        } catch (e) {
+          failures++;
+          expect(e, String(e)).toBeInstanceOf(CheckpointFormatError);
+        }
       }
-    }
-    expect(failures).toBeGreaterThan(100);
-  });
+      expect(failures).toBeGreaterThan(100);
+    });
+  }
 });
