@@ -1,7 +1,7 @@
 /**
  * The SRResNet generator of SRGAN (Ledig et al. 2017) with leftthomas/SRGAN's layer names, so its
  * `netG_epoch_*.pth` files load: `block1` (9×9 conv + PReLU), `block2 … block<n+1>` residual
- * blocks, `block<n+2>` (conv3 + BN), `block<n+3>` (log2(scale) × [conv ngf→4·ngf, pixel shuffle ×2,
+ * blocks, `block<n+2>` (conv3 + BN, or + PReLU as in leftthomas's published files), `block<n+3>` (log2(scale) × [conv ngf→4·ngf, pixel shuffle ×2,
  * PReLU] and a 9×9 conv to the output). Input and output are images in [0, 1]; the output is
  * (tanh + 1) / 2 as the reference's.
  *
@@ -16,6 +16,15 @@ import { chain, type Step } from './chain.js';
 /** The scale factors the generator supports. */
 export const SCALES = [2, 4, 8] as const;
 
+/**
+ * What follows the trunk's last conv: `bn` (the paper, and leftthomas/SRGAN's model.py today) or
+ * `prelu` (leftthomas's model.py of January 2018, which wrote the published netG_epoch_{2,4,8}_100.pth).
+ */
+export const TRUNK_ENDS = ['bn', 'prelu'] as const;
+
+/** One of {@link TRUNK_ENDS}. */
+export type TrunkEnd = (typeof TRUNK_ENDS)[number];
+
 /** Options of `SRResNetGenerator`. */
 export interface SRResNetOptions {
   /** Upscale factor: 2, 4 or 8. */
@@ -26,6 +35,8 @@ export interface SRResNetOptions {
   ngf: number;
   inputNc: number;
   outputNc: number;
+  /** The layer after the trunk's last conv (default `bn`). */
+  trunkEnd?: TrunkEnd;
 }
 
 /**
@@ -94,7 +105,9 @@ export class SRResNetGenerator extends Module {
     const { ngf, nBlocks } = options;
     this.head = this.addModule('block1', new Sequential([conv(options.inputNc, ngf, 9), new PReLU()]));
     for (let i = 0; i < nBlocks; i++) this.blocks.push(this.addModule(`block${i + 2}`, new ResidualBlock(ngf)));
-    this.trunkEnd = this.addModule(`block${nBlocks + 2}`, new Sequential([conv(ngf, ngf, 3), new BatchNorm2d(ngf)]));
+    if (options.trunkEnd !== undefined && !TRUNK_ENDS.includes(options.trunkEnd)) throw new OptionError(`--trunk_end must be one of ${TRUNK_ENDS.join(', ')}; got ${options.trunkEnd}.`);
+    const trunkEnd = options.trunkEnd === 'prelu' ? new PReLU() : new BatchNorm2d(ngf);
+    this.trunkEnd = this.addModule(`block${nBlocks + 2}`, new Sequential([conv(ngf, ngf, 3), trunkEnd]));
     this.ups = Array.from({ length: Math.log2(options.scale) }, () => new Upsample(ngf));
     this.tail = this.addModule(`block${nBlocks + 3}`, new Sequential([...this.ups, conv(ngf, options.outputNc, 9)]));
   }

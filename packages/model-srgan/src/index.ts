@@ -8,7 +8,7 @@ import { SRResNetModel } from './srresnet_model.js';
 import { SRGANModel } from './srgan_model.js';
 
 export { SRResNetModel, SRGANModel };
-export { SRResNetGenerator, SCALES, type SRResNetOptions } from './generator.js';
+export { SRResNetGenerator, SCALES, TRUNK_ENDS, type SRResNetOptions, type TrunkEnd } from './generator.js';
 export { SRGANDiscriminator, GlobalAvgPool, type SRGANDiscriminatorOptions } from './discriminator.js';
 export { bicubicUpscale } from './bicubic.js';
 export { runTiled, type Generate, type TileOptions } from './tiling.js';
@@ -21,7 +21,7 @@ const SHARED = {
   trainDefaults: { lr: 1e-4, beta1: 0.9 },
   testDefaults: { eval: true },
   // `--scale` stays the user's: the dataset must use the same factor.
-  architectureOptions: ['n_blocks'],
+  architectureOptions: ['n_blocks', 'trunk_end'],
 } as const;
 
 /** `--model srresnet`: the SRGAN generator trained with the pixel MSE (the warm-up). */

@@ -5,6 +5,12 @@ import { VGG19_LAYERS, type OptionSchema } from '@translate/core';
 export const SRRESNET_OPTIONS: OptionSchema = {
   scale: { type: 'int', default: 4, help: 'super-resolution factor: 2, 4 or 8 (the dataset uses the same --scale)' },
   n_blocks: { type: 'int', default: 16, help: '(translate) residual blocks of the SRResNet generator (16 as in the SRGAN paper; leftthomas/SRGAN uses 5)' },
+  trunk_end: {
+    type: 'string',
+    default: 'bn',
+    choices: ['bn', 'prelu'],
+    help: "(translate) the layer after the generator trunk's last conv: bn (the SRGAN paper, leftthomas/SRGAN's model.py today) or prelu (leftthomas's model.py of January 2018, which wrote its published netG_epoch_{2,4,8}_100.pth)",
+  },
   tile: {
     type: 'int',
     default: 256,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { TranslateError, readManifest, readPth, readSafetensors, type Module, type Options, type RawStateDict } from '@translate/core';
 
 /** Options that fix the generator's shape, compared with a checkpoint's before loading. */
-const GENERATOR_OPTIONS = ['scale', 'n_blocks', 'ngf', 'input_nc', 'output_nc'] as const;
+const GENERATOR_OPTIONS = ['scale', 'n_blocks', 'trunk_end', 'ngf', 'input_nc', 'output_nc'] as const;
 
 /** Loads the generator weights `path` names into `generator`; see the module comment. */
 export function loadPretrainedGenerator(generator: Module, path: string, opt: Options): void {
