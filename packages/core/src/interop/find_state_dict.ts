@@ -105,7 +105,7 @@ function fromModule(mod: PyCall, fail: Fail): { entries: Array<[string, PyCall]>
   const className = inner.func.qualifiedName;
   if (!MAPPED_MODULE_CLASSES.has(inner.func.name)) {
     return fail(
-      `holds a pickled whole module of class ${className} (torch.save(model)), which translate cannot map onto its networks ` +
+      `a pickled whole module of class ${className} (torch.save(model)), which translate cannot map onto its networks ` +
         `(it maps ${[...MAPPED_MODULE_CLASSES].join(', ')}). In Python, load it with the code that defines ${inner.func.name} and save its weights: ` +
         `torch.save(model.state_dict(), 'weights.pth')`,
     );
@@ -146,7 +146,7 @@ function locate(root: PyValue, fail: Fail, key: string | undefined): FoundStateD
   const none = { key: undefined, dict: undefined, module: undefined, otherKeys: [] as string[] };
   if (moduleState(root) !== undefined) return { ...none, ...fromModule(root as PyCall, fail) };
   if (!(root instanceof PyDict)) {
-    return fail(`checkpoint holds ${describePyValue(root)}, not a state dict or a network (nothing in it was run)`);
+    return fail(`the pickled object is ${describePyValue(root)}, not a state dict or a network (nothing in it was run)`);
   }
   if (key === undefined && (root.size === 0 || isTensorDict(root))) {
     return { ...none, entries: root.entries as Array<[string, PyCall]>, container: 'state dict', dict: root };
@@ -155,21 +155,21 @@ function locate(root: PyValue, fail: Fail, key: string | undefined): FoundStateD
   let chosen: string | undefined = key;
   if (chosen !== undefined) {
     if (!candidates.includes(chosen)) {
-      return fail(`has no state dict under '${chosen}'${candidates.length > 0 ? `; state dicts are under ${candidates.map((k) => `'${k}'`).join(', ')}` : `: top-level keys are ${keyList(root)}`}`);
+      return fail(`no state dict under '${chosen}'${candidates.length > 0 ? `; state dicts are under ${candidates.map((k) => `'${k}'`).join(', ')}` : `: top-level keys are ${keyList(root)}`}`);
     }
   } else {
     chosen = STATE_DICT_KEYS.find((k) => candidates.includes(k)) ?? (candidates.length === 1 ? candidates[0] : undefined);
   }
   if (chosen === undefined) {
     if (candidates.length > 1) {
-      return fail(`holds several state dicts (${candidates.map((k) => `'${k}'`).join(', ')}); pick one, e.g. translate weights convert <file> <out.safetensors> --key ${candidates[0]}`);
+      return fail(`several state dicts (${candidates.map((k) => `'${k}'`).join(', ')}); pick one, e.g. translate weights convert <file> <out.safetensors> --key ${candidates[0]}`);
     }
     const bad = root.entries.find(([, v]) => !isTensorNode(v));
     if (root.entries.some(([, v]) => isTensorNode(v)) && bad !== undefined) {
       return fail(`state dict entry ${typeof bad[0] === 'string' ? `'${bad[0]}'` : describePyValue(bad[0])} is ${describePyValue(bad[1])}, not a tensor`);
     }
     return fail(
-      `checkpoint is not a state dict: top-level keys are ${keyList(root)}; ` +
+      `not a state dict: top-level keys are ${keyList(root)}; ` +
         `expected a dict of tensors, a pickled network, or a dict with one ${STATE_DICT_KEYS.map((k) => `'${k}'`).join('/')} entry holding one`,
     );
   }

@@ -82,7 +82,7 @@ function readZipCheckpoint(bytes: Uint8Array, fail: Fail, where: string): { root
   if (first === undefined || slash <= 0) fail('zip archive has no <archive>/data.pkl (not a torch.save checkpoint)');
   const archiveName = first!.slice(0, slash);
   if (entries.has(`${archiveName}/constants.pkl`) || [...entries.keys()].some((k) => k.startsWith(`${archiveName}/code/`))) {
-    fail(`is a TorchScript archive (torch.jit.save), which holds compiled code rather than a state dict; in Python: m = torch.jit.load(path); torch.save(m.state_dict(), 'weights.pth')`);
+    fail(`a TorchScript archive (torch.jit.save), which holds compiled code rather than a state dict; in Python: m = torch.jit.load(path); torch.save(m.state_dict(), 'weights.pth')`);
   }
   const pkl = entries.get(`${archiveName}/data.pkl`);
   if (pkl === undefined) fail(`zip archive has no ${archiveName}/data.pkl (not a torch.save checkpoint)`);
@@ -115,8 +115,8 @@ export function readPth(bytes: Uint8Array, path?: string, options: ReadPthOption
     throw new CheckpointFormatError(problem, where);
   };
   const kind = sniff(bytes);
-  if (kind === 'tar') fail(`is a checkpoint in the tar format of the first torch releases (2016–2017), which translate does not read; ${SAVE_STATE_DICT} using torch ≤ 1.x`);
-  if (kind === 'safetensors') fail('is a safetensors file, not a PyTorch pickle: name it *.safetensors');
+  if (kind === 'tar') fail(`a checkpoint in the tar format of the first torch releases (2016–2017), which translate does not read; ${SAVE_STATE_DICT} using torch ≤ 1.x`);
+  if (kind === 'safetensors') fail('a safetensors file, not a PyTorch pickle: name it *.safetensors');
   if (kind === 'unknown') fail('not a PyTorch checkpoint (neither the zip format of torch ≥ 1.6 nor the legacy format of torch 0.4–1.5)');
   const format: TorchFormat = kind === 'zip' ? 'zip' : 'legacy';
   const file = kind === 'zip' ? readZipCheckpoint(bytes, fail, where) : { ...readLegacyTorch(bytes, fail, where), archiveName: '' };

@@ -18,13 +18,17 @@ export function initNetwork(net: Module<any, any>, initType: string, initGain: n
       const torchShape = torchShapeFor(module.weight.shape, layout);
       const data = initWeightTorchLayout(torchShape, initType, initGain);
       const ours = fromTorchLayout({ dtype: 'F32', shape: torchShape, data }, layout);
-      module.weight.assign(tf.tensor(ours.data, ours.shape));
-      module.bias?.assign(tf.zerosLike(module.bias));
+      tf.tidy(() => {
+        module.weight.assign(tf.tensor(ours.data, ours.shape));
+        module.bias?.assign(tf.zerosLike(module.bias));
+      });
     } else if (module instanceof BatchNorm2d) {
-      for (const [key, entry] of module.namedEntries()) {
-        if (key === 'weight') entry.variable.assign(normalTensor(entry.variable.shape, 1, initGain));
-        if (key === 'bias') entry.variable.assign(tf.zerosLike(entry.variable));
-      }
+      tf.tidy(() => {
+        for (const [key, entry] of module.namedEntries()) {
+          if (key === 'weight') entry.variable.assign(normalTensor(entry.variable.shape, 1, initGain));
+          if (key === 'bias') entry.variable.assign(tf.zerosLike(entry.variable));
+        }
+      });
     }
   }
 }

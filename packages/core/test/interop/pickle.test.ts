@@ -138,7 +138,7 @@ describe('readPickle', () => {
       const e = thrown(() => readPickle(bytes, { path: 'evil.pkl' }));
       expect(e).toBeInstanceOf(CheckpointFormatError);
       expect(e.message).toMatch(/global 'posix\.system' is not allowed/);
-      expect(e.message.endsWith(': evil.pkl')).toBe(true);
+      expect(e.message.startsWith('evil.pkl: ')).toBe(true);
     }
     const builtinsEval = latin1('\x80\x02c__builtin__\neval\n.');
     expect(thrown(() => readPickle(builtinsEval)).message).toMatch(/global 'builtins\.eval' is not allowed/);
