@@ -38,6 +38,37 @@ describe('translate train: option resolution', () => {
   });
 });
 
+describe('translate test: bool flags and eval mode', () => {
+  /** The printed `eval` line of `translate test <flags>` (an empty dataroot stops the run after printing). */
+  async function evalLine(flags: string[]): Promise<string | undefined> {
+    const { stdout } = await translate(['test', '--dataroot', tempDir(), '--backend', 'cpu', ...flags]);
+    return optionLine(stdout, 'eval');
+  }
+
+  it('gaugan tests in eval mode by default (as SPADE); --eval false or --eval=false keeps train-mode norms', async () => {
+    expect(await evalLine(['--model', 'gaugan'])).toBe('eval: True');
+    expect(await evalLine(['--model', 'gaugan', '--eval', 'false'])).toBe('eval: False\t[default: True]');
+    expect(await evalLine(['--model', 'gaugan', '--eval=false'])).toBe('eval: False\t[default: True]');
+    expect(await evalLine(['--model', 'gaugan', '--eval', 'true'])).toBe('eval: True');
+  });
+
+  it('other models keep the reference default (off); a bare --eval turns it on', async () => {
+    expect(await evalLine(['--model', 'pix2pix'])).toBe('eval: False');
+    expect(await evalLine(['--model', 'cyclegan'])).toBe('eval: False');
+    expect(await evalLine(['--model', 'pix2pix', '--eval'])).toBe('eval: True\t[default: False]');
+    expect(await evalLine(['--model', 'pix2pix', '--eval', '--phase', 'val'])).toBe('eval: True\t[default: False]');
+  });
+
+  it('a flag turns off what the config file turns on; a bool flag with another value is a usage error', async () => {
+    const config = tempFile('run.yaml', 'model: pix2pix\neval: true\n');
+    expect(await evalLine(['--config', config])).toBe('eval: True\t[default: False]');
+    expect(await evalLine(['--config', config, '--eval', 'false'])).toBe('eval: False');
+    const bad = await translate(['test', '--model', 'gaugan', '--dataroot', tempDir(), '--eval', 'maybe']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--eval expects true or false, got 'maybe'.");
+  });
+});
+
 describe('translate models', () => {
   it('lists every model with its aliases, description, changed defaults and options', async () => {
     const { code, stdout } = await translate(['models']);
@@ -48,6 +79,9 @@ describe('translate models', () => {
     expect(stdout).toContain('pix2pix  [@translate/model-pix2pix]\n');
     expect(stdout).toContain('  sets: norm=batch, netG=unet_256, dataset_mode=aligned\n  when training, sets: pool_size=0, gan_mode=vanilla\n');
     expect(stdout).toMatch(/--lambda_L1 <float> +weight for L1 loss \(default: 100\.0; train only\)\n/);
+    expect(stdout).toContain('gaugan  [@translate/model-gaugan]\n');
+    expect(stdout).toContain('  when testing, sets: eval=True\n');
+    expect(stdout).toMatch(/--use_vae \[bool\] +enable training with an image encoder\. \(default: False\)\n/);
     expect(stdout).toContain('test  [@translate/core]\n');
     expect(stdout).toMatch(/--model_suffix <value> +In checkpoints_dir, .*\(default: ''; test only\)\n/);
   });

@@ -20,7 +20,7 @@ describe('--help', () => {
     expect(stdout).toContain("Options of model 'cyclegan':");
     expect(flagHelp(stdout, '--lambda_A <float>')).toBe('--lambda_A <float> weight for cycle loss (A -> B -> A) (default: 10.0)');
     expect(flagHelp(stdout, '--dataroot <value>')).toContain('(required)');
-    expect(flagHelp(stdout, '--no_dropout')).toBe('--no_dropout no dropout for the generator (default: on)');
+    expect(flagHelp(stdout, '--no_dropout [bool]')).toBe('--no_dropout [bool] no dropout for the generator (default: on; --no_dropout false turns it off)');
     expect(stdout).toContain('Training options:');
     expect(flagHelp(stdout, '--n_epochs <int>')).toBe('--n_epochs <int> number of epochs with the initial learning rate (default: 100)');
     expect(flagHelp(stdout, '--norm <value>')).toContain('(default: instance)');
@@ -61,6 +61,14 @@ describe('--help', () => {
     expect(stdout).toContain('--model_suffix <value>');
     expect(stdout).not.toContain('--n_epochs');
     expect(stdout).not.toContain('Training options:');
+  });
+
+  it('test --model gaugan --help: eval is on by default (SPADE tests in eval mode); other models keep it off', async () => {
+    const gaugan = await translate(['test', '--model', 'gaugan', '--help']);
+    expect(gaugan.code).toBe(0);
+    expect(flagHelp(gaugan.stdout, '--eval [bool]')).toBe('--eval [bool] use eval mode during test time. (default: on; --eval false turns it off)');
+    const pix2pix = await translate(['test', '--model', 'pix2pix', '--help']);
+    expect(flagHelp(pix2pix.stdout, '--eval [bool]')).toBe('--eval [bool] use eval mode during test time.');
   });
 
   it('translate help train is translate train --help', async () => {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataset } from '../src/dataset.js';
+import { createLoader } from '../src/loader.js';
 import { decodeImage } from '../src/image/decode.js';
 import { resizeBicubic } from '../src/image/resize.js';
 import { normalizeImage } from '../src/image/ops.js';
@@ -54,6 +55,58 @@ describe('super_resolution mode', () => {
     expect([t.A!.width, t.A!.height]).toEqual([35, 35]);
     expect(pixel(t.A!, 0, 0).map(to8)).toEqual([5, 0, 50]);
     expect(t.A_paths).toBe(join(root, 'val_LR', 'x.png'));
+  });
+
+  it('test and any other phase but train/val: the whole image less its right and bottom w, h mod scale; val: the centre square', async () => {
+    const root = join(dir, 'srwhole');
+    const photo = cropImage(await decodeImage(join(FIXTURES, 'chelsea_96x64.png')), 3, 5, 50, 31);
+    for (const phase of ['test', 'benchmark', 'val']) await writePng(join(root, phase, 'p.png'), photo);
+    for (const phase of ['test', 'benchmark']) {
+      const ds = await createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase, scale: 4 }, quiet);
+      const s = await ds.get(0, scriptedRng([]));
+      expect([s.B!.width, s.B!.height, s.A!.width, s.A!.height], phase).toEqual([48, 28, 12, 7]);
+      const hr = cropImage(photo, 0, 0, 48, 28);
+      expect(s.B!.data).toEqual(normalizeImage(hr).data);
+      expect(s.A!.data).toEqual(normalizeImage(await resizeBicubic(hr, 12, 7)).data);
+    }
+    const val = await (await createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'val', scale: 4 }, quiet)).get(0, scriptedRng([]));
+    expect([val.B!.width, val.B!.height, val.A!.width, val.A!.height]).toEqual([28, 28, 7, 7]);
+    // torchvision's CenterCrop: left = round((50 − 28) / 2) = 11, top = round((31 − 28) / 2) = 2 (half to even).
+    expect(val.B!.data).toEqual(normalizeImage(cropImage(photo, 11, 2, 28, 28)).data);
+  });
+
+  it('test with --lr_dir: the LR file is the mod-cropped HR ÷ scale (12x7 for 50x31 at ×4), and is used whole', async () => {
+    const root = join(dir, 'srwholelr');
+    await writePng(join(root, 'test', 'x.png'), coordImage(50, 31));
+    await writePng(join(root, 'lr', 'x.png'), coordImage(12, 7, 50));
+    const ds = await createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'test', scale: 4, lr_dir: join(root, 'lr') }, quiet);
+    const s = await ds.get(0, scriptedRng([]));
+    expect([s.B!.width, s.B!.height, s.A!.width, s.A!.height]).toEqual([48, 28, 12, 7]);
+    expect(pixel(s.A!, 11, 6).map(to8)).toEqual([11, 6, 50]);
+    expect(pixel(s.B!, 47, 27).map(to8)).toEqual([47, 27, 0]);
+    await writePng(join(root, 'lr13', 'x.png'), coordImage(13, 8));
+    await expect(createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'test', scale: 4, lr_dir: join(root, 'lr13') }, quiet)).rejects.toThrow(
+      `${join(root, 'lr13', 'x.png')} is 13x8, but ${join(root, 'test', 'x.png')} is 50x31; with --scale 4 it must be 12x7 (48x28, a multiple of the scale, ÷ 4)`,
+    );
+  });
+
+  it('--batch_size > 1 outside training: images of one size are batched; different sizes are refused naming them', async () => {
+    const root = join(dir, 'srbatch');
+    await writePng(join(root, 'test', 'a.png'), coordImage(50, 31));
+    await writePng(join(root, 'test', 'b.png'), coordImage(49, 30, 9));
+    const ds = await createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'test', scale: 4, batch_size: 2 }, quiet);
+    const batches = [];
+    for await (const batch of createLoader(ds, { batchSize: 2, shuffle: false, seed: 1 }).epoch(0)) batches.push(batch);
+    expect(batches.map((b) => [b.B!.shape, b.A!.shape])).toEqual([[[2, 28, 48, 3], [2, 7, 12, 3]]]);
+    batches.forEach((b) => [b.A!, b.B!].forEach((t) => t.dispose()));
+    await writePng(join(root, 'test', 'c.png'), coordImage(40, 40));
+    await expect(createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'test', scale: 4, batch_size: 2 }, quiet)).rejects.toThrow(
+      `--batch_size 2 stacks images of one size, but --phase test uses each whole image (cropped to a multiple of --scale 4) and these differ:\n` +
+        ['a', 'b', 'c'].map((f, k) => `  ${join(root, 'test', `${f}.png`)}: ${k < 2 ? '48x28' : '40x40'}`).join('\n') +
+        '\nUse --batch_size 1 (as the SR benchmarks do) or images of one size.',
+    );
+    const one = await createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'test', scale: 4 }, quiet);
+    expect(one.length).toBe(3);
   });
 
   it('refuses an LR file of the wrong size and images smaller than the crop', async () => {

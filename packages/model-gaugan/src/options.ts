@@ -79,3 +79,11 @@ export const GAUGAN_TRAIN_DEFAULTS: NonNullable<ModelPlugin['trainDefaults']> = 
   display_freq: 100,
   save_epoch_freq: 10,
 };
+
+/**
+ * Defaults GauGAN changes for testing: eval mode (BatchNorm running statistics, no spectral-norm
+ * power iteration), as SPADE's test.py always calls `model.eval()`; `--eval false` keeps train mode.
+ */
+export const GAUGAN_TEST_DEFAULTS: NonNullable<ModelPlugin['testDefaults']> = {
+  eval: true,
+};

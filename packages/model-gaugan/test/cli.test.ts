@@ -1,8 +1,8 @@
 /**
  * `translate train --model gaugan` on samples/mosaic through the CLI in-process (tiny ngf/ndf,
  * 32 px, once with --no_vgg_loss and once with a seeded random VGG file, once with --use_vae),
- * then `translate test`, which writes synthesized images and colourised label maps; with
- * `--style_image` a VAE model takes the style of the given photo.
+ * then `translate test`, which writes synthesized images and colourised label maps, in eval mode
+ * unless `--eval false`; with `--style_image` a VAE model takes the style of the given photo.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,6 +60,30 @@ describe('translate train/test --model gaugan on samples/mosaic', () => {
     const expected = Uint8Array.from([...label.data].flatMap((id) => colors[id]!));
     expect(Buffer.from(written.data).equals(Buffer.from(expected))).toBe(true);
     expect(new Set(label.data).size).toBeGreaterThan(1);
+  });
+
+  it('test runs in eval mode by default (batches of 2 match batch 1: running statistics), --eval false in train mode', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gaugan-cli-eval-'));
+    const train = await translate(trainArgs(dir, 'eval', ['--no_vgg_loss']));
+    expect(train.code, train.out).toBe(0);
+    const run = async (results: string, extra: string[]) => {
+      const test = await translate(testArgs(dir, 'eval', extra, results));
+      expect(test.code, test.out).toBe(0);
+      return test.out;
+    };
+    const batched = await run('batched', ['--batch_size', '2']);
+    expect(batched).toMatch(/^ {21}eval: True {26}$/m);
+    expect(batched).toContain('Wrote 2 results');
+    await run('single', []);
+    const trainMode = await run('train_mode', ['--eval', 'false']);
+    expect(trainMode).toMatch(/^ {21}eval: False {25}\t\[default: True\]$/m);
+    const image = async (results: string, stem: string) => (await decodeImage(join(dir, results, 'eval', 'test_latest', 'images', `${stem}_synthesized_image.png`))).data;
+    const worst = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+    for (const stem of ['mosaic_0001', 'mosaic_0003']) {
+      expect(worst(await image('batched', stem), await image('single', stem)), stem).toBeLessThanOrEqual(1);
+      // Batch statistics instead of running ones (and a power iteration): a few levels apart after two training steps.
+      expect(worst(await image('train_mode', stem), await image('single', stem)), stem).toBeGreaterThan(2);
+    }
   });
 
   it('trains with a seeded random VGG19 file (--vgg_weights): the VGG loss is logged', async () => {

@@ -6,10 +6,10 @@
  * the bicubic baseline through `testMetrics()`.
  */
 import {
-  Adam, BaseModel, InputShapeError, mseLoss, optNumber, srMetrics, tensorImages, tf,
+  Adam, BaseModel, InputShapeError, mseLoss, optNumber, optString, srMetrics, tensorImages, tf,
   type Batch, type MetricImage, type ModelEnvironment, type Options,
 } from '@translate/core';
-import { SRResNetGenerator } from './generator.js';
+import { SRResNetGenerator, type TrunkEnd } from './generator.js';
 import { bicubicUpscale } from './bicubic.js';
 import { runTiled } from './tiling.js';
 import { chain } from './chain.js';
@@ -39,7 +39,7 @@ export class SRResNetModel extends BaseModel {
   readonly visualNames: readonly string[];
   /** The upscale factor. */
   readonly scale: number;
-  private metrics: Record<string, number> | null = null;
+  private metrics: Array<Record<string, number>> | null = null;
 
   constructor(opt: Options, env: ModelEnvironment) {
     super(opt, env);
@@ -53,6 +53,7 @@ export class SRResNetModel extends BaseModel {
         ngf: optNumber(opt, 'ngf'),
         inputNc: optNumber(opt, 'input_nc'),
         outputNc: optNumber(opt, 'output_nc'),
+        trunkEnd: optString(opt, 'trunk_end') as TrunkEnd,
       }),
     );
     if (env.isTrain) this.addOptimizer('G', ['G'], this.adamOptions());
@@ -135,27 +136,27 @@ export class SRResNetModel extends BaseModel {
     }
   }
 
-  /** PSNR/SSIM (Y and RGB, shave = scale) of the first image's SR and bicubic result against HR. */
-  private evaluate(sr: tf.Tensor4D, bicubic: tf.Tensor4D, hr: tf.Tensor4D): Record<string, number> {
+  /** PSNR/SSIM (Y and RGB, shave = scale) of each image's SR and bicubic result against its HR, in batch order. */
+  private evaluate(sr: tf.Tensor4D, bicubic: tf.Tensor4D, hr: tf.Tensor4D): Array<Record<string, number>> {
     // Exact levels q/255 in float64, as an image file read back would give.
-    const first = (batch: tf.Tensor4D): MetricImage => {
-      const image = tensorImages(batch)[0]!;
-      return { ...image, data: Float64Array.from(image.data, (v) => Math.round(v * 255) / 255) };
-    };
-    const truth = first(hr);
-    const out: Record<string, number> = {};
-    for (const [prefix, batch] of [['', sr], ['bicubic_', bicubic]] as const) {
-      const image = first(batch);
-      for (const channel of ['y', 'rgb'] as const) {
-        const scores = srMetrics(image, truth, { channel, shave: this.scale });
-        out[`${prefix}psnr_${channel}`] = scores.psnr;
-        out[`${prefix}ssim_${channel}`] = scores.ssim;
+    const images = (batch: tf.Tensor4D): MetricImage[] =>
+      tensorImages(batch).map((image) => ({ ...image, data: Float64Array.from(image.data, (v) => Math.round(v * 255) / 255) }));
+    const truths = images(hr);
+    const results = [['', images(sr)], ['bicubic_', images(bicubic)]] as const;
+    return truths.map((truth, i) => {
+      const out: Record<string, number> = {};
+      for (const [prefix, batch] of results) {
+        for (const channel of ['y', 'rgb'] as const) {
+          const scores = srMetrics(batch[i]!, truth, { channel, shave: this.scale });
+          out[`${prefix}psnr_${channel}`] = scores.psnr;
+          out[`${prefix}ssim_${channel}`] = scores.ssim;
+        }
       }
-    }
-    return out;
+      return out;
+    });
   }
 
-  override testMetrics(): Record<string, number> | null {
+  override testMetrics(): ReadonlyArray<Record<string, number>> | null {
     return this.metrics;
   }
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { listModels, pythonStr, type ModelPlugin, type OptionValue } from '@translate/core';
 import type { CliContext } from '../context.js';
+import { flagSyntax } from '../option_flags.js';
 import { addPluginFlag } from '../plugins/flag.js';
 
 /** Adds `models`. */
@@ -28,7 +29,7 @@ function describeModel(plugin: ModelPlugin, source: string): string {
   const options = Object.entries(plugin.options ?? {});
   if (options.length > 0) {
     lines.push('  options:');
-    const flags = options.map(([key, spec]) => (spec.type === 'bool' ? `--${key}` : `--${key} <${spec.type === 'string' ? 'value' : spec.type}>`));
+    const flags = options.map(([key, spec]) => flagSyntax(key, spec));
     const width = Math.max(...flags.map((f) => f.length)) + 2;
     options.forEach(([, spec], i) => {
       const notes = [spec.default === undefined ? 'required' : `default: ${pythonStr(spec.default, spec.type) || "''"}`];

@@ -1,4 +1,4 @@
-/** Image tensors → files: the reference's `tensor2im` (first image of the batch) and PNG writing with sharp. */
+/** Image tensors → files: the reference's `tensor2im` (any image of the batch) and PNG writing with sharp. */
 import sharp from 'sharp';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,12 +13,14 @@ export interface Image8 {
 }
 
 /**
- * The first image of an NHWC batch in [-1, 1] as 8-bit pixels: (x + 1) / 2 · 255, truncated as the
- * reference's `astype(uint8)` does. One-channel images stay one channel (the reference tiles to RGB).
+ * Image `index` (default the first, as the reference's `tensor2im`) of an NHWC batch in [-1, 1] as
+ * 8-bit pixels: (x + 1) / 2 · 255, truncated as the reference's `astype(uint8)` does. One-channel
+ * images stay one channel (the reference tiles to RGB).
  */
-export function tensorToImage(batch: tf.Tensor4D): Image8 {
-  const [, height, width, channels] = batch.shape;
-  const values = tf.tidy(() => tf.slice(batch, [0, 0, 0, 0], [1, height, width, channels]).dataSync() as Float32Array);
+export function tensorToImage(batch: tf.Tensor4D, index = 0): Image8 {
+  const [n, height, width, channels] = batch.shape;
+  if (!(Number.isInteger(index) && index >= 0 && index < n)) throw new RangeError(`tensorToImage: image ${index} of a batch of ${n}.`);
+  const values = tf.tidy(() => tf.slice(batch, [index, 0, 0, 0], [1, height, width, channels]).dataSync() as Float32Array);
   const data = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) data[i] = Math.min(255, Math.max(0, Math.trunc(((values[i]! + 1) / 2) * 255)));
   return { data, width, height, channels };

@@ -1,12 +1,16 @@
 /**
  * The test loop (`translate test`): loads a checkpoint (its stored architecture is applied, so
- * `--netG/--norm/--no_dropout` need not be repeated), runs up to `num_test` inputs and writes
- * `results/<name>/<phase>_<epoch>/images/<basename>_<visual>.png` and `index.html`, plus
- * `metrics.csv` (per image and mean) for models whose `testMetrics()` reports numbers.
+ * `--netG/--norm/--no_dropout` need not be repeated), runs up to `num_test` images (a batch of
+ * `--batch_size` images is written image by image, as SPADE does; the last batch is cut at
+ * `num_test`) and writes `results/<name>/<phase>_<epoch>/images/<basename>_<visual>.png` and
+ * `index.html`, plus `metrics.csv` (per image and mean) for models whose `testMetrics()` reports
+ * numbers.
  */
 import { join, basename, extname } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { TranslateError } from '../errors.js';
 import { getModel } from '../model/plugin.js';
+import type { tf } from '../tf.js';
 import { optBool, optNumber, optString, type Options } from '../options/schema.js';
 import { ARCHITECTURE_OPTIONS, loadCheckpoint, readManifest } from './checkpoint.js';
 import { disposeBatch, type DataSource } from './data.js';
@@ -66,18 +70,29 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
       model.setInput(batch);
       model.test();
       disposeBatch(batch);
-      const path = model.imagePaths[0] ?? `image_${rows.length}`;
-      if (rows.length % 5 === 0) log(`processing (${String(rows.length).padStart(4, '0')})-th image... ${JSON.stringify(model.imagePaths)}`);
-      const stem = basename(path, extname(path));
-      const images: Array<{ src: string; label: string }> = [];
-      for (const [visual, tensor] of Object.entries(model.currentVisuals())) {
-        const file = `images/${stem}_${visual}.png`;
-        await writePng(join(webDir, file), tensorToImage(tensor), aspectRatio);
-        images.push({ src: file, label: visual });
-      }
+      const visuals = Object.entries(model.currentVisuals());
+      const start = rows.length;
+      const size = batchImages(plugin.name, visuals, model.imagePaths);
+      const count = Math.min(size, numTest - start);
       const metrics = model.testMetrics();
-      if (metrics) metricRows.push([stem, metrics]);
-      rows.push({ name: metrics ? `${stem}: ${formatMetrics(metrics)}` : stem, images });
+      if (metrics && metrics.length !== size) {
+        throw new TranslateError(`Model '${plugin.name}': testMetrics() gave ${metrics.length} record(s) for a batch of ${size} image(s); it must give one per image.`, { usage: false });
+      }
+      const paths = Array.from({ length: count }, (_, i) => model.imagePaths[i] ?? `image_${start + i}`);
+      // The reference logs every 5th image; a batch logs when it holds one.
+      if (Math.ceil(start / 5) * 5 < start + count) log(`processing (${String(start).padStart(4, '0')})-th image... ${JSON.stringify(paths)}`);
+      for (const [i, path] of paths.entries()) {
+        const stem = basename(path, extname(path));
+        const images: Array<{ src: string; label: string }> = [];
+        for (const [visual, tensor] of visuals) {
+          const file = `images/${stem}_${visual}.png`;
+          await writePng(join(webDir, file), tensorToImage(tensor, i), aspectRatio);
+          images.push({ src: file, label: visual });
+        }
+        const own = metrics?.[i];
+        if (own) metricRows.push([stem, own]);
+        rows.push({ name: own ? `${stem}: ${formatMetrics(own)}` : stem, images });
+      }
     }
     const title = `Experiment = ${optString(opt, 'name')}, Phase = ${optString(opt, 'phase')}, Epoch = ${optString(opt, 'epoch')}`;
     mkdirSync(webDir, { recursive: true });
@@ -92,6 +107,21 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
     model.dispose();
     await hooks.data.close?.();
   }
+}
+
+/**
+ * The number of images in the batch the model just ran: the first dimension its visuals share
+ * (without visuals, its image paths). Visuals of different batch sizes are a plugin bug.
+ */
+function batchImages(model: string, visuals: ReadonlyArray<[string, tf.Tensor4D]>, paths: readonly string[]): number {
+  if (visuals.length === 0) return Math.max(1, paths.length);
+  const [first, firstTensor] = visuals[0]!;
+  const n = firstTensor.shape[0];
+  const odd = visuals.find(([, t]) => t.shape[0] !== n);
+  if (odd) {
+    throw new TranslateError(`Model '${model}': visual '${odd[0]}' holds ${odd[1].shape[0]} image(s) but '${first}' holds ${n}; every visual must hold one image per input of the batch.`, { usage: false });
+  }
+  return n;
 }
 
 /** Applies the architecture stored with a checkpoint, logging the flags it overrides. */

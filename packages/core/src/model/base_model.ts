@@ -224,11 +224,12 @@ export abstract class BaseModel {
   }
 
   /**
-   * Evaluation numbers of the last `test()` for the image the test loop reports (e.g.
-   * `{ psnr_y: 27.1, ssim_y: 0.81 }`), or null (the default) for models without metrics. The test
-   * loop writes them to `metrics.csv` (a row per image and a mean row) and onto the results page.
+   * Evaluation numbers of the last `test()`, one record per image of the batch in batch order
+   * (e.g. `[{ psnr_y: 27.1, ssim_y: 0.81 }, …]`), or null (the default) for models without
+   * metrics. The test loop writes them to `metrics.csv` (a row per image and a mean row) and onto
+   * the results page.
    */
-  testMetrics(): Record<string, number> | null {
+  testMetrics(): ReadonlyArray<Record<string, number>> | null {
     return null;
   }
 

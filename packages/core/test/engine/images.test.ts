@@ -8,10 +8,14 @@ import { tensorToImage, writePng } from '../../src/engine/images.js';
 import { useBackend } from '../helpers.js';
 
 describe('report images', () => {
-  it("tensor2im: first image of the batch, (x + 1) / 2 · 255 truncated; one channel stays one channel", async () => {
+  it("tensor2im: the first (or the given) image of the batch, (x + 1) / 2 · 255 truncated; one channel stays one channel", async () => {
     await useBackend('cpu');
     const batch = tf.tensor4d([-1, 0, 0.999, 1, 9, 9, 9, 9], [2, 2, 2, 1]);
     expect(tensorToImage(batch)).toEqual({ data: Uint8Array.from([0, 127, 254, 255]), width: 2, height: 2, channels: 1 });
+    const before = tf.memory().numTensors;
+    expect(tensorToImage(batch, 1)).toEqual({ data: Uint8Array.from([255, 255, 255, 255]), width: 2, height: 2, channels: 1 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => tensorToImage(batch, 2)).toThrow('tensorToImage: image 2 of a batch of 2.');
     batch.dispose();
   });
 
