@@ -1,7 +1,8 @@
 /** The GauGAN (SPADE) model plugin: semantic label maps → photos (`--model gaugan`). */
 import type { ModelPlugin } from '@translate/core';
 import { GauGANModel } from './gaugan_model.js';
-import { GAUGAN_DEFAULTS, GAUGAN_OPTIONS, GAUGAN_TRAIN_DEFAULTS } from './options.js';
+import { identifyGauganWeights } from './identify.js';
+import { GAUGAN_DEFAULTS, GAUGAN_OPTIONS, GAUGAN_TEST_DEFAULTS, GAUGAN_TRAIN_DEFAULTS } from './options.js';
 
 export { GauGANModel };
 export { SPADEGenerator, UPSAMPLING_LAYERS, latentSize, type GeneratorInput, type SpadeGeneratorOptions, type UpsamplingLayers } from './generator.js';
@@ -11,6 +12,7 @@ export { SpadeNLayerDiscriminator, SPADE_NET_D, spadeDiscriminator, type ScaledD
 export { buildDiscriminator, buildEncoder, buildGenerator, semanticNcOf, GAUGAN_NET_G } from './networks.js';
 export { labelColormap, colorizeLabels } from './label_colormap.js';
 export { GAUGAN_OPTIONS, DEFAULT_NORM_G } from './options.js';
+export { identifyGauganWeights };
 
 /** The plugin object; register it with `registerModel(plugin)`. */
 export const plugin: ModelPlugin = {
@@ -19,10 +21,12 @@ export const plugin: ModelPlugin = {
   options: GAUGAN_OPTIONS,
   defaults: GAUGAN_DEFAULTS,
   trainDefaults: GAUGAN_TRAIN_DEFAULTS,
+  testDefaults: GAUGAN_TEST_DEFAULTS,
   // Read back from the checkpoint at test time, so they need not be repeated.
   architectureOptions: [
     'label_nc', 'contain_dontcare_label', 'no_instance', 'norm_G', 'norm_E', 'num_upsampling_layers', 'z_dim', 'use_vae',
     'resnet_n_downsample', 'resnet_n_blocks', 'resnet_kernel_size', 'resnet_initial_kernel_size', 'num_D',
   ],
+  identifyWeights: identifyGauganWeights,
   create: (opt, env) => new GauGANModel(opt, env),
 };

@@ -3,6 +3,7 @@
  * discriminator and the VGG loss. Register them with `registerModel` (each of `plugins`).
  */
 import type { ModelPlugin } from '@translate/core';
+import { identifySrresnetWeights } from './identify.js';
 import { SRGAN_OPTIONS, SRRESNET_OPTIONS } from './options.js';
 import { SRResNetModel } from './srresnet_model.js';
 import { SRGANModel } from './srgan_model.js';
@@ -13,6 +14,7 @@ export { SRGANDiscriminator, GlobalAvgPool, type SRGANDiscriminatorOptions } fro
 export { bicubicUpscale } from './bicubic.js';
 export { runTiled, type Generate, type TileOptions } from './tiling.js';
 export { loadPretrainedGenerator } from './pretrained.js';
+export { identifySrresnetWeights };
 export { SRRESNET_OPTIONS, SRGAN_OPTIONS };
 
 /** Defaults both plugins set: the super-resolution data, and eval-mode BatchNorm when testing (tiles need it). */
@@ -30,6 +32,8 @@ export const srresnetPlugin: ModelPlugin = {
   description: 'SRResNet: ×2/×4/×8 super-resolution trained with pixel MSE (the SRGAN warm-up); test reports PSNR/SSIM vs bicubic.',
   options: SRRESNET_OPTIONS,
   ...SHARED,
+  // Only here, not in `srgan` too: one report per generator file (its notes name srgan).
+  identifyWeights: identifySrresnetWeights,
   create: (opt, env) => new SRResNetModel(opt, env),
 };
 

@@ -1,8 +1,9 @@
 /**
- * `translate weights fetch vgg19`: downloads torchvision's ImageNet VGG19 weights (resuming a
- * partial download), checks the sha256 prefix that torchvision puts in the file name, converts
- * the `features.*` tensors once to safetensors and caches them under `$XDG_CACHE_HOME/translate/`
- * (default `~/.cache/translate/`), where `--vgg_weights` finds them by default.
+ * `translate weights`: `inspect` and `convert` weight files (own modules), and `fetch vgg19`, which
+ * downloads torchvision's ImageNet VGG19 weights (resuming a partial download), checks the sha256
+ * prefix that torchvision puts in the file name, converts the `features.*` tensors once to
+ * safetensors and caches them under `$XDG_CACHE_HOME/translate/` (default `~/.cache/translate/`),
+ * where `--vgg_weights` finds them by default.
  */
 import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
@@ -11,6 +12,8 @@ import type { Command } from 'commander';
 import { TranslateError, VGG19_URL, convertVgg19Weights, sha256PrefixOfUrl, vgg19CachePath } from '@translate/core';
 import { DownloadError, downloadFile, sha256File } from '@translate/datasets';
 import type { CliContext } from '../context.js';
+import { addWeightsConvertCommand } from './weights_convert.js';
+import { addWeightsInspectCommand } from './weights_inspect.js';
 
 /** The weights `translate weights fetch` knows. */
 export const FETCHABLE_WEIGHTS = ['vgg19'] as const;
@@ -64,9 +67,24 @@ export async function fetchVgg19(options: FetchVgg19Options): Promise<FetchResul
   return { path: target, downloaded: true, sha256 };
 }
 
-/** Adds `weights fetch <name>`. */
+/** Adds `weights inspect <file>`, `weights convert <in> <out>` and `weights fetch <name>`. */
 export function addWeightsCommand(program: Command, ctx: CliContext): void {
-  const weights = program.command('weights').description('download and cache pretrained weights that losses need (VGG19 for the perceptual loss)');
+  const weights = program
+    .command('weights')
+    .description('inspect and convert weight files (.pth, .safetensors); download and cache pretrained weights that losses need (VGG19)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  translate weights inspect latest_net_G.pth          format, keys and shapes, and the translate network and flags it is',
+        '  translate weights convert model.pth model.safetensors --key params_ema',
+        '  translate weights convert old_legacy.pth latest_net_G.pth   rewrite a legacy .pth in the zip format',
+        '  translate weights fetch vgg19                       VGG19 for the perceptual losses (needs internet)',
+      ].join('\n'),
+    );
+  addWeightsInspectCommand(weights, ctx);
+  addWeightsConvertCommand(weights, ctx);
   weights
     .command('fetch')
     .description(`download, verify (sha256), convert and cache pretrained weights; known: ${FETCHABLE_WEIGHTS.join(', ')}`)

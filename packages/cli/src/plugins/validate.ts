@@ -4,7 +4,7 @@
  * is collected, so that one run reports all of them.
  */
 import {
-  BASE_OPTIONS, TEST_OPTIONS, TRAIN_OPTIONS, didYouMean,
+  BASE_OPTIONS, MODEL_PLUGIN_FIELDS, TEST_OPTIONS, TRAIN_OPTIONS, didYouMean,
   type DiscriminatorSpec, type GeneratorSpec, type ModelPlugin, type NetworkFactory, type OptionSchema,
 } from '@translate/core';
 import { DATA_OPTIONS, datasetModeNames, getDatasetMode, type DatasetMode } from '@translate/datasets';
@@ -25,7 +25,6 @@ export interface PluginReading {
   problems: string[];
 }
 
-const MODEL_KEYS = ['name', 'aliases', 'description', 'options', 'defaults', 'trainDefaults', 'testDefaults', 'create'];
 const PACKAGE_KEYS = ['models', 'generators', 'discriminators', 'datasetModes'];
 const DATASET_MODE_KEYS = ['name', 'help', 'options', 'create'];
 /** Model, network and dataset mode names: what a flag value can hold without quoting. */
@@ -103,7 +102,7 @@ function readNetworks<S>(pkg: Record<string, unknown>, field: 'generators' | 'di
 
 function modelProblems(model: unknown, known: OptionSchema): string[] {
   if (!isRecord(model)) return [`must be an object (got ${describeValue(model)}).`];
-  const problems = unknownFields(model, MODEL_KEYS);
+  const problems = unknownFields(model, MODEL_PLUGIN_FIELDS);
   if (typeof model.name !== 'string' || !NAME.test(model.name)) {
     problems.push(`'name' must be a string of letters, digits, _, . and -, starting with a letter (got ${describeValue(model.name)}).`);
   }
@@ -112,6 +111,12 @@ function modelProblems(model: unknown, known: OptionSchema): string[] {
   }
   if (typeof model.description !== 'string') problems.push(`'description' must be a string, one line for 'translate models' (got ${describeValue(model.description)}).`);
   if (typeof model.create !== 'function') problems.push(`'create' must be a function (opt, env) => BaseModel (got ${describeValue(model.create)}).`);
+  if (model.architectureOptions !== undefined && !(Array.isArray(model.architectureOptions) && model.architectureOptions.every((o) => typeof o === 'string'))) {
+    problems.push(`'architectureOptions' must be a list of option names (got ${describeValue(model.architectureOptions)}).`);
+  }
+  if (model.identifyWeights !== undefined && typeof model.identifyWeights !== 'function') {
+    problems.push(`'identifyWeights' must be a function (state) => WeightsMatch | null (got ${describeValue(model.identifyWeights)}).`);
+  }
   if (model.options !== undefined) problems.push(...optionSchemaProblems(model.options, 'model'));
   const own = isRecord(model.options) ? (model.options as OptionSchema) : {};
   for (const field of ['defaults', 'trainDefaults', 'testDefaults']) problems.push(...defaultsProblems(field, model[field], { ...known, ...own }));

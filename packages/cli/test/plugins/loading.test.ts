@@ -52,8 +52,9 @@ describe('loading plugins', () => {
     expect(stderr).toBe(
       [
         `translate: Plugin ${fixture('bad_schema.js')} is invalid:`,
-        "  - model 'bad_schema': unknown field 'trainDefault'. Did you mean 'trainDefaults'? Fields: name, aliases, description, options, defaults, trainDefaults, testDefaults, create.",
+        "  - model 'bad_schema': unknown field 'trainDefault'. Did you mean 'trainDefaults'? Fields: name, aliases, description, options, defaults, trainDefaults, testDefaults, architectureOptions, identifyWeights, create.",
         "  - model 'bad_schema': 'create' must be a function (opt, env) => BaseModel (got undefined).",
+        "  - model 'bad_schema': 'identifyWeights' must be a function (state) => WeightsMatch | null (got 'not a function').",
         "  - model 'bad_schema': option 'weight': 'type' must be one of string, int, float, bool (got 'number').",
         "  - model 'bad_schema': option 'mode': 'default' 'c' is not one of its choices (a, b).",
         "  - model 'bad_schema': option 'steps': 'default' 1.5 is not a valid int.",

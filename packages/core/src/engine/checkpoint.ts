@@ -1,15 +1,15 @@
 /**
  * Checkpoints: `checkpoints/<name>/<label>_net_<Net>.safetensors` (reference key names, PyTorch
- * layout) plus `<label>_optim_<Opt>.safetensors` (Adam moments) and a JSON manifest
- * `<label>_checkpoint.json` with the options, progress, schedulers and RNG state, all committed
- * as one group. Reference `.pth` files (`latest_net_G_A.pth`) load too.
+ * layout; `.pth` with `--save_format pth`) plus `<label>_optim_<Opt>.safetensors` (Adam moments)
+ * and a JSON manifest `<label>_checkpoint.json` with the options, progress, schedulers and RNG
+ * state, all committed as one group. Reference `.pth` files (`latest_net_G_A.pth`) load too.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TranslateError, StateDictError } from '../errors.js';
+import { OptionError, TranslateError, StateDictError } from '../errors.js';
 import { readSafetensors, writeSafetensors } from '../interop/safetensors.js';
-import { readPth } from '../interop/pth.js';
+import { readPth, writePth } from '../interop/pth.js';
 import type { RawStateDict } from '../interop/raw_tensor.js';
 import type { BaseModel } from '../model/base_model.js';
 import type { Options } from '../options/schema.js';
@@ -43,6 +43,12 @@ export interface CheckpointManifest {
 /** The options that define the networks' shapes: a checkpoint fixes them. */
 export const ARCHITECTURE_OPTIONS = ['netG', 'netD', 'ngf', 'ndf', 'norm', 'no_dropout', 'input_nc', 'output_nc', 'n_layers_D'] as const;
 
+/** Formats of a checkpoint's network files (`--save_format`): safetensors, or the zip `.pth` that torch.load reads. */
+export const NETWORK_FILE_FORMATS = ['safetensors', 'pth'] as const;
+
+/** One of {@link NETWORK_FILE_FORMATS}. */
+export type NetworkFileFormat = (typeof NETWORK_FILE_FORMATS)[number];
+
 const manifestName = (label: string) => `${label}_checkpoint.json`;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -54,8 +60,12 @@ export interface CheckpointExtras {
   tensors?: Record<string, RawStateDict>;
 }
 
-/** Writes one complete checkpoint atomically; a crash mid-write leaves the previous one loadable. */
+/**
+ * Writes one complete checkpoint atomically; a crash mid-write leaves the previous one loadable.
+ * The network files are in the format of the model's `save_format` option (default safetensors).
+ */
 export function saveCheckpoint(dir: string, label: string, model: BaseModel, extras: CheckpointExtras = {}): CheckpointManifest {
+  const format = networkFileFormat(model.opt);
   const files = new Map<string, Uint8Array | string>();
   const manifest: CheckpointManifest = {
     format: 'translate-checkpoint',
@@ -69,8 +79,10 @@ export function saveCheckpoint(dir: string, label: string, model: BaseModel, ext
     ...(extras.state ? { state: extras.state } : {}),
   };
   for (const [name, net] of model.networks) {
-    const file = `${label}_net_${name}.safetensors`;
-    const bytes = writeSafetensors(net.stateDict(), { format: 'pt' });
+    const stem = `${label}_net_${name}`;
+    // torch.save(state_dict, path) names the archive after the file, as the reference's save_networks does.
+    const bytes = format === 'pth' ? writePth(net.stateDict(), { archiveName: stem }) : writeSafetensors(net.stateDict(), { format: 'pt' });
+    const file = `${stem}.${format}`;
     files.set(file, bytes);
     manifest.networks[name] = { file, sha256: sha256(bytes), parameters: net.numParameters() };
   }
@@ -116,22 +128,17 @@ export interface LoadCheckpointOptions {
 }
 
 /**
- * Loads the weights of every network of `model` from checkpoint `label` (safetensors preferred,
- * reference `.pth` accepted) and, with `withOptimizers`, the Adam moments. Returns the manifest (null
- * for bare network files). Missing files and architecture mismatches (of {@link ARCHITECTURE_OPTIONS}
- * and the plugin's own) are clear errors.
+ * Loads the weights of every network of `model` from checkpoint `label` (the files its manifest
+ * names; without a manifest, safetensors preferred, reference `.pth` accepted) and, with
+ * `withOptimizers`, the Adam moments. Returns the manifest (null for bare network files). Missing
+ * files, files that differ from their manifest's sha256 and architecture mismatches (of
+ * {@link ARCHITECTURE_OPTIONS} and the plugin's own) are clear errors.
  */
 export function loadCheckpoint(dir: string, label: string, model: BaseModel, options: LoadCheckpointOptions): CheckpointManifest | null {
   const manifest = readManifest(dir, label);
   if (manifest) checkArchitecture(manifest, model.opt, dir, [...ARCHITECTURE_OPTIONS, ...(options.architectureOptions ?? [])]);
   for (const [name, net] of model.networks) {
-    const { state, path } = readNetworkFile(dir, label, name);
-    if (manifest?.networks[name] && path.endsWith('.safetensors')) {
-      const digest = sha256(new Uint8Array(readFileSync(path)));
-      if (digest !== manifest.networks[name]!.sha256) {
-        throw new TranslateError(`${path} does not match its manifest (sha256 differs): the checkpoint was modified or partly copied.`);
-      }
-    }
+    const { state, path } = readNetworkFile(dir, label, name, manifest?.networks[name]);
     net.loadStateDict(state, { source: path });
   }
   if (options.withOptimizers && manifest?.optimizers) {
@@ -145,18 +152,45 @@ export function loadCheckpoint(dir: string, label: string, model: BaseModel, opt
   return manifest;
 }
 
-function readNetworkFile(dir: string, label: string, name: string): { state: RawStateDict; path: string } {
-  for (const ext of ['safetensors', 'pth']) {
-    const path = join(dir, `${label}_net_${name}.${ext}`);
-    if (!existsSync(path)) continue;
+/** The `save_format` of `opt` (safetensors when it has none, e.g. a model built for testing). */
+function networkFileFormat(opt: Options): NetworkFileFormat {
+  const format = opt.save_format ?? 'safetensors';
+  if (!(NETWORK_FILE_FORMATS as readonly unknown[]).includes(format)) {
+    throw new OptionError(`--save_format '${String(format)}' is not a network file format; use ${NETWORK_FILE_FORMATS.join(' or ')}.`);
+  }
+  return format as NetworkFileFormat;
+}
+
+/**
+ * The weights of network `name` at checkpoint `label`: the file its manifest entry `saved` names,
+ * after checking its sha256; without a manifest (e.g. reference files),
+ * `<label>_net_<name>.safetensors`, else `.pth`.
+ */
+function readNetworkFile(dir: string, label: string, name: string, saved?: { file: string; sha256: string }): { state: RawStateDict; path: string } {
+  if (saved) {
+    const path = join(dir, saved.file);
+    if (!existsSync(path)) {
+      throw new TranslateError(`${path} is missing, though ${manifestName(label)} lists it for network ${name}: the checkpoint was partly copied or deleted.`);
+    }
     const bytes = new Uint8Array(readFileSync(path));
-    return { state: ext === 'pth' ? readPth(bytes, path).tensors : readSafetensors(bytes).tensors, path };
+    if (sha256(bytes) !== saved.sha256) {
+      throw new TranslateError(`${path} does not match its manifest (sha256 differs): the checkpoint was modified or partly copied.`);
+    }
+    return { state: parseNetworkFile(bytes, path), path };
+  }
+  for (const format of NETWORK_FILE_FORMATS) {
+    const path = join(dir, `${label}_net_${name}.${format}`);
+    if (existsSync(path)) return { state: parseNetworkFile(new Uint8Array(readFileSync(path)), path), path };
   }
   const present = existsSync(dir) ? readdirSync(dir).filter((f) => /_net_/.test(f)) : [];
   throw new TranslateError(
     `No weights for network ${name} at checkpoint '${label}' in ${dir}: expected ${label}_net_${name}.safetensors or ${label}_net_${name}.pth. ` +
       (present.length > 0 ? `Found: ${present.join(', ')}. Use --epoch to pick another label, or --model_suffix for a single generator.` : 'The folder has no network files; check --checkpoints_dir and --name.'),
   );
+}
+
+function parseNetworkFile(bytes: Uint8Array, path: string): RawStateDict {
+  return path.endsWith('.pth') ? readPth(bytes, path).tensors : readSafetensors(bytes, path).tensors;
 }
 
 /** A checkpoint of another architecture is refused with the options that differ. */

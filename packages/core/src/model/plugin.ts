@@ -4,6 +4,7 @@
  * found by explicit registration, never by scanning files; an unknown name lists the known ones.
  */
 import { OptionError, TranslateError, unknownNameMessage } from '../errors.js';
+import type { RawStateDict } from '../interop/raw_tensor.js';
 import type { OptionSchema, OptionValue, Options } from '../options/schema.js';
 import type { BaseModel } from './base_model.js';
 
@@ -11,6 +12,18 @@ import type { BaseModel } from './base_model.js';
 export interface ModelEnvironment {
   /** True when training (optimizers, discriminators and losses are built), false when testing. */
   isTrain: boolean;
+}
+
+/** What a plugin's `identifyWeights` recognised: one of its networks with exactly a state dict's keys and shapes. */
+export interface WeightsMatch {
+  /** The options that build it (flag name → value, without `model`), e.g. `{ scale: 4, n_blocks: 5 }`. */
+  options: Record<string, OptionValue>;
+  /** The network in words, e.g. `SRResNet generator, ×4, 5 residual blocks, ngf 64`. */
+  description: string;
+  /** The name the model loads it under (`<epoch>_net_<network>`); default 'G'. */
+  network?: string;
+  /** What the weights cannot tell, and what `options` assume for it. */
+  notes?: readonly string[];
 }
 
 /** A model plugin. */
@@ -34,9 +47,32 @@ export interface ModelPlugin {
    * base ones (`netG`, `ngf`, …), `translate test` takes them from the checkpoint it loads.
    */
   architectureOptions?: readonly string[];
+  /**
+   * Recognises a state dict (PyTorch layout and key names) of one of this model's networks: the
+   * options that build a network with exactly its keys and shapes (check by building it, e.g. with
+   * `stateDictMismatch`), or null. `translate weights inspect` reports what it returns.
+   */
+  identifyWeights?: (state: RawStateDict) => WeightsMatch | null;
   /** Builds the model from resolved options. */
   create(opt: Options, env: ModelEnvironment): BaseModel;
 }
+
+/** Every field of {@link ModelPlugin}, once: the compiler rejects a field missing here or one that the interface lacks. */
+const MODEL_PLUGIN_FIELD_SET: { readonly [K in keyof ModelPlugin]-?: true } = {
+  name: true,
+  aliases: true,
+  description: true,
+  options: true,
+  defaults: true,
+  trainDefaults: true,
+  testDefaults: true,
+  architectureOptions: true,
+  identifyWeights: true,
+  create: true,
+};
+
+/** The fields a model plugin object may have, in declaration order (plugin validation accepts these). */
+export const MODEL_PLUGIN_FIELDS = Object.keys(MODEL_PLUGIN_FIELD_SET) as ReadonlyArray<keyof ModelPlugin>;
 
 const plugins = new Map<string, { plugin: ModelPlugin; source: string }>();
 const aliasToName = new Map<string, string>();

@@ -6,3 +6,5 @@ export * from './registry.js';
 export { initNetwork } from './init_network.js';
 export { assertInputSize } from './input_size.js';
 export * from './from_options.js';
+export { identifyNetwork, type NetworkIdentification, type NetworkMatch } from './identify.js';
+export { stateDictMismatch } from './state_match.js';

@@ -4,6 +4,7 @@
  * marked "(translate)" in their help.
  */
 import { BACKEND_NAMES } from '../backend/init.js';
+import { NETWORK_FILE_FORMATS } from '../engine/checkpoint.js';
 import { NORM_TYPES } from '../networks/norm_layer.js';
 import type { OptionSchema, OptionValue } from './schema.js';
 
@@ -93,6 +94,12 @@ export const TRAIN_OPTIONS: OptionSchema = {
   save_latest_freq: { type: 'int', default: 5000, help: 'frequency of saving the latest results' },
   save_epoch_freq: { type: 'int', default: 5, help: 'frequency of saving checkpoints at the end of epochs' },
   save_by_iter: { type: 'bool', default: false, help: 'whether saves model by iteration' },
+  save_format: {
+    type: 'string',
+    default: 'safetensors',
+    choices: NETWORK_FILE_FORMATS,
+    help: "(translate) format of the checkpoints' network files: safetensors, or pth (zip format, reference key names: what the reference's test.py loads with torch.load); optimizer state stays safetensors",
+  },
   continue_train: {
     type: 'bool',
     default: false,

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { useBackend } from '../helpers.js';
 import { tf } from '../../src/tf.js';
 import { commitFiles, recoverCommits } from '../../src/engine/atomic_files.js';
 import { loadCheckpoint, readManifest, saveCheckpoint } from '../../src/engine/checkpoint.js';
-import { writePth } from '../../src/interop/pth.js';
+import { readPth, writePth } from '../../src/interop/pth.js';
 import { StateDictError, TranslateError } from '../../src/errors.js';
 import { seedEverything } from '../../src/random.js';
 import { TINY_OPTIONS, TinyModel } from './tiny_model.js';
@@ -100,6 +101,48 @@ describe('checkpoints', () => {
     expect(b.network('G').stateDict().get('model.1.weight')!.data).toEqual(state.get('model.1.weight')!.data);
     a.dispose();
     b.dispose();
+  });
+
+  it("save_format pth writes each network as <label>_net_<Net>.pth (zip, archive named after the file), which the manifest's sha256 guards", async () => {
+    await useBackend('cpu');
+    const dir = tempDir();
+    const a = new TinyModel({ ...TINY_OPTIONS, save_format: 'pth' }, { isTrain: true });
+    const manifest = saveCheckpoint(dir, 'latest', a);
+    expect(readdirSync(dir).sort()).toEqual(['latest_checkpoint.json', 'latest_net_G.pth', 'latest_optim_G.safetensors']);
+    const bytes = new Uint8Array(readFileSync(join(dir, 'latest_net_G.pth')));
+    expect(manifest.networks.G).toMatchObject({ file: 'latest_net_G.pth', sha256: createHash('sha256').update(bytes).digest('hex') });
+    const written = readPth(bytes);
+    expect(written).toMatchObject({ format: 'zip', archiveName: 'latest_net_G', container: 'state dict' });
+    const saved = a.network('G').stateDict();
+    expect([...written.tensors.keys()]).toEqual([...saved.keys()]);
+    const b = new TinyModel({ ...TINY_OPTIONS, save_format: 'pth' }, { isTrain: true });
+    loadCheckpoint(dir, 'latest', b, { withOptimizers: true });
+    for (const [key, raw] of saved) expect(b.network('G').stateDict().get(key)!.data, key).toEqual(raw.data);
+    bytes[bytes.length - 30] ^= 1;
+    writeFileSync(join(dir, 'latest_net_G.pth'), bytes);
+    expect(() => loadCheckpoint(dir, 'latest', b, { withOptimizers: false })).toThrow(/latest_net_G\.pth does not match its manifest \(sha256 differs\)/);
+    a.dispose();
+    b.dispose();
+  });
+
+  it("reads the network file the manifest names, not another format's file of an earlier run", async () => {
+    await useBackend('cpu');
+    const dir = tempDir();
+    seedEverything(3);
+    const first = new TinyModel(TINY_OPTIONS, { isTrain: false });
+    saveCheckpoint(dir, 'latest', first);
+    seedEverything(4);
+    const second = new TinyModel({ ...TINY_OPTIONS, save_format: 'pth' }, { isTrain: false });
+    saveCheckpoint(dir, 'latest', second);
+    expect(readdirSync(dir).filter((f) => f.includes('_net_')).sort()).toEqual(['latest_net_G.pth', 'latest_net_G.safetensors']);
+    const loaded = new TinyModel(TINY_OPTIONS, { isTrain: false });
+    loadCheckpoint(dir, 'latest', loaded, { withOptimizers: false });
+    const key = 'model.1.weight';
+    expect(loaded.network('G').stateDict().get(key)!.data).toEqual(second.network('G').stateDict().get(key)!.data);
+    expect(loaded.network('G').stateDict().get(key)!.data).not.toEqual(first.network('G').stateDict().get(key)!.data);
+    rmSync(join(dir, 'latest_net_G.pth'));
+    expect(() => loadCheckpoint(dir, 'latest', loaded, { withOptimizers: false })).toThrow(/latest_net_G\.pth is missing, though latest_checkpoint\.json lists it for network G/);
+    for (const m of [first, second, loaded]) m.dispose();
   });
 
   it('names the expected files when a checkpoint is missing', async () => {

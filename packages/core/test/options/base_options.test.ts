@@ -42,7 +42,7 @@ describe('reference option schemas (REFERENCE.md §1.3)', () => {
     });
   });
 
-  it('TrainOptions', () => {
+  it('TrainOptions, plus save_format', () => {
     expect(defaults(TRAIN_OPTIONS)).toEqual({
       display_freq: 400,
       update_html_freq: 1000,
@@ -51,6 +51,7 @@ describe('reference option schemas (REFERENCE.md §1.3)', () => {
       save_latest_freq: 5000,
       save_epoch_freq: 5,
       save_by_iter: false,
+      save_format: 'safetensors',
       continue_train: false,
       epoch_count: 1,
       phase: 'train',
@@ -75,6 +76,7 @@ describe('reference option schemas (REFERENCE.md §1.3)', () => {
     expect(BASE_OPTIONS.direction!.choices).toEqual(['AtoB', 'BtoA']);
     expect(BASE_OPTIONS.backend!.choices).toEqual(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
     expect(TRAIN_OPTIONS.lr_policy!.choices).toEqual(['linear', 'step', 'plateau', 'cosine']);
+    expect(TRAIN_OPTIONS.save_format!.choices).toEqual(['safetensors', 'pth']);
   });
 
   it('types booleans as presence flags and numbers as int or float like argparse', () => {
