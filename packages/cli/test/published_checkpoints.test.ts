@@ -25,8 +25,18 @@ function checkpointWith(file: string | Uint8Array): { root: string; dir: string 
 
 const REFERENCE_FLAGS = ['--model', 'test', '--netG', 'resnet_6blocks', '--ngf', '4', '--norm', 'instance', '--no_dropout', '--preprocess', 'none'];
 
-function testArgs(root: string): string[] {
-  return ['test', ...REFERENCE_FLAGS, '--name', 'run', '--dataroot', fixture('testpy_input'), '--checkpoints_dir', join(root, 'checkpoints'), '--results_dir', join(root, 'results'), '--backend', 'wasm'];
+function testArgs(root: string, architecture = REFERENCE_FLAGS): string[] {
+  return ['test', ...architecture, '--name', 'run', '--dataroot', fixture('testpy_input'), '--checkpoints_dir', join(root, 'checkpoints'), '--results_dir', join(root, 'results'), '--backend', 'wasm'];
+}
+
+/** The largest difference between the image translate wrote for `stem` and the reference's test.py's. */
+async function worstLevel(root: string, stem: string): Promise<number> {
+  const ours = await decodeImage(join(root, 'results', 'run', 'test_latest', 'images', `${stem}_fake.png`));
+  const theirs = await decodeImage(fixture(`testpy_output/${stem}_fake.png`));
+  expect([ours.width, ours.height]).toEqual([theirs.width, theirs.height]);
+  let worst = 0;
+  for (let i = 0; i < ours.data.length; i++) worst = Math.max(worst, Math.abs(ours.data[i]! - theirs.data[i]!));
+  return worst;
 }
 
 describe("translate test on the reference's checkpoints", () => {
@@ -35,16 +45,28 @@ describe("translate test on the reference's checkpoints", () => {
       const { root } = checkpointWith(file);
       const run = await translate(testArgs(root));
       expect(run.code, run.stderr).toBe(0);
-      for (const stem of ['astronaut_64', 'chelsea_64x48']) {
-        const ours = await decodeImage(join(root, 'results', 'run', 'test_latest', 'images', `${stem}_fake.png`));
-        const theirs = await decodeImage(fixture(`testpy_output/${stem}_fake.png`));
-        expect([ours.width, ours.height]).toEqual([theirs.width, theirs.height]);
-        let worst = 0;
-        for (let i = 0; i < ours.data.length; i++) worst = Math.max(worst, Math.abs(ours.data[i]! - theirs.data[i]!));
-        expect(worst, stem).toBeLessThanOrEqual(1);
-      }
+      for (const stem of ['astronaut_64', 'chelsea_64x48']) expect(await worstLevel(root, stem), stem).toBeLessThanOrEqual(1);
     });
   }
+
+  for (const file of ['resnet_G.legacy.pth', 'resnet_G.module.zip.pth']) {
+    it(`${file} without architecture flags: read from the weights, said, and the same images`, async () => {
+      const { root } = checkpointWith(file);
+      const run = await translate(testArgs(root, ['--model', 'test', '--preprocess', 'none']));
+      expect(run.code, run.stderr).toBe(0);
+      for (const [flag, value, instead] of [['netG', 'resnet_6blocks', 'resnet_9blocks'], ['ngf', '4', '64'], ['no_dropout', 'true', 'false']]) {
+        expect(run.stdout).toContain(`Using --${flag} ${value} from the weights in latest_net_G.pth (not ${instead}).`);
+      }
+      for (const stem of ['astronaut_64', 'chelsea_64x48']) expect(await worstLevel(root, stem), stem).toBeLessThanOrEqual(1);
+    });
+  }
+
+  it('weights that options cannot make fit: the error names the network and its flags', async () => {
+    const { root } = checkpointWith('patch_D.zip.pth');
+    const run = await translate(testArgs(root));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/latest_net_G\.pth holds basic discriminator \(70×70 PatchGAN, 3 layers\), ndf 8, instance norm, 3 input channels \(--netD basic --ndf 8 --norm instance\), not the network these options build/);
+  });
 
   const bad: Array<[string, string | Uint8Array, RegExp]> = [
     ['a pickled module of another class', 'not_a_state_dict.zip.pth', /pickled whole module of class fixture_nets\.TinyNet/],

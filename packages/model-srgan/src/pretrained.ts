@@ -4,9 +4,11 @@
  * (`.safetensors` or `.pth`, e.g. leftthomas/SRGAN's `netG_epoch_4_100.pth` with `--n_blocks 5`).
  * Weights only: the optimizer, epoch and schedule start fresh.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { TranslateError, readManifest, readPth, readSafetensors, type Module, type Options, type RawStateDict } from '@translate/core';
+import {
+  CheckpointFormatError, TranslateError, readCheckpointWeights, readManifest, readWeightsFile, type Module, type Options, type WeightsFile,
+} from '@translate/core';
 
 /** Options that fix the generator's shape, compared with a checkpoint's before loading. */
 const GENERATOR_OPTIONS = ['scale', 'n_blocks', 'trunk_end', 'ngf', 'input_nc', 'output_nc'] as const;
@@ -14,19 +16,18 @@ const GENERATOR_OPTIONS = ['scale', 'n_blocks', 'trunk_end', 'ngf', 'input_nc', 
 /** Loads the generator weights `path` names into `generator`; see the module comment. */
 export function loadPretrainedGenerator(generator: Module, path: string, opt: Options): void {
   if (!existsSync(path)) throw new TranslateError(`--pretrained_G ${path} does not exist. Give an SRResNet checkpoint folder (checkpoints/<name>) or a generator .safetensors/.pth file.`);
-  const file = statSync(path).isDirectory() ? checkpointGenerator(path, opt) : path;
-  const bytes = new Uint8Array(readFileSync(file));
-  let state: RawStateDict;
+  let file: WeightsFile;
   try {
-    state = file.endsWith('.pth') ? readPth(bytes, file).tensors : readSafetensors(bytes, file).tensors;
+    file = statSync(path).isDirectory() ? checkpointGenerator(path, opt) : readWeightsFile(path);
   } catch (cause) {
-    throw new TranslateError(`--pretrained_G ${file} is not a readable .safetensors or .pth file: ${(cause as Error).message}`, { cause });
+    if (!(cause instanceof CheckpointFormatError)) throw cause;
+    throw new TranslateError(`--pretrained_G: ${cause.message}`, { cause });
   }
-  generator.loadStateDict(state, { source: `--pretrained_G ${file}` });
+  generator.loadStateDict(file.state, { source: `--pretrained_G ${file.path}` });
 }
 
-/** The `latest_net_G` file of a checkpoint folder, after checking its architecture options. */
-function checkpointGenerator(dir: string, opt: Options): string {
+/** The `latest_net_G` weights of a checkpoint folder (the file its manifest names), after checking its architecture options. */
+function checkpointGenerator(dir: string, opt: Options): WeightsFile {
   const manifest = readManifest(dir, 'latest');
   if (manifest) {
     const differ = GENERATOR_OPTIONS.filter((k) => k in manifest.options && manifest.options[k] !== opt[k]);
@@ -35,9 +36,9 @@ function checkpointGenerator(dir: string, opt: Options): string {
       throw new TranslateError(`--pretrained_G ${dir} holds a generator trained with ${flags}; pass the same options (now: ${differ.map((k) => `--${k} ${String(opt[k])}`).join(' ')}).`);
     }
   }
-  for (const ext of ['safetensors', 'pth']) {
-    const file = join(dir, `latest_net_G.${ext}`);
-    if (existsSync(file)) return file;
+  const hasWeights = manifest !== null || ['safetensors', 'pth'].some((ext) => existsSync(join(dir, `latest_net_G.${ext}`)));
+  if (!hasWeights) {
+    throw new TranslateError(`--pretrained_G ${dir} has no latest_net_G.safetensors or latest_net_G.pth: train one with \`translate train --model srresnet\`, or give a generator file.`);
   }
-  throw new TranslateError(`--pretrained_G ${dir} has no latest_net_G.safetensors or latest_net_G.pth: train one with \`translate train --model srresnet\`, or give a generator file.`);
+  return readCheckpointWeights(dir, 'latest', 'G');
 }

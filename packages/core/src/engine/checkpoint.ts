@@ -10,8 +10,11 @@ import { join } from 'node:path';
 import { OptionError, TranslateError, StateDictError } from '../errors.js';
 import { readSafetensors, writeSafetensors } from '../interop/safetensors.js';
 import { readPth, writePth } from '../interop/pth.js';
+import type { PickledModule } from '../interop/find_state_dict.js';
 import type { RawStateDict } from '../interop/raw_tensor.js';
 import type { BaseModel } from '../model/base_model.js';
+import { identifyNetwork } from '../networks/identify.js';
+import type { Module } from '../nn/module.js';
 import type { Options } from '../options/schema.js';
 import { commitFiles, recoverCommits } from './atomic_files.js';
 
@@ -138,8 +141,8 @@ export function loadCheckpoint(dir: string, label: string, model: BaseModel, opt
   const manifest = readManifest(dir, label);
   if (manifest) checkArchitecture(manifest, model.opt, dir, [...ARCHITECTURE_OPTIONS, ...(options.architectureOptions ?? [])]);
   for (const [name, net] of model.networks) {
-    const { state, path } = readNetworkFile(dir, label, name, manifest?.networks[name]);
-    net.loadStateDict(state, { source: path });
+    const file = readNetworkFile(dir, label, name, manifest?.networks[name]);
+    loadWeights(net, file, manifest === null);
   }
   if (options.withOptimizers && manifest?.optimizers) {
     for (const [name, { optimizer }] of model.optimizers) {
@@ -152,6 +155,22 @@ export function loadCheckpoint(dir: string, label: string, model: BaseModel, opt
   return manifest;
 }
 
+/**
+ * Loads `file` into `net`. For bare weights (no manifest) that do not fit, the error also says which
+ * network the weights are and the flags that build it.
+ */
+function loadWeights(net: Module<any, any>, file: WeightsFile, bare: boolean): void {
+  try {
+    net.loadStateDict(file.state, { source: file.path });
+  } catch (error) {
+    if (!bare || !(error instanceof StateDictError)) throw error;
+    const { matches } = identifyNetwork(file.state, file.module);
+    if (matches.length === 0) throw error;
+    const fits = matches.map((m) => `${m.description}${m.flags ? ` (${m.flags})` : ''}`).join('; or ');
+    throw new StateDictError(`${file.path} holds ${fits}, not the network these options build. Run with those flags.`, { cause: error });
+  }
+}
+
 /** The `save_format` of `opt` (safetensors when it has none, e.g. a model built for testing). */
 function networkFileFormat(opt: Options): NetworkFileFormat {
   const format = opt.save_format ?? 'safetensors';
@@ -162,11 +181,26 @@ function networkFileFormat(opt: Options): NetworkFileFormat {
 }
 
 /**
+ * The weights of network `name` at checkpoint `label` in `dir`: the file its manifest names (sha256
+ * checked) or, without a manifest, `<label>_net_<name>.safetensors`, else `.pth`.
+ */
+export function readCheckpointWeights(dir: string, label: string, name: string): WeightsFile {
+  return readNetworkFile(dir, label, name, readManifest(dir, label)?.networks[name]);
+}
+
+/** A network file's weights, and for a pickled whole module its classes. */
+export interface WeightsFile {
+  path: string;
+  state: RawStateDict;
+  module: PickledModule | undefined;
+}
+
+/**
  * The weights of network `name` at checkpoint `label`: the file its manifest entry `saved` names,
  * after checking its sha256; without a manifest (e.g. reference files),
  * `<label>_net_<name>.safetensors`, else `.pth`.
  */
-function readNetworkFile(dir: string, label: string, name: string, saved?: { file: string; sha256: string }): { state: RawStateDict; path: string } {
+function readNetworkFile(dir: string, label: string, name: string, saved?: { file: string; sha256: string }): WeightsFile {
   if (saved) {
     const path = join(dir, saved.file);
     if (!existsSync(path)) {
@@ -176,12 +210,10 @@ function readNetworkFile(dir: string, label: string, name: string, saved?: { fil
     if (sha256(bytes) !== saved.sha256) {
       throw new TranslateError(`${path} does not match its manifest (sha256 differs): the checkpoint was modified or partly copied.`);
     }
-    return { state: parseNetworkFile(bytes, path), path };
+    return parseWeightsFile(bytes, path);
   }
-  for (const format of NETWORK_FILE_FORMATS) {
-    const path = join(dir, `${label}_net_${name}.${format}`);
-    if (existsSync(path)) return { state: parseNetworkFile(new Uint8Array(readFileSync(path)), path), path };
-  }
+  const path = bareNetworkFile(dir, label, name);
+  if (path !== null) return readWeightsFile(path);
   const present = existsSync(dir) ? readdirSync(dir).filter((f) => /_net_/.test(f)) : [];
   throw new TranslateError(
     `No weights for network ${name} at checkpoint '${label}' in ${dir}: expected ${label}_net_${name}.safetensors or ${label}_net_${name}.pth. ` +
@@ -189,8 +221,32 @@ function readNetworkFile(dir: string, label: string, name: string, saved?: { fil
   );
 }
 
-function parseNetworkFile(bytes: Uint8Array, path: string): RawStateDict {
-  return path.endsWith('.pth') ? readPth(bytes, path).tensors : readSafetensors(bytes, path).tensors;
+/** `<label>_net_<name>.safetensors`, else `.pth`, in `dir`; null when neither exists. */
+function bareNetworkFile(dir: string, label: string, name: string): string | null {
+  for (const format of NETWORK_FILE_FORMATS) {
+    const path = join(dir, `${label}_net_${name}.${format}`);
+    if (existsSync(path)) return path;
+  }
+  return null;
+}
+
+/** Every network file of checkpoint `label` in a folder without a manifest, one per network name (safetensors preferred). */
+export function bareNetworkFiles(dir: string, label: string): string[] {
+  if (!existsSync(dir)) return [];
+  const pattern = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_net_(.+)\\.(safetensors|pth)$`);
+  const names = new Set(readdirSync(dir).flatMap((f) => pattern.exec(f)?.[1] ?? []));
+  return [...names].sort().map((name) => bareNetworkFile(dir, label, name)!);
+}
+
+/** Reads one network file (`.pth` of either torch format, or `.safetensors`). */
+export function readWeightsFile(path: string): WeightsFile {
+  return parseWeightsFile(new Uint8Array(readFileSync(path)), path);
+}
+
+function parseWeightsFile(bytes: Uint8Array, path: string): WeightsFile {
+  if (!path.endsWith('.pth')) return { path, state: readSafetensors(bytes, path).tensors, module: undefined };
+  const { tensors, module } = readPth(bytes, path);
+  return { path, state: tensors, module };
 }
 
 /** A checkpoint of another architecture is refused with the options that differ. */

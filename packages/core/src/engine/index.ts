@@ -2,7 +2,7 @@ export { disposeBatch, type DataSource, type TimedBatch } from './data.js';
 export { trainModel, type TrainHooks, type TrainResult } from './train.js';
 export { testModel, checkpointLabel, type TestHooks, type TestResult } from './test.js';
 export {
-  saveCheckpoint, loadCheckpoint, readManifest, readCheckpointTensors, ARCHITECTURE_OPTIONS, type LoadCheckpointOptions,
+  saveCheckpoint, loadCheckpoint, readManifest, readCheckpointTensors, readCheckpointWeights, readWeightsFile, ARCHITECTURE_OPTIONS, type LoadCheckpointOptions, type WeightsFile,
   type CheckpointManifest, type CheckpointExtras, type TrainingProgress,
 } from './checkpoint.js';
 export { commitFiles, recoverCommits, writeFileAtomic } from './atomic_files.js';

@@ -13,6 +13,7 @@ import { getModel } from '../model/plugin.js';
 import type { tf } from '../tf.js';
 import { optBool, optNumber, optString, type Options } from '../options/schema.js';
 import { ARCHITECTURE_OPTIONS, loadCheckpoint, readManifest } from './checkpoint.js';
+import { architectureOfWeights } from './weights_architecture.js';
 import { disposeBatch, type DataSource } from './data.js';
 import { tensorToImage, writePng } from './images.js';
 import { resultsPage } from './html.js';
@@ -124,15 +125,21 @@ function batchImages(model: string, visuals: ReadonlyArray<[string, tf.Tensor4D]
   return n;
 }
 
-/** Applies the architecture stored with a checkpoint, logging the flags it overrides. */
+/**
+ * Applies the architecture stored with a checkpoint (its manifest's options or, for bare weights
+ * such as a downloaded `.pth`, what the weights themselves fix), logging the flags it overrides.
+ */
 function withCheckpointArchitecture(opt: Options, keys: readonly string[], dir: string, label: string, log: (line: string) => void): Options {
   const manifest = readManifest(dir, label);
-  if (!manifest) return opt;
+  const weights = manifest ? null : architectureOfWeights(dir, label, optString(opt, 'model'), keys);
+  const stored = manifest?.options ?? weights?.options;
+  if (!stored) return opt;
+  const source = manifest ? 'the checkpoint' : `the weights in ${weights!.files.map((f) => basename(f)).join(', ')}`;
   const out: Options = { ...opt };
   for (const key of keys) {
-    if (!(key in manifest.options)) continue;
-    if (key in opt && opt[key] !== manifest.options[key]) log(`Using --${key} ${String(manifest.options[key])} from the checkpoint (not ${String(opt[key])}).`);
-    out[key] = manifest.options[key]!;
+    if (!(key in stored)) continue;
+    if (key in opt && opt[key] !== stored[key]) log(`Using --${key} ${String(stored[key])} from ${source} (not ${String(opt[key])}).`);
+    out[key] = stored[key]!;
   }
   return out;
 }

@@ -1,0 +1,39 @@
+/**
+ * A checkpoint folder without a manifest — a downloaded pretrained `.pth`, a file an author
+ * trained — carries its architecture only in its weights. {@link architectureOfWeights} reads it
+ * back with {@link identifyNetwork}, so `translate test` needs no `--netG/--ngf/--norm/--n_blocks`
+ * for such files, as it needs none for checkpoints with a manifest.
+ */
+import { identifyNetwork, type NetworkMatch } from '../networks/identify.js';
+import type { OptionValue } from '../options/schema.js';
+import { bareNetworkFiles, readWeightsFile } from './checkpoint.js';
+
+/** The architecture options the weights fix, and the files they were read from. */
+export interface WeightsArchitecture {
+  options: Record<string, OptionValue>;
+  files: string[];
+}
+
+/**
+ * The values of `keys` that every generator match of every network file of checkpoint `label` in
+ * `dir` agrees on, for `model` (its own matches, or the reference generators' `--model test` ones,
+ * which every image-to-image model shares). Keys the weights cannot settle (no match, or matches
+ * that disagree) are left out; null when no file matched at all.
+ */
+export function architectureOfWeights(dir: string, label: string, model: string, keys: readonly string[]): WeightsArchitecture | null {
+  const files = bareNetworkFiles(dir, label);
+  const matches: NetworkMatch[] = [];
+  for (const path of files) {
+    const file = readWeightsFile(path);
+    const found = identifyNetwork(file.state, file.module).matches;
+    matches.push(...found.filter((m) => m.command === 'test' && (m.options.model === model || m.options.model === 'test')));
+  }
+  if (matches.length === 0) return null;
+  const options: Record<string, OptionValue> = {};
+  for (const key of keys) {
+    const values = new Set(matches.map((m) => m.options[key]));
+    const [value] = values;
+    if (values.size === 1 && value !== undefined) options[key] = value;
+  }
+  return { options, files };
+}
