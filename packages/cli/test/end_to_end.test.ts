@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readSafetensors } from '@translate/core';
-import { tempDir, translate } from './helpers.js';
+import { tempDir, tinyPix2pixArgs, translate } from './helpers.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const samples = join(repo, 'samples');
@@ -52,10 +52,7 @@ describe('translate train / test end to end', () => {
 
   it('trains pix2pix on samples/edges2photo and tests it', async () => {
     const dir = tempDir();
-    const common = [
-      '--model', 'pix2pix', '--dataroot', join(samples, 'edges2photo'), '--name', 'p2p', '--checkpoints_dir', dir, '--netG', 'unet_32',
-      '--ngf', '4', '--ndf', '4', '--load_size', '36', '--crop_size', '32', '--max_dataset_size', '3', '--backend', 'wasm',
-    ];
+    const common = tinyPix2pixArgs(dir, 3);
     const train = await translate(['train', ...common, '--n_epochs', '1', '--n_epochs_decay', '0', '--print_freq', '1']);
     expect(train.code).toBe(0);
     expect(readFileSync(join(dir, 'p2p', 'loss_log.txt'), 'utf8')).toMatch(/G_GAN: [\d.]+ G_L1: [\d.]+ D_real: [\d.]+ D_fake: [\d.]+/);

@@ -2,6 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { main } from '../src/main.js';
 
 /** Exit code and output of one `translate` invocation. */
@@ -29,4 +30,15 @@ export function tempFile(name: string, text: string): string {
   const path = join(tempDir(), name);
   writeFileSync(path, text);
   return path;
+}
+
+/** The shipped sample datasets (`samples/` at the repository root). */
+export const SAMPLES = fileURLToPath(new URL('../../../samples', import.meta.url));
+
+/** Flags of a tiny pix2pix run (unet_32, ngf/ndf 4, 32 px) named `p2p` on samples/edges2photo, checkpoints in `dir`. */
+export function tinyPix2pixArgs(dir: string, maxDatasetSize: number): string[] {
+  return [
+    '--model', 'pix2pix', '--dataroot', join(SAMPLES, 'edges2photo'), '--name', 'p2p', '--checkpoints_dir', dir, '--netG', 'unet_32',
+    '--ngf', '4', '--ndf', '4', '--load_size', '36', '--crop_size', '32', '--max_dataset_size', String(maxDatasetSize), '--backend', 'wasm',
+  ];
 }

@@ -6,20 +6,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readPth, readSafetensors } from '@translate/core';
-import { tempDir, translate } from './helpers.js';
-
-const samples = fileURLToPath(new URL('../../../samples', import.meta.url));
+import { tempDir, tinyPix2pixArgs, translate } from './helpers.js';
 
 describe('translate train --save_format pth', () => {
   it('writes <label>_net_<Net>.pth, resumes from them and tests with them', async () => {
     const dir = tempDir();
-    const common = [
-      '--model', 'pix2pix', '--dataroot', join(samples, 'edges2photo'), '--name', 'p2p', '--checkpoints_dir', dir, '--netG', 'unet_32',
-      '--ngf', '4', '--ndf', '4', '--load_size', '36', '--crop_size', '32', '--max_dataset_size', '2', '--backend', 'wasm',
-    ];
+    const common = tinyPix2pixArgs(dir, 2);
     const train = await translate(['train', ...common, '--n_epochs', '1', '--n_epochs_decay', '0', '--save_format', 'pth']);
     expect(train.code, train.stderr).toBe(0);
     const run = join(dir, 'p2p');

@@ -23,7 +23,7 @@ export function loadPretrainedGenerator(generator: Module, path: string, opt: Op
     if (!(cause instanceof CheckpointFormatError)) throw cause;
     throw new TranslateError(`--pretrained_G: ${cause.message}`, { cause });
   }
-  generator.loadStateDict(file.state, { source: `--pretrained_G ${file.path}` });
+  generator.loadStateDict(file.tensors, { source: `--pretrained_G ${file.path}` });
 }
 
 /** The `latest_net_G` weights of a checkpoint folder (the file its manifest names), after checking its architecture options. */

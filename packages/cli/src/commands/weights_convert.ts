@@ -8,10 +8,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { OptionError, TranslateError, writeFileAtomic, writePth, writeSafetensors } from '@translate/core';
+import { OptionError, TranslateError, isSafetensorsPath, writeFileAtomic, writePth, writeSafetensors } from '@translate/core';
 import type { CliContext } from '../context.js';
 import { CAST_DTYPES, castFloatTensors, parseCastDtype } from './weights_cast.js';
-import { isSafetensorsPath, readWeightsFile } from './weights_file.js';
+import { readWeightsArgument } from './weights_file.js';
 
 /** Options of {@link convertWeights}. */
 interface ConvertOptions {
@@ -37,7 +37,7 @@ function convertWeights(input: string, output: string, options: ConvertOptions =
   const dtype = options.dtype === undefined ? undefined : parseCastDtype(options.dtype);
   if (isSameFile(input, output)) throw new OptionError(`${output} is the input file; write the conversion to another path.`);
   if (existsSync(output) && !options.force) throw new TranslateError(`${output} exists; pass --force to overwrite it.`);
-  const file = readWeightsFile(input, options.key);
+  const file = readWeightsArgument(input, options.key);
   const tensors = dtype === undefined ? file.tensors : castFloatTensors(file.tensors, dtype);
   const bytes =
     format === 'safetensors'

@@ -8,9 +8,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
-import { identifyNetwork, initBackend, numelOf, readManifest, type NetworkIdentification, type NetworkMatch, type RawStateDict } from '@translate/core';
+import {
+  identifyNetwork, initBackend, isSafetensorsPath, numelOf, readManifest, type NetworkIdentification, type NetworkMatch, type RawStateDict, type WeightsFile,
+} from '@translate/core';
 import type { CliContext } from '../context.js';
-import { FLOAT_DTYPES, isSafetensorsPath, readWeightsFile, type WeightsFile } from './weights_file.js';
+import { FLOAT_DTYPES, readWeightsArgument } from './weights_file.js';
 
 /** Keys listed without `--all`. */
 const SHOWN_KEYS = 30;
@@ -49,7 +51,7 @@ export function addWeightsInspectCommand(weights: Command, ctx: CliContext): voi
     .option('--all', `list every key (default: the first ${SHOWN_KEYS})`)
     .option('--json', 'print the report as one JSON object (every key)')
     .action(async (file: string, o: { key?: string; all?: boolean; json?: boolean }) => {
-      const weightsFile = readWeightsFile(file, o.key);
+      const weightsFile = readWeightsArgument(file, o.key);
       await initBackend('cpu', { log: () => undefined });
       const report = inspectWeights(weightsFile);
       ctx.io.stdout(o.json ? `${JSON.stringify(report, null, 1)}\n` : formatReport(report, o.all ?? false));

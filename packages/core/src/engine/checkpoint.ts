@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import { OptionError, TranslateError, StateDictError } from '../errors.js';
 import { readSafetensors, writeSafetensors } from '../interop/safetensors.js';
 import { readPth, writePth } from '../interop/pth.js';
-import type { PickledModule } from '../interop/find_state_dict.js';
 import type { RawStateDict } from '../interop/raw_tensor.js';
 import type { BaseModel } from '../model/base_model.js';
 import { identifyNetwork } from '../networks/identify.js';
 import type { Module } from '../nn/module.js';
 import type { Options } from '../options/schema.js';
 import { commitFiles, recoverCommits } from './atomic_files.js';
+import { parseWeightsFile, readWeightsFile, type WeightsFile } from './weights_file.js';
 
 /** Where a training run stands. */
 export interface TrainingProgress {
@@ -161,10 +161,10 @@ export function loadCheckpoint(dir: string, label: string, model: BaseModel, opt
  */
 function loadWeights(net: Module<any, any>, file: WeightsFile, bare: boolean): void {
   try {
-    net.loadStateDict(file.state, { source: file.path });
+    net.loadStateDict(file.tensors, { source: file.path });
   } catch (error) {
     if (!bare || !(error instanceof StateDictError)) throw error;
-    const { matches } = identifyNetwork(file.state, file.module);
+    const { matches } = identifyNetwork(file.tensors, file.module);
     if (matches.length === 0) throw error;
     const fits = matches.map((m) => `${m.description}${m.flags ? ` (${m.flags})` : ''}`).join('; or ');
     throw new StateDictError(`${file.path} holds ${fits}, not the network these options build. Run with those flags.`, { cause: error });
@@ -186,13 +186,6 @@ function networkFileFormat(opt: Options): NetworkFileFormat {
  */
 export function readCheckpointWeights(dir: string, label: string, name: string): WeightsFile {
   return readNetworkFile(dir, label, name, readManifest(dir, label)?.networks[name]);
-}
-
-/** A network file's weights, and for a pickled whole module its classes. */
-export interface WeightsFile {
-  path: string;
-  state: RawStateDict;
-  module: PickledModule | undefined;
 }
 
 /**
@@ -236,17 +229,6 @@ export function bareNetworkFiles(dir: string, label: string): string[] {
   const pattern = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_net_(.+)\\.(safetensors|pth)$`);
   const names = new Set(readdirSync(dir).flatMap((f) => pattern.exec(f)?.[1] ?? []));
   return [...names].sort().map((name) => bareNetworkFile(dir, label, name)!);
-}
-
-/** Reads one network file (`.pth` of either torch format, or `.safetensors`). */
-export function readWeightsFile(path: string): WeightsFile {
-  return parseWeightsFile(new Uint8Array(readFileSync(path)), path);
-}
-
-function parseWeightsFile(bytes: Uint8Array, path: string): WeightsFile {
-  if (!path.endsWith('.pth')) return { path, state: readSafetensors(bytes, path).tensors, module: undefined };
-  const { tensors, module } = readPth(bytes, path);
-  return { path, state: tensors, module };
 }
 
 /** A checkpoint of another architecture is refused with the options that differ. */

@@ -2,9 +2,10 @@ export { disposeBatch, type DataSource, type TimedBatch } from './data.js';
 export { trainModel, type TrainHooks, type TrainResult } from './train.js';
 export { testModel, checkpointLabel, type TestHooks, type TestResult } from './test.js';
 export {
-  saveCheckpoint, loadCheckpoint, readManifest, readCheckpointTensors, readCheckpointWeights, readWeightsFile, ARCHITECTURE_OPTIONS, type LoadCheckpointOptions, type WeightsFile,
+  saveCheckpoint, loadCheckpoint, readManifest, readCheckpointTensors, readCheckpointWeights, ARCHITECTURE_OPTIONS, type LoadCheckpointOptions,
   type CheckpointManifest, type CheckpointExtras, type TrainingProgress,
 } from './checkpoint.js';
 export { commitFiles, recoverCommits, writeFileAtomic } from './atomic_files.js';
 export { tensorToImage, writePng, type Image8 } from './images.js';
 export { formatLossLine, lossLogHeader, readLossLog, type LossRecord } from './loss_log.js';
+export { readWeightsFile, parseWeightsFile, isSafetensorsPath, type WeightsFile, type WeightsFormat } from './weights_file.js';

@@ -6,7 +6,8 @@
  */
 import { identifyNetwork, type NetworkMatch } from '../networks/identify.js';
 import type { OptionValue } from '../options/schema.js';
-import { bareNetworkFiles, readWeightsFile } from './checkpoint.js';
+import { bareNetworkFiles } from './checkpoint.js';
+import { readWeightsFile } from './weights_file.js';
 
 /** The architecture options the weights fix, and the files they were read from. */
 export interface WeightsArchitecture {
@@ -25,7 +26,7 @@ export function architectureOfWeights(dir: string, label: string, model: string,
   const matches: NetworkMatch[] = [];
   for (const path of files) {
     const file = readWeightsFile(path);
-    const found = identifyNetwork(file.state, file.module).matches;
+    const found = identifyNetwork(file.tensors, file.module).matches;
     matches.push(...found.filter((m) => m.command === 'test' && (m.options.model === model || m.options.model === 'test')));
   }
   if (matches.length === 0) return null;
