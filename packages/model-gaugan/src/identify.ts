@@ -65,8 +65,14 @@ function identifySpadeGenerator(state: RawStateDict): WeightsMatch | null {
       ? `--crop_size ${size.cropSize}${size.aspectRatio === 1 ? '' : ` --aspect_ratio ${size.aspectRatio}`} comes from fc's size (a ${fc[0]! / (16 * ngf)}-pixel start map); a --use_vae generator needs its style encoder (latest_net_E) beside it.`
       : '--crop_size and --aspect_ratio do not shape these weights: set them to the size of your label maps.',
   );
+  const assumed = [
+    ...(semanticNc >= 2 ? ['label_nc', 'contain_dontcare_label', 'no_instance'] : []),
+    ...(layers === 'normal' ? ['num_upsampling_layers'] : []),
+    ...(batch ? ['norm_G'] : []),
+  ];
   return {
     options,
+    assumed,
     description:
       `SPADE generator (GauGAN), ngf ${ngf}, ${semanticNc} semantic channels, norm_G ${normG}, ${layers} upsampling, ${outputNc} output channels` +
       (useVae ? `, VAE (z_dim ${zDim})` : ''),
@@ -93,6 +99,7 @@ function identifyStyleEncoder(state: RawStateDict): WeightsMatch | null {
     options: { netG: 'spade', use_vae: true, ngf, norm_E: normE, z_dim: zDim, crop_size: cropSize, ...outputOption(inputNc) },
     description: `GauGAN style encoder (ConvEncoder of --use_vae), ngf ${ngf}, norm_E ${normE}, ${layerCount} layers, z_dim ${zDim}, ${inputNc} image channels`,
     network: 'E',
+    assumed: ['crop_size'],
     notes: [
       `${layerCount} layers mean --crop_size ${layerCount === 6 ? 'of at least 256' : 'below 256'} (${cropSize} is assumed): take the generator's (latest_net_G) options, which this encoder must go with.`,
     ],

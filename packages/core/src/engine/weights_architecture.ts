@@ -18,8 +18,9 @@ export interface WeightsArchitecture {
 /**
  * The values of `keys` that every generator match of every network file of checkpoint `label` in
  * `dir` agrees on, for `model` (its own matches, or the reference generators' `--model test` ones,
- * which every image-to-image model shares). Keys the weights cannot settle (no match, or matches
- * that disagree) are left out; null when no file matched at all.
+ * which every image-to-image model shares). Keys the weights cannot settle (no match, matches that
+ * disagree, or a value a match only assumes, such as SPADE's label_nc/instance split) are left as
+ * the options have them; null when no file matched at all.
  */
 export function architectureOfWeights(dir: string, label: string, model: string, keys: readonly string[]): WeightsArchitecture | null {
   const files = bareNetworkFiles(dir, label);
@@ -32,6 +33,7 @@ export function architectureOfWeights(dir: string, label: string, model: string,
   if (matches.length === 0) return null;
   const options: Record<string, OptionValue> = {};
   for (const key of keys) {
+    if (matches.some((m) => m.assumed.includes(key))) continue;
     const values = new Set(matches.map((m) => m.options[key]));
     const [value] = values;
     if (values.size === 1 && value !== undefined) options[key] = value;

@@ -24,6 +24,8 @@ export interface WeightsMatch {
   network?: string;
   /** What the weights cannot tell, and what `options` assume for it. */
   notes?: readonly string[];
+  /** Options whose value in `options` is assumed, not read from the weights (other values load them too). */
+  assumed?: readonly string[];
 }
 
 /** A model plugin. */

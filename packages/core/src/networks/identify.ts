@@ -25,6 +25,8 @@ export interface NetworkMatch {
   flags: string | null;
   /** What the weights cannot tell, and what the options assume for it. */
   notes: string[];
+  /** Options whose value is assumed, not read from the weights (other values load them too). */
+  assumed: string[];
 }
 
 /** What {@link identifyNetwork} found. */
@@ -54,7 +56,9 @@ export function identifyNetwork(state: RawStateDict, module?: PickledModule): Ne
     const found = plugin.identifyWeights!(state);
     if (found === null) continue;
     const options = { model: plugin.name, ...found.options };
-    matches.push({ description: found.description, options, network: found.network ?? 'G', command: 'test', flags: formatFlags(options), notes: [...(found.notes ?? [])] });
+    matches.push({
+      description: found.description, options, network: found.network ?? 'G', command: 'test', flags: formatFlags(options), notes: [...(found.notes ?? [])], assumed: [...(found.assumed ?? [])],
+    });
   }
   if (matches.length > 0) return { matches, reason: null };
   if (reasons.length > 0) return { matches, reason: `closest: ${reasons.join('; ')}` };

@@ -37,6 +37,8 @@ export interface ReferenceCandidate {
   selectable: boolean;
   /** What the weights cannot tell, and what the options assume for it. */
   notes: string[];
+  /** Options whose value is assumed, not read from the weights. */
+  assumed: string[];
   /** Builds the network the options describe. */
   build: () => Module<any, any>;
 }
@@ -77,6 +79,7 @@ function resnetCandidate(state: RawStateDict, module?: PickledModule): Reference
     command: 'test',
     selectable: registered && padding === 'reflect',
     notes,
+    assumed: normAssumed(norm, module),
     build: () => new ResnetGenerator({ inputNc, outputNc, ngf, norm, useDropout, nBlocks, paddingType: padding }),
   };
 }
@@ -109,6 +112,7 @@ function unetCandidate(state: RawStateDict, module?: PickledModule): ReferenceCa
     command: 'test',
     selectable: registered,
     notes,
+    assumed: [...normAssumed(norm, module), ...(module ? [] : ['no_dropout'])],
     build: () => new UnetGenerator({ inputNc, outputNc, ngf, norm, useDropout, numDowns }),
   };
 }
@@ -127,6 +131,7 @@ function nLayerCandidate(state: RawStateDict, module?: PickledModule): Reference
     command: 'train',
     selectable: true,
     notes: [...normNotes(norm, module), discriminatorChannelsNote(inputNc)],
+    assumed: normAssumed(norm, module),
     build: () => new NLayerDiscriminator({ inputNc, ndf, nLayers, norm }),
   };
 }
@@ -143,6 +148,7 @@ function pixelCandidate(state: RawStateDict, module?: PickledModule): ReferenceC
     command: 'train',
     selectable: true,
     notes: [...normNotes(norm, module), discriminatorChannelsNote(inputNc)],
+    assumed: normAssumed(norm, module),
     build: () => new PixelDiscriminator({ inputNc, ndf, norm }),
   };
 }
@@ -195,6 +201,11 @@ const normWords = (norm: NormType) => (norm === 'none' ? 'no norm' : `${norm} no
 
 function normNotes(norm: NormType, module: PickledModule | undefined): string[] {
   return norm === 'batch' && !module ? ['Batch and syncbatch norm have the same weights: --norm batch is assumed.'] : [];
+}
+
+/** `norm` when the weights cannot tell batch from syncbatch (a state dict without the module's classes). */
+function normAssumed(norm: NormType, module: PickledModule | undefined): string[] {
+  return norm === 'batch' && !module ? ['norm'] : [];
 }
 
 function registrationNote(what: string, family: string): string {

@@ -144,13 +144,13 @@ describe('identifyNetwork', () => {
     registerModel({
       name: 'identify_probe',
       description: 'test plugin',
-      identifyWeights: (s) => (s.has('plugin_net.weight') ? { options: { width: 2, fast: true }, description: 'probe net', network: 'P', notes: ['a note'] } : null),
+      identifyWeights: (s) => (s.has('plugin_net.weight') ? { options: { width: 2, fast: true }, description: 'probe net', network: 'P', notes: ['a note'], assumed: ['fast'] } : null),
       create: () => {
         throw new Error('not built');
       },
     });
     expect(identifyNetwork(state).matches).toEqual([
-      { description: 'probe net', options: { model: 'identify_probe', width: 2, fast: true }, network: 'P', command: 'test', flags: '--model identify_probe --width 2 --fast', notes: ['a note'] },
+      { description: 'probe net', options: { model: 'identify_probe', width: 2, fast: true }, network: 'P', command: 'test', flags: '--model identify_probe --width 2 --fast', notes: ['a note'], assumed: ['fast'] },
     ]);
     expect(identifyNetwork(resnet()).matches).toHaveLength(1);
   });
