@@ -69,17 +69,19 @@ describe("leftthomas/SRGAN's generators as its train.py saves them", () => {
       });
     }
 
-    it(`translate test on ${c.folder}/${c.weights} writes the author's test_image.py image within 1/255`, async () => {
+    it(`translate test --model srgan on ${c.folder}/${c.weights} (no --n_blocks) writes the author's test_image.py image within 1/255`, async () => {
       const root = tempDir();
       mkdirSync(join(root, 'checkpoints', 'lt'), { recursive: true });
       mkdirSync(join(root, 'photos'));
       copyFileSync(fixture(c, c.weights), join(root, 'checkpoints', 'lt', 'latest_net_G.pth'));
       copyFileSync(fixture(c, c.image), join(root, 'photos', c.image));
       let out = '';
-      const argv = ['test', '--model', 'srresnet', '--dataset_mode', 'single', '--preprocess', 'none', '--dataroot', join(root, 'photos'), '--name', 'lt'];
-      const flags = ['--checkpoints_dir', join(root, 'checkpoints'), '--results_dir', join(root, 'results'), '--scale', String(c.scale), '--n_blocks', '5', '--trunk_end', c.trunkEnd, '--backend', 'wasm'];
+      const argv = ['test', '--model', 'srgan', '--dataset_mode', 'single', '--preprocess', 'none', '--dataroot', join(root, 'photos'), '--name', 'lt'];
+      // --n_blocks 5 and --trunk_end come from the weights.
+      const flags = ['--checkpoints_dir', join(root, 'checkpoints'), '--results_dir', join(root, 'results'), '--scale', String(c.scale), '--backend', 'wasm'];
       const code = await main([...argv, ...flags], { stdout: (t) => void (out += t), stderr: (t) => void (out += t), env: {} });
       expect(code, out).toBe(0);
+      expect(out).toContain('Using --n_blocks 5 from the weights in latest_net_G.pth (not 16).');
       const ours = await decodeImage(join(root, 'results', 'lt', 'test_latest', 'images', c.image.replace('.png', '_SR.png')));
       const theirs = await decodeImage(fixture(c, c.authorImage));
       expect([ours.width, ours.height, ours.channels]).toEqual([theirs.width, theirs.height, theirs.channels]);

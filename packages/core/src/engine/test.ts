@@ -131,7 +131,7 @@ function batchImages(model: string, visuals: ReadonlyArray<[string, tf.Tensor4D]
  */
 function withCheckpointArchitecture(opt: Options, keys: readonly string[], dir: string, label: string, log: (line: string) => void): Options {
   const manifest = readManifest(dir, label);
-  const weights = manifest ? null : architectureOfWeights(dir, label, optString(opt, 'model'), keys);
+  const weights = manifest ? null : architectureOfWeights(dir, label, keys);
   const stored = manifest?.options ?? weights?.options;
   if (!stored) return opt;
   const source = manifest ? 'the checkpoint' : `the weights in ${weights!.files.map((f) => basename(f)).join(', ')}`;

@@ -16,19 +16,19 @@ export interface WeightsArchitecture {
 }
 
 /**
- * The values of `keys` that every generator match of every network file of checkpoint `label` in
- * `dir` agrees on, for `model` (its own matches, or the reference generators' `--model test` ones,
- * which every image-to-image model shares). Keys the weights cannot settle (no match, matches that
+ * The values of `keys` (the requested model's architecture options) that every generator match of
+ * every network file of checkpoint `label` in `dir` agrees on, whichever plugin recognised it (a
+ * reference generator serves `test`, `cycle_gan` and `pix2pix` alike; srresnet's, `srgan`). Keys the weights cannot settle (no match, matches that
  * disagree, or a value a match only assumes, such as SPADE's label_nc/instance split) are left as
  * the options have them; null when no file matched at all.
  */
-export function architectureOfWeights(dir: string, label: string, model: string, keys: readonly string[]): WeightsArchitecture | null {
+export function architectureOfWeights(dir: string, label: string, keys: readonly string[]): WeightsArchitecture | null {
   const files = bareNetworkFiles(dir, label);
   const matches: NetworkMatch[] = [];
   for (const path of files) {
     const file = readWeightsFile(path);
     const found = identifyNetwork(file.tensors, file.module).matches;
-    matches.push(...found.filter((m) => m.command === 'test' && (m.options.model === model || m.options.model === 'test')));
+    matches.push(...found.filter((m) => m.command === 'test'));
   }
   if (matches.length === 0) return null;
   const options: Record<string, OptionValue> = {};
