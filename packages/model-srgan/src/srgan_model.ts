@@ -8,7 +8,7 @@
  * `--vgg_layer` on ImageNet-normalised [0, 1] RGB. D and the losses see [0, 1] images.
  */
 import {
-  GANLoss, HOW_TO_GET_VGG, TranslateError, Vgg19Features, detach, imagenetNormalize, mseLoss, optBool, optNumber, optString, tf,
+  GANLoss, TranslateError, Vgg19Features, detach, imagenetNormalize, loadVgg19, mseLoss, optBool, optNumber, optString, tf,
   type ModelEnvironment, type Options,
 } from '@translate/core';
 import { SRGANDiscriminator } from './discriminator.js';
@@ -37,7 +37,8 @@ export class SRGANModel extends SRResNetModel {
     this.criterionD = new GANLoss(mode, noisy ? { targetReal: optString(opt, 'target_real'), targetFake: optString(opt, 'target_fake') } : {});
     this.criterionG = new GANLoss(mode);
     this.addOptimizer('D', ['D'], this.adamOptions());
-    if (this.weights.vgg > 0) this.vgg = loadVgg(optString(opt, 'vgg_weights'), this.weights.vgg);
+    // The cache `translate weights fetch vgg19` fills when --vgg_weights is empty; never a random VGG.
+    if (this.weights.vgg > 0) this.vgg = loadVgg19(optString(opt, 'vgg_weights'));
   }
 
   /** φ: the `--vgg_layer` features of [0, 1] RGB images, ImageNet-normalised. */
@@ -85,21 +86,4 @@ export class SRGANModel extends SRResNetModel {
     super.dispose();
     this.vgg?.dispose();
   }
-}
-
-/** The frozen VGG19 of the perceptual loss; no weights file is an error, never a random network. */
-function loadVgg(path: string, lambda: number): Vgg19Features {
-  if (!path) {
-    throw new TranslateError(
-      `srgan's perceptual loss (--lambda_vgg ${lambda}) needs ImageNet VGG19 weights and --vgg_weights is empty. ${HOW_TO_GET_VGG}`,
-    );
-  }
-  const vgg = new Vgg19Features();
-  try {
-    vgg.loadWeightsFile(path);
-  } catch (err) {
-    vgg.dispose();
-    throw err;
-  }
-  return vgg;
 }

@@ -3,7 +3,7 @@
  * of SR in D's loss, G's three terms against independent computations, a constant tensor count,
  * and the errors for missing VGG weights and bad --pretrained_G paths.
  */
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TranslateError, Vgg19Features, imagenetNormalize, seedEverything, tf, writeSafetensors } from '@translate/core';
@@ -134,10 +134,21 @@ describe('srgan losses', () => {
     }
   });
 
-  it('refuses to train the VGG loss without weights, and names bad --pretrained_G paths', async () => {
+  it('takes the VGG19 that `translate weights fetch vgg19` caches, refuses to train without one, and names bad --pretrained_G paths', async () => {
     await useBackend('cpu');
-    expect(() => plugin.create(tinyOptions(), { isTrain: true })).toThrow(TranslateError);
-    expect(() => plugin.create(tinyOptions(), { isTrain: true })).toThrow(/--vgg_weights is empty.*translate weights fetch vgg19/);
+    const cache = tempDir();
+    const saved = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = cache;
+    try {
+      expect(() => plugin.create(tinyOptions(), { isTrain: true })).toThrow(TranslateError);
+      expect(() => plugin.create(tinyOptions(), { isTrain: true })).toThrow(/--vgg_weights was not given and .*vgg19-dcbb9e9d\.safetensors does not exist.*translate weights fetch vgg19/);
+      mkdirSync(join(cache, 'translate'));
+      copyFileSync(randomVggFile(), join(cache, 'translate', 'vgg19-dcbb9e9d.safetensors'));
+      plugin.create(tinyOptions(), { isTrain: true }).dispose();
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saved;
+    }
     expect(() => plugin.create(tinyOptions({ lambda_vgg: 0, pretrained_G: '/no/such/dir' }), { isTrain: true })).toThrow(/--pretrained_G \/no\/such\/dir does not exist/);
     const empty = tempDir();
     expect(() => plugin.create(tinyOptions({ lambda_vgg: 0, pretrained_G: empty }), { isTrain: true })).toThrow(/has no latest_net_G/);
