@@ -5,8 +5,19 @@ describe('usage errors: one clear message, exit code 2', () => {
   it('unknown model lists the known ones', async () => {
     const { code, stderr, stdout } = await translate(['train', '--dataroot', 'd', '--model', 'cyclegann']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^translate: Unknown model 'cyclegann'\. Did you mean 'cyclegan'\? Known: cycle_gan, cyclegan, .*pix2pix, .*test\.\n$/);
+    expect(stderr).toMatch(/^translate: Unknown model 'cyclegann'\. Did you mean 'cyclegan'\? Known: colorization, cycle_gan, cyclegan, .*pix2pix, .*test\.\n$/);
     expect(stdout).toBe('');
+  });
+
+  it("the reference's template model and dataset mode point to translate new-model", async () => {
+    const model = await translate(['train', '--dataroot', 'd', '--model', 'template']);
+    expect(model.code).toBe(2);
+    expect(model.stderr).toBe(
+      "translate: No model 'template' in translate: the reference's `--model template` (models/template_model.py) is a model to copy and edit. translate writes that starting point as a plugin package: run `translate new-model <name>`, then `translate train --plugin <name> --model <name> --dataroot <dataset>`.\n",
+    );
+    const mode = await translate(['test', '--dataroot', 'd', '--dataset_mode', 'template']);
+    expect(mode.code).toBe(2);
+    expect(mode.stderr).toMatch(/^translate: --dataset_mode: No dataset mode 'template' in translate: the reference's `--dataset_mode template` \(data\/template_dataset\.py\) is a dataset to copy and edit\. .*run `translate new-model <name>` and add your mode to its `datasetModes`.*\n$/);
   });
 
   it('unknown flag: commander’s message, a suggestion and a hint', async () => {
@@ -89,7 +100,7 @@ describe('usage errors: one clear message, exit code 2', () => {
   it('an unknown dataset mode', async () => {
     const { code, stderr } = await translate(['train', '--dataroot', 'd', '--dataset_mode', 'pairs']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^translate: --dataset_mode: Unknown dataset mode 'pairs'\. .*Known: aligned, /);
+    expect(stderr).toMatch(/^translate: --dataset_mode: Unknown dataset mode 'pairs'\. .*Known: ade20k, aligned, /);
   });
 
   it('a train-only flag given to test', async () => {

@@ -1,3 +1,4 @@
+import { referenceNameAdvice } from './reference_names.js';
 import { didYouMean } from './suggest.js';
 
 /**
@@ -24,7 +25,12 @@ export class InputShapeError extends TranslateError {}
 /** A state dict that does not fit a module: missing or unexpected keys, or shape mismatches. */
 export class StateDictError extends TranslateError {}
 
-/** Lists known names for an "unknown X" message, with a "Did you mean" when one name is close. */
+/**
+ * Lists known names for an "unknown X" message, with a "Did you mean" when one name is close; a
+ * reference name that translate answers differently (e.g. the template model) gets its advice.
+ */
 export function unknownNameMessage(kind: string, name: string, known: readonly string[]): string {
+  const advice = referenceNameAdvice(kind, name);
+  if (advice !== undefined) return `No ${kind} '${name}' in translate: ${advice}`;
   return `Unknown ${kind} '${name}'.${didYouMean(name, known)} Known: ${[...known].sort().join(', ')}.`;
 }

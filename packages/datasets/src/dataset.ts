@@ -1,20 +1,22 @@
 /**
  * The dataset contract and the registry of dataset modes. A mode is registered by name with its
- * option schema and a `create` function; `createDataset` resolves the options against the schema
- * and builds the dataset. Built-in modes are in the registry from the start; third parties add
- * theirs with `registerDatasetMode`.
+ * option schema, the defaults it changes and a `create` function; `createDataset` resolves the
+ * options against the schema and builds the dataset. Built-in modes are in the registry from the
+ * start; third parties add theirs with `registerDatasetMode`.
  */
-import type { OptionSchema } from '@translate/core';
-import { schemaValues, unknownNameMessage } from '@translate/core';
+import type { DatasetModeInfo, OptionSchema } from '@translate/core';
+import { defaultsFor, schemaValues, unknownNameMessage } from '@translate/core';
 import { DatasetError } from './errors.js';
 import { BUILTIN_MODES } from './modes/index.js';
+import { withDefaults } from './options.js';
 import type { ImageArray, LabelMap } from './image/types.js';
 import type { Rng } from './rng.js';
 
 /**
  * One training example as plain arrays (decoding runs off the tensor engine). Which fields exist
- * depends on the mode: aligned/unaligned A, B; single A; segmentation label, instance, B (the
- * photo); super_resolution A (low-res), B (high-res); colorization A (L), B (ab).
+ * depends on the mode: aligned/unaligned A, B; single A; the label-map modes (segmentation, coco,
+ * ade20k, cityscapes, custom, facades) label, instance, B (the photo); super_resolution A
+ * (low-res), B (high-res); colorization A (L), B (ab).
  */
 export interface Sample {
   A?: ImageArray;
@@ -53,12 +55,16 @@ export interface DatasetContext {
   warn(message: string): void;
 }
 
-/** A dataset mode: a name, its options, and how to build a dataset from resolved options. */
-export interface DatasetMode {
+/**
+ * A dataset mode: a name, its options, the defaults it changes (`defaults`, `trainDefaults`,
+ * `testDefaults`: the reference's dataset `set_defaults`, for its own options or any others, e.g.
+ * a model's), and how to build a dataset from resolved options.
+ */
+export interface DatasetMode extends DatasetModeInfo {
   name: string;
   /** One line for `--help` and error messages. */
   help: string;
-  /** Every option the mode reads, with its defaults (the mode's own defaults applied). */
+  /** Every option the mode reads, with its declared defaults (before the mode's `defaults`). */
   options: OptionSchema;
   /** Builds the dataset; `options` were resolved against `options` (every key has a value). */
   create(options: Record<string, unknown>, ctx: DatasetContext): Promise<Dataset>;
@@ -87,11 +93,19 @@ export function datasetModeNames(): string[] {
 /** Warnings go to stderr. */
 export const consoleContext: DatasetContext = { warn: (message) => console.warn(message) };
 
+/** Names of the registered modes whose samples hold label maps (they declare `label_nc`, which GauGAN reads), sorted. */
+export function labelMapModeNames(): string[] {
+  return datasetModeNames().filter((name) => registry.get(name)!.options['label_nc'] !== undefined);
+}
+
 /**
  * Builds the dataset of `options.dataset_mode` (default `unaligned`, as the reference): options
- * are resolved against the mode's schema (defaults filled in, types and choices checked).
+ * are resolved against the mode's schema (types and choices checked), and those not given take
+ * the mode's defaults, with its `trainDefaults` when `phase` is `train` (the default), else its
+ * `testDefaults`. The CLI passes every option resolved, so there only the checks apply.
  */
 export async function createDataset(options: Record<string, unknown>, ctx: DatasetContext = consoleContext): Promise<Dataset> {
   const mode = getDatasetMode(String(options['dataset_mode'] ?? 'unaligned'));
-  return mode.create(schemaValues(mode.options, options), ctx);
+  const phase = (options['phase'] ?? 'train') === 'train' ? 'train' : 'test';
+  return mode.create(schemaValues(withDefaults(mode.options, defaultsFor(mode, phase)), options), ctx);
 }

@@ -3,10 +3,10 @@
  * the CLI turns into flags. Names and defaults are the reference's; options that the reference
  * lacks are marked "(translate)" in their help.
  */
-import type { OptionSchema, OptionValue } from '@translate/core';
+import { BASE_OPTIONS, type OptionSchema, type OptionValue } from '@translate/core';
 import { DatasetError } from './errors.js';
 import type { AlphaMode } from './image/ops.js';
-import { PREPROCESS_MODES, type PreprocessMode } from './transform/preprocess.js';
+import type { PreprocessMode } from './transform/preprocess.js';
 
 /** Options every image dataset mode reads. */
 export const DATA_OPTIONS: OptionSchema = {
@@ -20,7 +20,7 @@ export const DATA_OPTIONS: OptionSchema = {
   load_size: { type: 'int', default: 286, help: 'scale images to this size' },
   crop_size: { type: 'int', default: 256, help: 'then crop to this size' },
   max_dataset_size: { type: 'int', default: Infinity, help: 'Maximum number of samples allowed per dataset. If the dataset directory contains more than max_dataset_size, only a subset is loaded.' },
-  preprocess: { type: 'string', default: 'resize_and_crop', choices: PREPROCESS_MODES.slice(0, 5), help: 'scaling and cropping of images at load time [resize_and_crop | crop | scale_width | scale_width_and_crop | none]' },
+  preprocess: BASE_OPTIONS.preprocess!,
   no_flip: { type: 'bool', default: false, help: 'if specified, do not flip the images for data augmentation' },
   size_multiple: { type: 'int', default: 4, help: '(translate) --preprocess none rounds each side to the nearest multiple of this (the reference uses 4)' },
   alpha_mode: { type: 'string', default: 'flatten', choices: ['flatten', 'drop', 'error'], help: '(translate) images with transparency: flatten on white, drop the alpha channel (the reference), or error' },
@@ -48,18 +48,23 @@ export interface DataOptions {
   num_threads: number;
 }
 
-/** A schema with some defaults replaced (a mode's own defaults, like pix2pix's set_defaults). */
-export function withDefaults(schema: OptionSchema, defaults: Record<string, OptionValue>): OptionSchema {
+/** A schema with some defaults replaced (a mode's `defaults`, like SPADE's set_defaults); keys the schema lacks are skipped. */
+export function withDefaults(schema: OptionSchema, defaults: Readonly<Record<string, OptionValue>>): OptionSchema {
   const out: Record<string, OptionSchema[string]> = { ...schema };
-  for (const [k, v] of Object.entries(defaults)) out[k] = { ...out[k]!, default: v };
+  for (const [k, v] of Object.entries(defaults)) if (out[k] !== undefined) out[k] = { ...out[k], default: v };
   return out;
 }
 
-/** Checks the numeric ranges shared by the modes; throws `DatasetError` naming the flag. */
+/** Checks the numeric ranges shared by the modes, with image channels of 1 or 3; throws `DatasetError` naming the flag. */
 export function checkDataOptions(o: DataOptions): void {
   for (const flag of ['input_nc', 'output_nc'] as const) {
     if (o[flag] !== 1 && o[flag] !== 3) throw new DatasetError(`--${flag} must be 1 (grayscale) or 3 (RGB), got ${o[flag]}.`);
   }
+  checkSizeOptions(o);
+}
+
+/** Checks sizes, counts and load vs crop size (for a mode whose channels are not images, e.g. colorization's ab); throws `DatasetError` naming the flag. */
+export function checkSizeOptions(o: DataOptions): void {
   for (const flag of ['load_size', 'crop_size', 'batch_size', 'max_dataset_size', 'size_multiple', 'num_threads'] as const) {
     if (!(o[flag] >= 1)) throw new DatasetError(`--${flag} must be at least 1, got ${o[flag]}.`);
   }

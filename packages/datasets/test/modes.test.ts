@@ -28,8 +28,10 @@ const channel = (img: { data: Float32Array; width: number; channels: number }, x
 
 describe('registry', () => {
   it('lists the built-in modes and rejects an unknown one with suggestions', async () => {
-    expect(datasetModeNames()).toEqual(['aligned', 'segmentation', 'single', 'super_resolution', 'unaligned']);
-    await expect(createDataset({ dataset_mode: 'alinged', dataroot: dir })).rejects.toThrow("--dataset_mode: Unknown dataset mode 'alinged'. Did you mean 'aligned'? Known: aligned, segmentation, single, super_resolution, unaligned.");
+    expect(datasetModeNames()).toEqual(['ade20k', 'aligned', 'cityscapes', 'coco', 'colorization', 'custom', 'facades', 'segmentation', 'single', 'super_resolution', 'unaligned']);
+    await expect(createDataset({ dataset_mode: 'alinged', dataroot: dir })).rejects.toThrow(
+      "--dataset_mode: Unknown dataset mode 'alinged'. Did you mean 'aligned'? Known: ade20k, aligned, cityscapes, coco, colorization, custom, facades, segmentation, single, super_resolution, unaligned.",
+    );
   });
 
   it('accepts a third-party mode', async () => {

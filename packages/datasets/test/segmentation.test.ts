@@ -67,8 +67,10 @@ describe('segmentation mode', () => {
     const unpaired = join(dir, 'unpaired');
     await writePng(join(unpaired, 'train_label', 'a.png'), labels(1));
     await writePng(join(unpaired, 'train_img', 'b.png'), coordImage(8, 4));
-    await expect(createDataset({ dataset_mode: 'segmentation', dataroot: unpaired, no_instance: true }, quiet)).rejects.toThrow(/1 label map\(s\) have no photo of the same name/);
-    await expect(createDataset({ dataset_mode: 'segmentation', dataroot: unpaired }, quiet)).rejects.toThrow(/train_inst does not exist.*pass --no_instance if you have none/s);
+    await expect(createDataset({ dataset_mode: 'segmentation', dataroot: unpaired, no_instance: true }, quiet)).rejects.toThrow(
+      `1 label map(s) have no photo with the same file name (any extension) in ${join(unpaired, 'train_img')}:\n  ${join(unpaired, 'train_label', 'a.png')} (in sorted order: ${join(unpaired, 'train_img', 'b.png')})\n`,
+    );
+    await expect(createDataset({ dataset_mode: 'segmentation', dataroot: unpaired }, quiet)).rejects.toThrow(`The instance map folder ${join(unpaired, 'train_inst')} does not exist. Instance maps are one-channel images of instance ids; pass --no_instance if you have none. The segmentation mode reads`);
   });
 });
 

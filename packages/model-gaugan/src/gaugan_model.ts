@@ -10,7 +10,7 @@ import {
   globalRng, kldLoss, loadVgg19, optBool, optNumber, optString, tf,
   type Batch, type ModelEnvironment, type Options, type RawStateDict, type Vgg19Features,
 } from '@translate/core';
-import { semanticInput, type SemanticOptions } from '@translate/datasets';
+import { labelMapModeNames, semanticInput, type SemanticOptions } from '@translate/datasets';
 import type { ScaledDiscriminator } from './discriminator.js';
 import { reparameterize, type ConvEncoder } from './encoder.js';
 import { SPADEGenerator } from './generator.js';
@@ -45,8 +45,8 @@ export class GauGANModel extends BaseModel {
 
   constructor(opt: Options, env: ModelEnvironment) {
     super(opt, env);
-    if (optString(opt, 'dataset_mode') !== 'segmentation') {
-      throw new OptionError(`GauGAN translates label maps: use --dataset_mode segmentation (got '${optString(opt, 'dataset_mode')}').`);
+    if (opt['label_nc'] === undefined) {
+      throw new OptionError(`GauGAN translates label maps: use a --dataset_mode that reads them (${labelMapModeNames().join(', ')}); got '${optString(opt, 'dataset_mode')}'.`);
     }
     this.semanticOptions = {
       label_nc: optNumber(opt, 'label_nc'),
@@ -114,16 +114,16 @@ export class GauGANModel extends BaseModel {
     this.style = await loadStyleImage(file, h, w);
   }
 
-  /** Takes a `segmentation` batch: label (+ instance) maps and the photo `B`. */
+  /** Takes a batch of a label-map mode: label (+ instance) maps and the photo `B`; results are named after the photo, as SPADE's. */
   override setInput(batch: Batch): void {
     const label = batch.label as tf.Tensor4D | undefined;
     const real = batch.B as tf.Tensor4D | undefined;
-    if (!label || !real) throw new TranslateError('GauGAN needs batches of the segmentation dataset mode (label maps and photos).');
+    if (!label || !real) throw new TranslateError(`GauGAN needs batches of label maps and photos (--dataset_mode ${labelMapModeNames().join(', ')}).`);
     this.semantics?.dispose();
     this.semantics = tf.keep(tf.tidy(() => semanticInput({ label, instance: batch.instance as tf.Tensor4D | undefined }, this.semanticOptions)));
     tf.tidy(() => this.setVisual('input_label', colorizeLabels(label, this.semanticOptions.label_nc + 2)));
     this.setVisual('real_image', real);
-    this.imagePaths = (batch.A_paths as string[] | undefined) ?? [];
+    this.imagePaths = (batch.B_paths as string[] | undefined) ?? [];
   }
 
   /** Inference: the synthesized image (VAE models encode `--style_image`, else each batch's photo). */

@@ -1,7 +1,8 @@
 /**
  * GauGAN's options with SPADE's names, defaults and help (REFERENCE.md §2.1), and the defaults it
  * changes in the shared schemas. `label_nc`, `contain_dontcare_label`, `no_instance` and
- * `aspect_ratio` come from the `segmentation` dataset mode.
+ * `aspect_ratio` come from the label-map dataset modes (`segmentation` by default; SPADE's
+ * `coco`, `ade20k`, `cityscapes`, `custom`, `facades`).
  */
 import { FEATURE_LOSS_KINDS, type ModelPlugin, type OptionSchema } from '@translate/core';
 import { UPSAMPLING_LAYERS } from './generator.js';

@@ -1,22 +1,13 @@
 /** Test helpers of the GauGAN plugin: resolved options as the CLI resolves them, and a small segmentation batch. */
 import { tf, registerModel, listModels, resolveOptions, type Options, type Phase } from '@translate/core';
-import { getDatasetMode, DATA_OPTIONS } from '@translate/datasets';
+import { getDatasetMode } from '@translate/datasets';
 import { plugin } from '../src/index.js';
 
-/** Options of `translate <phase> --model gaugan` with the given flags (segmentation dataset mode). */
+/** Options of `translate <phase> --model gaugan` with the given flags (segmentation dataset mode unless `dataset_mode` is given). */
 export function gauganOptions(phase: Phase, flags: Record<string, string | number | boolean>): Options {
   if (!listModels().some((m) => m.plugin.name === 'gaugan')) registerModel(plugin, '@translate/model-gaugan');
-  const datasetMode = (name: string) => {
-    const mode = getDatasetMode(name);
-    const defaults = Object.fromEntries(
-      Object.entries(mode.options)
-        .filter(([k, spec]) => k in DATA_OPTIONS && spec.default !== undefined && spec.default !== DATA_OPTIONS[k]!.default)
-        .map(([k, spec]) => [k, spec.default!]),
-    );
-    return { name: mode.name, options: mode.options, defaults };
-  };
   const values = { model: 'gaugan', dataroot: 'unused', ...flags };
-  return resolveOptions({ phase, layers: [{ source: 'test', values, commandLine: true }], datasetMode }).options;
+  return resolveOptions({ phase, layers: [{ source: 'test', values, commandLine: true }], datasetMode: getDatasetMode }).options;
 }
 
 /** A segmentation batch: label ids [N, H, W, 1] (int32), instance ids, photo B in [-1, 1]. */

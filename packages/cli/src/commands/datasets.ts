@@ -1,13 +1,15 @@
 /**
- * `translate datasets make | download | check`: command parsing only; the work is done by
+ * `translate datasets make | combine | make-aligned | download | check`: command parsing only; the work is done by
  * @translate/datasets. Errors are thrown as
  * `TranslateError`s (their `usage` flag selects exit code 2) for the entry point to print.
  */
 import { Command, Option } from 'commander';
-import type { OptionSchema } from '@translate/core';
-import { CATALOG, DatasetError, MAKE_KINDS, checkDataset, datasetModeNames, downloadEntry, findEntry, formatCheckReport, getDatasetMode } from '@translate/datasets';
+import type { OptionSchema, OptionSpec } from '@translate/core';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { CATALOG, DatasetError, MAKE_KINDS, checkDataset, combineAB, makeAligned, MAKE_ALIGNED_SPLITS, datasetModeNames, downloadEntry, findEntry, formatCheckReport, getDatasetMode } from '@translate/datasets';
 
-/** Adds `datasets make|download|check` to `program`. */
+/** Adds `datasets make|combine|make-aligned|download|check` to `program`. */
 export function registerDatasetsCommand(program: Command): void {
   const datasets = program.command('datasets').description('build, download and check datasets');
 
@@ -41,6 +43,47 @@ export function registerDatasetsCommand(program: Command): void {
       });
       console.log(`Wrote ${Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(', ')} to ${o.output}`);
       console.log(`Read it with --dataroot ${o.output} --dataset_mode ${make.datasetMode}${counts['label_nc'] ? ` --label_nc ${counts['label_nc']}` : ''}`);
+    });
+
+  datasets
+    .command('combine')
+    .description('pair A and B images of the same name into A|B images for --dataset_mode aligned (the reference\'s datasets/combine_A_and_B.py)')
+    .requiredOption('--fold_A <dir>', 'input folder of A images, one subfolder per split (train, val, test, ...)')
+    .requiredOption('--fold_B <dir>', 'input folder of B images, with the same split subfolders and file names')
+    .requiredOption('--fold_AB <dir>', 'output folder: <fold_AB>/<split>/<name>, A left, B right (PNG lossless, JPEG at quality 95 as cv2.imwrite)')
+    .option('--num_imgs <n>', 'at most this many A images per split (the first in name order)', int('--num_imgs'), 1000000)
+    .option('--use_AB', 'pair <x>_A.<ext> with <x>_B.<ext> and write <x>.<ext>')
+    .option('--no_multiprocessing', 'write one pair at a time (default: one pair per CPU core at once; decoding and encoding run on sharp\'s thread pool either way)')
+    .action(async (o: { fold_A: string; fold_B: string; fold_AB: string; num_imgs: number; use_AB?: boolean; no_multiprocessing?: boolean }) => {
+      const splits = await combineAB({
+        foldA: o.fold_A,
+        foldB: o.fold_B,
+        foldAB: o.fold_AB,
+        numImgs: o.num_imgs,
+        useAB: o.use_AB ?? false,
+        concurrency: o.no_multiprocessing ? 1 : availableParallelism(),
+        log: (m) => console.warn(m),
+      });
+      for (const s of splits) {
+        if (s.missingB.length > 0) console.warn(`Skipped ${s.missingB.length} A image(s) of '${s.split}' without a B image: ${s.missingB.slice(0, 3).join(', ')}${s.missingB.length > 3 ? ', ...' : ''}`);
+        console.log(`split = ${s.split}: ${s.written} A|B images written to ${join(o.fold_AB, s.split)} (used ${s.written + s.missingB.length}/${s.found} A images)`);
+      }
+      console.log(`Read it with --dataroot ${o.fold_AB} --dataset_mode aligned`);
+    });
+
+  datasets
+    .command('make-aligned')
+    .description(`pair the i-th image of ${MAKE_ALIGNED_SPLITS.map((s) => `${s}A/`).join(', ')} with the i-th of ${MAKE_ALIGNED_SPLITS.map((s) => `${s}B/`).join(', ')} (name order) into <output>/<split>/0000.jpg, ... (the reference\'s datasets/make_dataset_aligned.py; JPEG quality 75 as PIL)`)
+    .option('--dataset-path <dir>', 'folder with testA/, testB/, trainA/, trainB/ (also --dataset_path)')
+    .addOption(new Option('--dataset_path <dir>').hideHelp())
+    .option('--output <dir>', 'where test/ and train/ go (default: the --dataset-path folder, as the script)')
+    .action(async (o: { datasetPath?: string; dataset_path?: string; output?: string }) => {
+      const datasetPath = o.datasetPath ?? o.dataset_path;
+      if (datasetPath === undefined) throw new DatasetError('--dataset-path is required: the folder with testA/, testB/, trainA/ and trainB/.');
+      const output = o.output ?? datasetPath;
+      const counts = await makeAligned({ datasetPath, output, concurrency: availableParallelism(), log: (m) => console.warn(m) });
+      console.log(`Wrote ${Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(', ')} A|B images to ${output}`);
+      console.log(`Read it with --dataroot ${output} --dataset_mode aligned`);
     });
 
   datasets
@@ -91,20 +134,22 @@ function allModeOptions(): OptionSchema {
   return out;
 }
 
-/** One flag per schema option, without defaults: each mode fills in its own. */
+/** One flag per schema option (and a hidden one per alias), without defaults: each mode fills in its own. */
 function addSchemaOptions(cmd: Command, schema: OptionSchema): void {
   for (const [name, spec] of Object.entries(schema)) {
     const help = `${spec.help}${spec.default !== undefined ? ` (default ${String(spec.default)})` : ''}`;
-    if (spec.type === 'bool') {
-      cmd.option(`--${name}`, help);
-      continue;
-    }
-    const opt = new Option(`--${name} <value>`, help);
-    if (spec.choices) opt.choices(spec.choices);
-    if (spec.type === 'int') opt.argParser(int(`--${name}`));
-    if (spec.type === 'float') opt.argParser(float(`--${name}`));
-    cmd.addOption(opt);
+    for (const flag of [name, ...(spec.aliases ?? [])]) cmd.addOption(schemaOption(flag, spec, help).hideHelp(flag !== name));
   }
+}
+
+/** The flag `--<flag>` of an option of `spec`. */
+function schemaOption(flag: string, spec: OptionSpec, help: string): Option {
+  if (spec.type === 'bool') return new Option(`--${flag}`, help);
+  const opt = new Option(`--${flag} <value>`, help);
+  if (spec.choices) opt.choices(spec.choices);
+  if (spec.type === 'int') opt.argParser(int(`--${flag}`));
+  if (spec.type === 'float') opt.argParser(float(`--${flag}`));
+  return opt;
 }
 
 function int(flag: string) {

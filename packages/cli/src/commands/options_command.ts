@@ -6,8 +6,8 @@
  */
 import type { Command } from 'commander';
 import { resolveOptions, resolveSchema, type OptionLayer, type Phase, type ResolvedOptions } from '@translate/core';
+import { getDatasetMode } from '@translate/datasets';
 import { scanFlag } from '../argv_scan.js';
-import { datasetModeInfo } from '../builtins.js';
 import { readConfig } from '../config.js';
 import type { CliContext } from '../context.js';
 import { addOptionFlags, commandLineValues } from '../option_flags.js';
@@ -34,14 +34,14 @@ export function addOptionsCommand(program: Command, ctx: CliContext, spec: Optio
     commandLine: true,
     values: { model: scanFlag(ctx.argv, 'model'), dataset_mode: scanFlag(ctx.argv, 'dataset_mode') },
   };
-  const set = resolveSchema({ phase, layers: [...config, chosen], datasetMode: datasetModeInfo });
+  const set = resolveSchema({ phase, layers: [...config, chosen], datasetMode: getDatasetMode });
   addPluginFlag(command)
     .option('--config <file>', 'YAML file of option values (one `name: value` per line); flags on the command line override it')
     .showHelpAfterError(`(run 'translate ${phase} --help' to see the options)`);
   addOptionFlags(command, set);
   command.action(async () => {
     const flags: OptionLayer = { source: 'the command line', commandLine: true, values: commandLineValues(command, set) };
-    const resolved = resolveOptions({ phase, layers: [...config, flags], datasetMode: datasetModeInfo });
+    const resolved = resolveOptions({ phase, layers: [...config, flags], datasetMode: getDatasetMode });
     ctx.exitCode = await spec.run(resolved, ctx);
   });
 }

@@ -4,7 +4,7 @@
  * is collected, so that one run reports all of them.
  */
 import {
-  BASE_OPTIONS, MODEL_PLUGIN_FIELDS, TEST_OPTIONS, TRAIN_OPTIONS, didYouMean,
+  BASE_OPTIONS, MODEL_PLUGIN_FIELDS, TEST_OPTIONS, TRAIN_OPTIONS, didYouMean, listModels,
   type DiscriminatorSpec, type GeneratorSpec, type ModelPlugin, type NetworkFactory, type OptionSchema,
 } from '@translate/core';
 import { DATA_OPTIONS, datasetModeNames, getDatasetMode, type DatasetMode } from '@translate/datasets';
@@ -26,7 +26,8 @@ export interface PluginReading {
 }
 
 const PACKAGE_KEYS = ['models', 'generators', 'discriminators', 'datasetModes'];
-const DATASET_MODE_KEYS = ['name', 'help', 'options', 'create'];
+const DATASET_MODE_KEYS = ['name', 'help', 'options', 'defaults', 'trainDefaults', 'testDefaults', 'create'];
+const DEFAULTS_FIELDS = ['defaults', 'trainDefaults', 'testDefaults'];
 /** Model, network and dataset mode names: what a flag value can hold without quoting. */
 const NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 
@@ -69,7 +70,7 @@ function readPackage(pkg: Record<string, unknown>, contents: PluginContents, pro
   for (const [i, model] of listField(pkg, 'models', problems).entries()) models.push([model, `models[${i}]`]);
   for (const [i, mode] of listField(pkg, 'datasetModes', problems).entries()) {
     const label = isRecord(mode) && typeof mode.name === 'string' ? `dataset mode '${mode.name}'` : `datasetModes[${i}]`;
-    const found = datasetModeProblems(mode);
+    const found = datasetModeProblems(mode, models);
     problems.push(...found.map((p) => `${label}: ${p}`));
     if (found.length === 0) contents.datasetModes.push(mode as DatasetMode);
   }
@@ -119,17 +120,21 @@ function modelProblems(model: unknown, known: OptionSchema): string[] {
   }
   if (model.options !== undefined) problems.push(...optionSchemaProblems(model.options, 'model'));
   const own = isRecord(model.options) ? (model.options as OptionSchema) : {};
-  for (const field of ['defaults', 'trainDefaults', 'testDefaults']) problems.push(...defaultsProblems(field, model[field], { ...known, ...own }));
+  for (const field of DEFAULTS_FIELDS) problems.push(...defaultsProblems(field, model[field], { ...known, ...own }));
   return problems;
 }
 
-function datasetModeProblems(mode: unknown): string[] {
+/** Problems of a dataset mode; its defaults may set any option translate, a model (registered or in `models`) or the mode has. */
+function datasetModeProblems(mode: unknown, models: ReadonlyArray<[unknown, string]>): string[] {
   if (!isRecord(mode)) return [`must be an object (got ${describeValue(mode)}).`];
   const problems = unknownFields(mode, DATASET_MODE_KEYS);
   if (typeof mode.name !== 'string' || !NAME.test(mode.name)) problems.push(`'name' must be a name of letters, digits, _, . and - (got ${describeValue(mode.name)}).`);
   if (typeof mode.help !== 'string') problems.push(`'help' must be a string (got ${describeValue(mode.help)}).`);
   if (typeof mode.create !== 'function') problems.push(`'create' must be a function (options, ctx) => Promise<Dataset> (got ${describeValue(mode.create)}).`);
   problems.push(...optionSchemaProblems(mode.options, 'dataset mode'));
+  const modelOptions = [...listModels().map((m) => m.plugin), ...models.map(([m]) => m)].map((m) => (isRecord(m) && isRecord(m.options) ? (m.options as OptionSchema) : {}));
+  const known = Object.assign({}, knownOptions([]), ...modelOptions, isRecord(mode.options) ? mode.options : {}) as OptionSchema;
+  for (const field of DEFAULTS_FIELDS) problems.push(...defaultsProblems(field, mode[field], known));
   return problems;
 }
 

@@ -8,7 +8,7 @@ import { describeValue, isRecord } from './describe_value.js';
 
 const OPTION_TYPES = ['string', 'int', 'float', 'bool'] as const;
 const PHASES = ['both', 'train', 'test'] as const;
-const SPEC_KEYS = ['type', 'default', 'help', 'choices', 'phase'];
+const SPEC_KEYS = ['type', 'default', 'help', 'choices', 'phase', 'aliases'];
 /** Option names: flag-safe identifiers (`lambda_L1`, `n_layers_D`). */
 const OPTION_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -30,7 +30,7 @@ function specProblems(spec: unknown): string[] {
   const problems = Object.keys(spec)
     .filter((k) => !SPEC_KEYS.includes(k))
     .map((k) => `unknown field '${k}'.${didYouMean(k, SPEC_KEYS)} Fields: ${SPEC_KEYS.join(', ')}.`);
-  const { type, help, choices, phase } = spec;
+  const { type, help, choices, phase, aliases } = spec;
   if (!(OPTION_TYPES as readonly unknown[]).includes(type)) {
     problems.push(`'type' must be one of ${OPTION_TYPES.join(', ')} (got ${describeValue(type)}).`);
   } else if (spec.default !== undefined && !valueFits(type as OptionSpec['type'], spec.default)) {
@@ -47,6 +47,9 @@ function specProblems(spec: unknown): string[] {
   }
   if (phase !== undefined && !(PHASES as readonly unknown[]).includes(phase)) {
     problems.push(`'phase' must be one of ${PHASES.join(', ')} (got ${describeValue(phase)}).`);
+  }
+  if (aliases !== undefined && !(Array.isArray(aliases) && aliases.every((a) => typeof a === 'string' && OPTION_NAME.test(a)))) {
+    problems.push(`'aliases' must be a list of option names (got ${describeValue(aliases)}).`);
   }
   return problems;
 }

@@ -19,9 +19,30 @@ describe('loading plugins', () => {
     const help = stdout.replace(/\s+/g, ' ');
     expect(help).toContain(' --plugin <package|path> load models, networks and dataset modes from a plugin (npm package or path; repeatable;');
     expect(help).toContain("Options of model 'extras_model': --extras_weight <float> weight of the extras loss (default: 2.5)");
-    expect(help).toMatch(/Options of dataset mode 'paired_copy': .* --extras_scale <int> a dataset option of the plugin \(default: 3\)/);
+    expect(help).toMatch(/Options of dataset mode 'paired_copy': .* --extras_scale, --extrasScale <int> a dataset option of the plugin \(default: 3\)/);
     expect(help).toMatch(/--netG <value> specify generator architecture [^(]*\(default: extras_net\)/);
     expect(help).toMatch(/--dataset_mode <value> chooses how datasets are loaded[^(]*\(default: paired_copy\)/);
+  });
+
+  it("a plugin dataset mode's testDefaults apply when testing (one for a model option the model lacks is skipped)", async () => {
+    const { code, stdout } = await translate(['test', '--plugin', fixture('extras.js'), '--model', 'extras_model', '--help']);
+    expect(code).toBe(0);
+    expect(stdout.replace(/\s+/g, ' ')).toMatch(/--extras_scale, --extrasScale <int> a dataset option of the plugin \(default: 5\)/);
+    expect(stdout).not.toContain('--num_upsampling_layers');
+  });
+
+  it("reports a dataset mode's bad defaults and aliases at load time", async () => {
+    const { code, stderr } = await translate(['train', '--plugin', fixture('bad_mode.js'), '--help']);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      [
+        `translate: Plugin ${fixture('bad_mode.js')} is invalid:`,
+        "  - dataset mode 'bad_mode': option 'level': 'aliases' must be a list of option names (got 'lvl').",
+        "  - dataset mode 'bad_mode': 'defaults' sets 'levle', which is not an option. Did you mean 'level'?",
+        "  - dataset mode 'bad_mode': 'testDefaults' sets 'level' to 'high', which is not a valid int.",
+        '',
+      ].join('\n'),
+    );
   });
 
   it('reads plugins: from the config file, relative to the file, and keeps it out of the options', async () => {

@@ -5,7 +5,7 @@
  */
 import { OptionError, TranslateError, unknownNameMessage } from '../errors.js';
 import type { RawStateDict } from '../interop/raw_tensor.js';
-import type { OptionSchema, OptionValue, Options } from '../options/schema.js';
+import type { DefaultOverrides, OptionSchema, OptionValue, Options } from '../options/schema.js';
 import type { BaseModel } from './base_model.js';
 
 /** What a model's constructor learns about the run besides its options. */
@@ -28,8 +28,8 @@ export interface WeightsMatch {
   assumed?: readonly string[];
 }
 
-/** A model plugin. */
-export interface ModelPlugin {
+/** A model plugin; its `defaults`, `trainDefaults` and `testDefaults` change options declared elsewhere (base, train/test or dataset options). */
+export interface ModelPlugin extends DefaultOverrides {
   /** The `--model` name. */
   name: string;
   /** Other accepted names (e.g. the reference's `cycle_gan`). */
@@ -38,12 +38,6 @@ export interface ModelPlugin {
   description: string;
   /** Options this model adds. */
   options?: OptionSchema;
-  /** New defaults for options declared elsewhere (base, train/test or dataset options), in both phases. */
-  defaults?: Readonly<Record<string, OptionValue>>;
-  /** New defaults that apply only when training. */
-  trainDefaults?: Readonly<Record<string, OptionValue>>;
-  /** New defaults that apply only when testing. */
-  testDefaults?: Readonly<Record<string, OptionValue>>;
   /**
    * This model's options that shape its networks (e.g. srgan's `scale`, `n_blocks`): besides the
    * base ones (`netG`, `ngf`, …), `translate test` takes them from the checkpoint it loads.

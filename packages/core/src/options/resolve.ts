@@ -4,8 +4,10 @@
  * 1. the schema is the base options, the phase's options, the model plugin's options and the
  *    dataset mode's options;
  * 2. defaults are the declared ones, then the test phase's (`model=test`, `load_size=crop_size`),
- *    then the model's (`defaults`, then `trainDefaults`/`testDefaults`), then the dataset mode's;
- * 3. then each layer of values in order (e.g. a YAML config file, then the command line).
+ *    then the model's (`defaults`, then `trainDefaults`/`testDefaults`), then the dataset mode's
+ *    (likewise);
+ * 3. then each layer of values in order (e.g. a YAML config file, then the command line), where an
+ *    option may also be given under one of its `aliases`.
  *
  * The model is chosen by the highest layer that sets `model` (else the phase's default); the
  * dataset mode by the highest layer that sets `dataset_mode`, else the model's default, so a model
@@ -14,21 +16,27 @@
  */
 import { OptionError, TranslateError } from '../errors.js';
 import { getModel, type ModelPlugin } from '../model/plugin.js';
+import { aliasTargets } from './aliases.js';
 import { BASE_OPTIONS, TEST_DEFAULTS, TEST_OPTIONS, TRAIN_OPTIONS } from './base_options.js';
 import { pythonStr } from './format.js';
-import type { OptionSchema, OptionSpec, OptionValue, Options } from './schema.js';
+import type { DefaultOverrides, OptionSchema, OptionSpec, OptionValue, Options } from './schema.js';
 import { didYouMean } from '../suggest.js';
 
 /** Which command the options are for. */
 export type Phase = 'train' | 'test';
 
-/** A dataset mode as option resolution sees it. */
-export interface DatasetModeInfo {
+/**
+ * A dataset mode as option resolution sees it: its options, and the defaults it changes (the
+ * reference's dataset `set_defaults`), applied after the model's.
+ */
+export interface DatasetModeInfo extends DefaultOverrides {
   name: string;
-  /** Options the mode reads. Names declared already (base, phase or model) keep that declaration. */
+  /**
+   * Options the mode reads. Names declared already (base, phase or model) keep that declaration,
+   * except that the mode's `choices` replace the declared ones: the mode decides which values it
+   * reads (SPADE's modes take `--preprocess fixed`).
+   */
   options?: OptionSchema;
-  /** New defaults (the reference's dataset `set_defaults`), applied after the model's. */
-  defaults?: Readonly<Record<string, OptionValue>>;
 }
 
 /** One source of option values. */
@@ -95,6 +103,8 @@ export function resolveSchema(request: ResolveRequest): OptionSet {
           `Option '${key}' is declared twice (${origins[key]} options and ${origin} options${existing.type !== spec.type ? `, as ${existing.type} and ${spec.type}` : ''}). A plugin changes another option's default with its 'defaults', not by declaring it again.`,
           { usage: false },
         );
+      } else if (spec.choices !== undefined) {
+        schema[key] = { ...existing, choices: spec.choices };
       }
     }
   };
@@ -104,14 +114,14 @@ export function resolveSchema(request: ResolveRequest): OptionSet {
   const modelName = layeredValue(layers, 'model', schema.model!) ?? phaseDefaults.model ?? schema.model!.default;
   const model = getModel(String(modelName));
   declare(model.options ?? {}, 'model');
-  const modelDefaults = { ...model.defaults, ...(phase === 'train' ? model.trainDefaults : model.testDefaults) };
+  const modelDefaults = defaultsFor(model, phase);
 
   const modeName = layeredValue(layers, 'dataset_mode', schema.dataset_mode!) ?? modelDefaults.dataset_mode ?? schema.dataset_mode!.default;
   const datasetMode = request.datasetMode?.(String(modeName));
   declare(datasetMode?.options ?? {}, 'dataset');
 
   // Defaults for options that the chosen model or dataset mode does not have are skipped.
-  for (const defaults of [phaseDefaults, modelDefaults, datasetMode?.defaults ?? {}]) {
+  for (const defaults of [phaseDefaults, modelDefaults, defaultsFor(datasetMode ?? {}, phase)]) {
     for (const [key, value] of Object.entries(defaults)) {
       if (schema[key] !== undefined) schema[key] = { ...schema[key]!, default: value };
     }
@@ -119,13 +129,19 @@ export function resolveSchema(request: ResolveRequest): OptionSet {
   return { phase, model, datasetMode, schema, origins };
 }
 
+/** The defaults a model plugin or dataset mode sets in `phase`: its `defaults`, then its `trainDefaults` or `testDefaults`. */
+export function defaultsFor(owner: DefaultOverrides, phase: Phase): Record<string, OptionValue> {
+  return { ...owner.defaults, ...(phase === 'train' ? owner.trainDefaults : owner.testDefaults) };
+}
+
 /**
  * Resolves every option of `request.phase`: the schema of `resolveSchema`, its defaults, then the
  * layers. Throws `OptionError` for an unknown key (suggesting the closest name), a value of the
- * wrong type or outside `choices`, or a required option left unset. Keys that are options of the
- * other phase only (e.g. `lr` when testing) are skipped outside the command line, so one config
- * file serves `train` and `test`. The model's name is canonical (`cycle_gan` → `cyclegan`), and a
- * non-empty `suffix` is appended to `name` as `_<suffix>` with `{option}` fields filled in.
+ * wrong type or outside `choices`, a required option left unset, or one option set twice in one
+ * layer (under its name and an alias). Keys that are options of the other phase only (e.g. `lr`
+ * when testing) are skipped outside the command line, so one config file serves `train` and
+ * `test`. The model's name is canonical (`cycle_gan` → `cyclegan`), and a non-empty `suffix` is
+ * appended to `name` as `_<suffix>` with `{option}` fields filled in.
  */
 export function resolveOptions(request: ResolveRequest): ResolvedOptions {
   const set = resolveSchema(request);
@@ -133,15 +149,21 @@ export function resolveOptions(request: ResolveRequest): ResolvedOptions {
   const values: Record<string, OptionValue | undefined> = {};
   for (const [key, spec] of Object.entries(schema)) values[key] = spec.default;
   const otherPhase = otherPhaseKeys(phase, set.model);
+  const aliases = aliasTargets(schema);
   for (const layer of request.layers ?? []) {
-    for (const [key, raw] of Object.entries(layer.values)) {
+    const givenAs = new Map<string, string>();
+    for (const [given, raw] of Object.entries(layer.values)) {
       if (raw === undefined) continue;
+      const key = aliases.get(given) ?? given;
       const spec = schema[key];
       if (spec === undefined) {
-        if (!layer.commandLine && otherPhase.has(key)) continue;
-        throw new OptionError(`Unknown option ${where(key, layer)}.${didYouMean(key, Object.keys(schema))} See 'translate ${phase} --help' for the options.`);
+        if (!layer.commandLine && otherPhase.has(given)) continue;
+        throw new OptionError(`Unknown option ${where(given, layer)}.${didYouMean(given, Object.keys(schema))} See 'translate ${phase} --help' for the options.`);
       }
-      values[key] = coerce(key, spec, raw, layer);
+      const earlier = givenAs.get(key);
+      if (earlier !== undefined) throw setTwiceError(where(earlier, layer), where(given, layer));
+      givenAs.set(key, given);
+      values[key] = coerce(given, spec, raw, layer);
     }
   }
   const missing = Object.keys(schema).filter((key) => values[key] === undefined);
@@ -157,17 +179,18 @@ export function resolveOptions(request: ResolveRequest): ResolvedOptions {
 
 /**
  * The value of every option of `schema` for a library caller (e.g. a dataset mode given a plain
- * object): the given one, converted as a config file's would be (`'256'` → 256), else the default.
- * Keys outside the schema are ignored, so a whole options object may be passed. Throws
- * `OptionError` naming `--key` for a required option left unset, or a value of the wrong type or
- * outside `choices`.
+ * object): the given one (under its name or an alias), converted as a config file's would be
+ * (`'256'` → 256), else the default. Keys outside the schema are ignored, so a whole options object
+ * may be passed. Throws `OptionError` naming `--key` for a required option left unset, one given
+ * under two names, or a value of the wrong type or outside `choices`.
  */
 export function schemaValues(schema: OptionSchema, given: Readonly<Record<string, unknown>>): Options {
   const layer: OptionLayer = { source: 'the options', values: given, commandLine: true };
   const out: Options = {};
   for (const [key, spec] of Object.entries(schema)) {
-    const raw = given[key];
-    const value = raw === undefined ? spec.default : coerce(key, spec, raw, layer);
+    const [name, twice] = [key, ...(spec.aliases ?? [])].filter((n) => given[n] !== undefined);
+    if (name !== undefined && twice !== undefined) throw setTwiceError(`--${name}`, `--${twice}`);
+    const value = name === undefined ? spec.default : coerce(name, spec, given[name], layer);
     if (value === undefined) throw new OptionError(`Missing required option --${key} (${spec.help}).`);
     out[key] = value;
   }
@@ -178,12 +201,16 @@ function inPhase(spec: OptionSpec, phase: Phase): boolean {
   return spec.phase === undefined || spec.phase === 'both' || spec.phase === phase;
 }
 
-/** Option names that exist only in the other phase (its own options and the model's). */
+/** Option names (and aliases) that exist only in the other phase (its own options and the model's). */
 function otherPhaseKeys(phase: Phase, model: ModelPlugin): Set<string> {
   const other: Phase = phase === 'train' ? 'test' : 'train';
-  const keys = Object.keys(other === 'train' ? TRAIN_OPTIONS : TEST_OPTIONS);
-  for (const [key, spec] of Object.entries(model.options ?? {})) if (spec.phase === other) keys.push(key);
-  return new Set(keys);
+  const specs = [...Object.entries(other === 'train' ? TRAIN_OPTIONS : TEST_OPTIONS), ...Object.entries(model.options ?? {}).filter(([, spec]) => spec.phase === other)];
+  return new Set(specs.flatMap(([key, spec]) => [key, ...(spec.aliases ?? [])]));
+}
+
+/** One option given twice in one layer, under its name and an alias (`first`, `second` as messages name them). */
+function setTwiceError(first: string, second: string): OptionError {
+  return new OptionError(`${first} and ${second} are the same option (one is an alias of the other); set only one of them.`);
 }
 
 /** The value the highest layer gives `key`, converted; undefined when no layer sets it. */

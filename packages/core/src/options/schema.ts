@@ -21,10 +21,29 @@ export interface OptionSpec {
   choices?: readonly string[];
   /** Where the option exists: both phases (default), training only, or testing only. */
   phase?: 'both' | 'train' | 'test';
+  /**
+   * Other spellings accepted on the command line and in config files (e.g. SPADE's
+   * `preprocess_mode` for `preprocess`); the value is stored and printed under the option's name.
+   */
+  aliases?: readonly string[];
 }
 
 /** Options by flag name (the reference's snake_case names, e.g. `n_epochs`). */
 export type OptionSchema = Readonly<Record<string, OptionSpec>>;
+
+/**
+ * New defaults for options declared anywhere (base, phase, model or dataset options): what a model
+ * plugin or a dataset mode changes, as the reference's `set_defaults`. A default for an option the
+ * run does not have (e.g. a dataset mode's default for another model's option) is skipped.
+ */
+export interface DefaultOverrides {
+  /** New defaults in both phases. */
+  defaults?: Readonly<Record<string, OptionValue>>;
+  /** New defaults that apply only when training (after `defaults`). */
+  trainDefaults?: Readonly<Record<string, OptionValue>>;
+  /** New defaults that apply only when testing (after `defaults`). */
+  testDefaults?: Readonly<Record<string, OptionValue>>;
+}
 
 /** Fully resolved options: every schema key has a value. */
 export type Options = Record<string, OptionValue>;

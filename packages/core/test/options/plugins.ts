@@ -43,7 +43,7 @@ export function registerTestPlugins(): void {
   for (const plugin of PLUGINS) if (!known.has(plugin.name)) registerModel(plugin, 'test/options/plugins.ts');
 }
 
-/** Dataset modes like the reference's: `colorization` changes defaults, `template` adds an option. */
+/** Dataset modes like the reference's: `colorization` changes defaults, `template` adds an option, `spade_like` sets per-phase defaults and its own `--preprocess` choices. */
 export const DATASET_MODES: Record<string, DatasetModeInfo> = {
   unaligned: { name: 'unaligned' },
   aligned: { name: 'aligned' },
@@ -56,6 +56,13 @@ export const DATASET_MODES: Record<string, DatasetModeInfo> = {
       load_size: { type: 'int', default: 286, help: 'redeclared with the same type: keeps the base declaration' },
     },
     defaults: { max_dataset_size: 10, new_dataset_option: 2.0 },
+  },
+  spade_like: {
+    name: 'spade_like',
+    options: { preprocess: { type: 'string', default: 'resize_and_crop', choices: ['resize_and_crop', 'fixed'], help: 'its own choices replace the base ones' } },
+    defaults: { display_winsize: 512, lambda_A: 1 },
+    trainDefaults: { load_size: 300 },
+    testDefaults: { load_size: 200 },
   },
 };
 

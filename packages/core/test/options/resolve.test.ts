@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OptionError, TranslateError } from '../../src/errors.js';
 import { registerModel } from '../../src/model/plugin.js';
-import { resolveOptions, resolveSchema, type OptionLayer } from '../../src/options/resolve.js';
+import { BASE_OPTIONS } from '../../src/options/base_options.js';
+import { resolveOptions, resolveSchema, schemaValues, type OptionLayer } from '../../src/options/resolve.js';
 import { datasetMode, registerTestPlugins } from './plugins.js';
 
 beforeAll(registerTestPlugins);
@@ -76,6 +77,46 @@ describe('resolveOptions: defaults', () => {
 
   it('an alias resolves to the canonical model name', () => {
     expect(train(cli({ dataroot: 'd', model: 'cycle_gan' })).model).toBe('cyclegan');
+  });
+});
+
+describe('resolveOptions: dataset mode defaults and choices', () => {
+  it('a mode sets defaults in both phases and per phase; one for an option the model lacks is skipped', () => {
+    expect(train(cli({ dataroot: 'd', dataset_mode: 'spade_like' }))).toMatchObject({ load_size: 300, display_winsize: 512, lambda_A: 1 });
+    const tested = test(cli({ dataroot: 'd', dataset_mode: 'spade_like' }));
+    expect(tested).toMatchObject({ load_size: 200, display_winsize: 512 });
+    expect(tested).not.toHaveProperty('lambda_A');
+    expect(test(cli({ dataroot: 'd', dataset_mode: 'spade_like', load_size: '64' })).load_size).toBe(64);
+  });
+
+  it("the mode's choices of a base option replace the base ones", () => {
+    expect(train(cli({ dataroot: 'd', dataset_mode: 'spade_like', preprocess: 'fixed' })).preprocess).toBe('fixed');
+    expect(error(() => train(cli({ dataroot: 'd', preprocess: 'fixed' }))).message).toContain('--preprocess must be one of resize_and_crop, crop, scale_width, scale_width_and_crop, none');
+  });
+});
+
+describe('resolveOptions: aliases', () => {
+  it("an alias (SPADE's --preprocess_mode) sets the option, on the command line and in a file", () => {
+    const fromCli = train(cli({ dataroot: 'd', preprocess_mode: 'scale_width' }));
+    expect(fromCli.preprocess).toBe('scale_width');
+    expect(fromCli).not.toHaveProperty('preprocess_mode');
+    expect(train(yaml({ dataroot: 'd', preprocess_mode: 'crop' }), cli({ preprocess: 'none' })).preprocess).toBe('none');
+    expect(error(() => train(yaml({ dataroot: 'd', preprocess_mode: 'fixd' }, { preprocess_mode: 4 }))).message).toMatch(/^'preprocess_mode' \(run\.yaml:4\) must be one of/);
+  });
+
+  it('the name and an alias in one layer is an error naming both', () => {
+    expect(error(() => train(cli({ dataroot: 'd', preprocess: 'crop', preprocess_mode: 'none' }))).message).toBe(
+      '--preprocess and --preprocess_mode are the same option (one is an alias of the other); set only one of them.',
+    );
+  });
+
+  it('an alias that is already an option name is a programming error', () => {
+    const badMode = () => ({ name: 'bad_alias', options: { my_size: { type: 'int' as const, default: 1, help: 'x', aliases: ['ngf'] } } });
+    expect(() => resolveOptions({ phase: 'train', layers: [cli({ dataroot: 'd' })], datasetMode: badMode })).toThrow("Option 'my_size' declares the alias 'ngf', which is already the option 'ngf'.");
+  });
+
+  it('schemaValues takes aliases too', () => {
+    expect(schemaValues({ preprocess: BASE_OPTIONS.preprocess! }, { preprocess_mode: 'crop' })).toEqual({ preprocess: 'crop' });
   });
 });
 

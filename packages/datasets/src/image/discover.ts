@@ -1,6 +1,6 @@
 /**
  * Image discovery, as the reference's `make_dataset`: a recursive walk, folders visited in sorted
- * order, files sorted within each folder, truncated to `max_dataset_size`.
+ * order, files sorted within each folder, truncated to `max_dataset_size`; and SPADE's natural sort.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
@@ -39,7 +39,25 @@ async function walk(root: string, out: { root: string; files: string[] }[]): Pro
   out.push({ root, files });
 }
 
-/** Code-point order, as Python's string sort. */
-function compare(a: string, b: string): number {
+/** Code-point order, as Python's string sort (numbers in numeric order). */
+function compare<T extends string | bigint>(a: T, b: T): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * SPADE's `natural_sort` (a sorted copy): runs of digits compare as numbers (`img2` before
+ * `img10`), the text between them by code point; equal keys keep their order.
+ */
+export function naturalSort(paths: readonly string[]): string[] {
+  const keys = new Map(paths.map((p) => [p, p.split(/(\d+)/)]));
+  return [...paths].sort((a, b) => compareNatural(keys.get(a)!, keys.get(b)!));
+}
+
+/** Python's comparison of `natural_keys` lists: text parts at even indices, numbers at odd ones. */
+function compareNatural(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const c = i % 2 === 1 ? compare(BigInt(a[i]!), BigInt(b[i]!)) : compare(a[i]!, b[i]!);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
 }

@@ -1,7 +1,8 @@
 /**
  * Pixel operations on raw images, each matching what PIL does in the reference: crop (zero-filled
- * outside the image), horizontal flip, nearest-neighbour resize, RGB→L grayscale, alpha handling,
- * and normalisation to [-1, 1] as torchvision's ToTensor + Normalize(0.5, 0.5).
+ * outside the image), horizontal flip, side-by-side concatenation, 16 → 8 bits, nearest-neighbour
+ * resize, RGB→L grayscale, alpha handling, and normalisation to [-1, 1] as torchvision's
+ * ToTensor + Normalize(0.5, 0.5).
  */
 import { DatasetError } from '../errors.js';
 import { allocLike, maxValue, type ImageArray, type LabelMap, type RawImage } from './types.js';
@@ -55,6 +56,26 @@ export function transposeImage(img: RawImage): RawImage {
     for (let x = 0; x < width; x++)
       for (let c = 0; c < channels; c++) out[(x * height + y) * channels + c] = img.data[(y * width + x) * channels + c]!;
   return { data: out, width: height, height: width, channels };
+}
+
+/** A and B (same height and channels, 8 or 16 bits alike) side by side: A on the left, as `np.concatenate([a, b], 1)`. */
+export function sideBySide(a: RawImage, b: RawImage): RawImage {
+  const { height, channels } = a;
+  const width = a.width + b.width;
+  const out = allocLike(a.data, width * height * channels);
+  const rowA = a.width * channels;
+  const rowB = b.width * channels;
+  for (let y = 0; y < height; y++) {
+    out.set(a.data.subarray(y * rowA, (y + 1) * rowA), y * (rowA + rowB));
+    out.set(b.data.subarray(y * rowB, (y + 1) * rowB), y * (rowA + rowB) + rowA);
+  }
+  return { data: out, width, height, channels };
+}
+
+/** 16-bit pixels scaled to 8 bits (round(v / 257), the inverse of 8 → 16 bit's v · 257); 8-bit images unchanged. */
+export function toEightBit(img: RawImage): RawImage {
+  if (!(img.data instanceof Uint16Array)) return img;
+  return { ...img, data: Uint8Array.from(img.data, (v) => Math.round(v / 257)) };
 }
 
 /** Nearest-neighbour resize with PIL's sampling: source x = floor((x + 0.5) · in/out). Never invents values. */

@@ -1,8 +1,7 @@
 /** `edges2photo`: an aligned (pix2pix) set of A|B images, A = edges of B (Sobel or Canny), B = photo crop. */
 import { join } from 'node:path';
-import { toChannels } from '../image/ops.js';
+import { sideBySide, toChannels } from '../image/ops.js';
 import { writeImage } from '../image/encode.js';
-import type { RawImage } from '../image/types.js';
 import { deriveRng } from '../rng.js';
 import { cannyEdges, sobelEdges } from './edges.js';
 import { loadPhotos, randomCrop, split, type MakeOptions } from './sources.js';
@@ -23,15 +22,4 @@ export async function makeEdges2Photo(o: MakeOptions & { edges: 'sobel' | 'canny
     }
   }
   return counts;
-}
-
-/** A and B (same size, 3 channels) side by side. */
-function sideBySide(a: RawImage, b: RawImage): RawImage {
-  const { width: w, height: h } = a;
-  const out = new Uint8Array(w * 2 * h * 3);
-  for (let y = 0; y < h; y++) {
-    out.set(a.data.subarray(y * w * 3, (y + 1) * w * 3), y * w * 6);
-    out.set(b.data.subarray(y * w * 3, (y + 1) * w * 3), y * w * 6 + w * 3);
-  }
-  return { data: out, width: 2 * w, height: h, channels: 3 };
 }

@@ -4,7 +4,7 @@ import { basename, extname } from 'node:path';
 import { DatasetError } from '../errors.js';
 import { decodeImage } from '../image/decode.js';
 import { listImages } from '../image/discover.js';
-import { cropImage, toChannels } from '../image/ops.js';
+import { cropImage, toChannels, toEightBit } from '../image/ops.js';
 import { resizeBicubic } from '../image/resize.js';
 import type { RawImage } from '../image/types.js';
 import type { Rng } from '../rng.js';
@@ -48,8 +48,7 @@ export async function loadPhotos(inputs: string[], log: (m: string) => void = ()
   for (const file of files) {
     try {
       const raw = await decodeImage(file);
-      const eight = raw.data instanceof Uint16Array ? { ...raw, data: Uint8Array.from(raw.data, (v) => Math.round(v / 257)) } : raw;
-      photos.push({ name: uniqueName(basename(file, extname(file)), photos), image: toChannels(eight, 3, 'flatten', file), gray: raw.channels <= 2 });
+      photos.push({ name: uniqueName(basename(file, extname(file)), photos), image: toChannels(toEightBit(raw), 3, 'flatten', file), gray: raw.channels <= 2 });
     } catch (err) {
       log(`Skipping ${file}: ${(err as Error).message}`);
     }

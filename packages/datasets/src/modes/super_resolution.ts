@@ -21,29 +21,26 @@ import { probeImage } from '../image/decode.js';
 import { cropImage, flipHorizontal, flipVertical, normalizeImage, toChannels, transposeImage } from '../image/ops.js';
 import { resizeBicubic } from '../image/resize.js';
 import type { RawImage } from '../image/types.js';
-import { DATA_OPTIONS, checkDataOptions, withDefaults, type DataOptions } from '../options.js';
+import { DATA_OPTIONS, checkDataOptions, type DataOptions } from '../options.js';
 import { roundHalfEven } from '../transform/preprocess.js';
 import type { Dataset, DatasetMode, Sample } from '../dataset.js';
 import type { Rng } from '../rng.js';
 import { listSome, noImagesError, readImage, scanImages, stem } from './common.js';
 
 /** Options of the super-resolution mode. */
-export const SUPER_RESOLUTION_OPTIONS: OptionSchema = withDefaults(
-  {
-    ...DATA_OPTIONS,
-    scale: {
-      type: 'int',
-      default: 4,
-      help: 'super resolution upscale factor (2, 4 or 8); HR images: --phase train takes random crop_size crops, val the centre square, other phases the whole image cropped to a multiple of scale',
-    },
-    lr_dir: {
-      type: 'string',
-      default: '',
-      help: '(translate) folder of low-resolution inputs named like the HR files, each 1/scale of its HR image cropped to a multiple of scale; empty: made by bicubic downscaling',
-    },
+export const SUPER_RESOLUTION_OPTIONS: OptionSchema = {
+  ...DATA_OPTIONS,
+  scale: {
+    type: 'int',
+    default: 4,
+    help: 'super resolution upscale factor (2, 4 or 8); HR images: --phase train takes random crop_size crops, val the centre square, other phases the whole image cropped to a multiple of scale',
   },
-  { crop_size: 96 },
-);
+  lr_dir: {
+    type: 'string',
+    default: '',
+    help: '(translate) folder of low-resolution inputs named like the HR files, each 1/scale of its HR image cropped to a multiple of scale; empty: made by bicubic downscaling',
+  },
+};
 
 /** Resolved super-resolution options. */
 export interface SuperResolutionOptions extends DataOptions {
@@ -56,6 +53,7 @@ export const superResolutionMode: DatasetMode = {
   name: 'super_resolution',
   help: 'high-resolution images in <dataroot>/<phase>; low-resolution inputs made by bicubic ÷scale (or --lr_dir)',
   options: SUPER_RESOLUTION_OPTIONS,
+  defaults: { crop_size: 96 }, // the SRGAN paper's HR crop
   async create(options, ctx): Promise<Dataset> {
     const opts = options as unknown as SuperResolutionOptions;
     checkDataOptions(opts);
