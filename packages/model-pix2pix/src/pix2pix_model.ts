@@ -11,7 +11,7 @@ import {
 /** pix2pix's model object; see the module comment. */
 export class Pix2PixModel extends BaseModel {
   readonly lossNames = ['G_GAN', 'G_L1', 'D_real', 'D_fake'] as const;
-  readonly visualNames = ['real_A', 'fake_B', 'real_B'] as const;
+  readonly visualNames: readonly string[] = ['real_A', 'fake_B', 'real_B'];
   private readonly criterionGAN: GANLoss | null = null;
   private readonly lambdaL1: number = 0;
 

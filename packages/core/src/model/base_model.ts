@@ -202,6 +202,13 @@ export abstract class BaseModel {
     return Object.fromEntries(this.lossNames.filter((n) => this.lossValues.has(n)).map((n) => [n, this.lossValues.get(n)!]));
   }
 
+  /**
+   * Derives the visuals that are only shown (the reference's `compute_visuals`, e.g. colorization's
+   * Lab → RGB) from the current ones. The test loop calls it after `test()`, the training loop
+   * before saving images; the default does nothing.
+   */
+  computeVisuals(): void {}
+
   /** Current visuals by name (those of `visualNames` that exist). */
   currentVisuals(): Record<string, tf.Tensor4D> {
     return Object.fromEntries(this.visualNames.filter((n) => this.visualTensors.has(n)).map((n) => [n, this.visualTensors.get(n)!]));
