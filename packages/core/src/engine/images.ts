@@ -1,4 +1,4 @@
-/** Image tensors → files: the reference's `tensor2im` (any image of the batch) and PNG writing with sharp. */
+/** Image tensors → files: the reference's `tensor2im` (any image of the batch) and PNG encoding and writing with sharp. */
 import sharp from 'sharp';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -29,13 +29,22 @@ export function tensorToImage(batch: tf.Tensor4D, index = 0): Image8 {
 /** Writes an image as PNG (creating folders), stretched to `aspectRatio` (width/height) unless it has it already. */
 export async function writePng(path: string, image: Image8, aspectRatio = 1): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
-  let pipeline = sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
-    raw: { width: image.width, height: image.height, channels: image.channels as 1 | 2 | 3 | 4 },
-  });
+  let pipeline = rawPixels(image);
   // The reference's save_image: aspect > 1 stretches the width, < 1 the height (without its w/h swap
   // bug) — unless the image already has that aspect (e.g. GauGAN generates at --aspect_ratio).
   const alreadyThere = Math.abs(image.width / image.height - aspectRatio) * Math.min(image.width, image.height) < 1;
   if (aspectRatio > 1 && !alreadyThere) pipeline = pipeline.resize(Math.round(image.width * aspectRatio), image.height, { fit: 'fill', kernel: 'cubic' });
   if (aspectRatio < 1 && !alreadyThere) pipeline = pipeline.resize(image.width, Math.round(image.height / aspectRatio), { fit: 'fill', kernel: 'cubic' });
   await pipeline.png().toFile(path);
+}
+
+/** An image's PNG bytes. */
+export async function encodePng(image: Image8): Promise<Uint8Array> {
+  return rawPixels(image).png().toBuffer();
+}
+
+function rawPixels(image: Image8): sharp.Sharp {
+  return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
+    raw: { width: image.width, height: image.height, channels: image.channels as 1 | 2 | 3 | 4 },
+  });
 }

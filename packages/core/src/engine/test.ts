@@ -70,6 +70,7 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
       }
       model.setInput(batch);
       model.test();
+      model.computeVisuals();
       disposeBatch(batch);
       const visuals = Object.entries(model.currentVisuals());
       const start = rows.length;

@@ -1,10 +1,10 @@
 /**
  * The training loop (`translate train`): epochs `epoch_count … n_epochs + n_epochs_decay`, the
  * model's step per batch, loss log and console lines every `print_freq` images, sample images and
- * `web/index.html` every `display_freq`, checkpoints every `save_latest_freq` images and
- * `save_epoch_freq` epochs, LR schedule per epoch. `--continue_train` resumes exactly (weights,
- * Adam moments, epoch, iteration, LR schedule, RNG and image pools); an abort signal (Ctrl-C)
- * saves `latest` and returns.
+ * `web/index.html` every `display_freq` (both also as TensorBoard events with `--tensorboard`),
+ * checkpoints every `save_latest_freq` images and `save_epoch_freq` epochs, LR schedule per epoch.
+ * `--continue_train` resumes exactly (weights, Adam moments, epoch, iteration, LR schedule, RNG and
+ * image pools); an abort signal (Ctrl-C) saves `latest` and returns.
  */
 import { join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,9 @@ import { optBool, optNumber, optString, type Options } from '../options/schema.j
 import { loadCheckpoint, readCheckpointTensors, saveCheckpoint, type TrainingProgress } from './checkpoint.js';
 import { disposeBatch, type DataSource } from './data.js';
 import { appendLossLog, formatLossLine, lossLogHeader, readLossLog } from './loss_log.js';
-import { tensorToImage, writePng } from './images.js';
+import { encodePng, tensorToImage } from './images.js';
+import { TensorBoardLog, type EncodedVisual } from './tensorboard_log.js';
+import { rejectWandb } from './wandb.js';
 import { trainingPage } from './html.js';
 import { writeFileAtomic } from './atomic_files.js';
 import { ProgressBar } from './progress.js';
@@ -43,6 +45,7 @@ export interface TrainResult {
 export async function trainModel(opt: Options, hooks: TrainHooks): Promise<TrainResult> {
   const log = hooks.log ?? ((line: string) => console.log(line));
   const dir = join(optString(opt, 'checkpoints_dir'), optString(opt, 'name'));
+  rejectWandb(opt, dir);
   mkdirSync(dir, { recursive: true });
   if (hooks.optionsText) writeFileSync(join(dir, 'train_opt.txt'), hooks.optionsText);
   const plugin = getModel(optString(opt, 'model'));
@@ -91,6 +94,7 @@ class TrainingLoop {
   private readonly visualEpochs = new Map<number, string[]>();
   private readonly lossLogPath: string;
   private readonly batchSize: number;
+  private events: TensorBoardLog | undefined;
 
   constructor(
     private readonly opt: Options,
@@ -107,6 +111,15 @@ class TrainingLoop {
   /** Trains until the last epoch or an abort; returns whether it was interrupted. */
   async run(progress: TrainingProgress, signal?: AbortSignal): Promise<boolean> {
     appendLossLog(this.lossLogPath, lossLogHeader());
+    this.events = TensorBoardLog.open(this.opt, this.dir, progress.totalIters);
+    try {
+      return await this.epochs(progress, signal);
+    } finally {
+      this.events?.close();
+    }
+  }
+
+  private async epochs(progress: TrainingProgress, signal?: AbortSignal): Promise<boolean> {
     const lastEpoch = optNumber(this.opt, 'n_epochs') + optNumber(this.opt, 'n_epochs_decay');
     const bar = new ProgressBar((lastEpoch - progress.epoch + 1) * this.data.size - progress.epochIter);
     for (; progress.epoch <= lastEpoch; progress.epoch++, progress.epochIter = 0) {
@@ -126,7 +139,7 @@ class TrainingLoop {
         const computeSeconds = (Date.now() - stepStart) / 1000 / this.batchSize;
         bar.advance(this.batchSize, `epoch ${progress.epoch}/${lastEpoch}`);
         const crossed = (freq: number) => freq > 0 && Math.floor(previous / freq) !== Math.floor(progress.totalIters / freq);
-        if (crossed(optNumber(this.opt, 'display_freq'))) await this.saveVisuals(progress.epoch);
+        if (crossed(optNumber(this.opt, 'display_freq'))) await this.display(progress);
         if (crossed(optNumber(this.opt, 'print_freq'))) {
           bar.clear();
           this.printLosses(progress, computeSeconds, waitMs / 1000 / this.batchSize);
@@ -165,21 +178,36 @@ class TrainingLoop {
     });
   }
 
+  /** The loss line (console and `loss_log.txt`) and, with `--tensorboard`, the same losses at step `totalIters`. */
   private printLosses(progress: TrainingProgress, time: number, data: number): void {
-    const line = formatLossLine({ epoch: progress.epoch, iters: progress.epochIter, time, data, losses: this.model.currentLosses() });
+    const losses = this.model.currentLosses();
+    const line = formatLossLine({ epoch: progress.epoch, iters: progress.epochIter, time, data, losses });
     this.log(line);
     appendLossLog(this.lossLogPath, line);
+    this.events?.losses(progress.totalIters, losses);
   }
 
-  /** Saves `web/images/epochNNN_<visual>.png` and rewrites `web/index.html` (unless `--no_html`). */
-  private async saveVisuals(epoch: number): Promise<void> {
-    if (optBool(this.opt, 'no_html')) return;
+  /** The current visuals as `web/` images and page (unless `--no_html`) and TensorBoard images (with `--tensorboard`). */
+  private async display(progress: TrainingProgress): Promise<void> {
+    const html = !optBool(this.opt, 'no_html');
+    if (!html && this.events === undefined) return;
+    this.model.computeVisuals();
+    const visuals = await Promise.all(
+      Object.entries(this.model.currentVisuals()).map(async ([name, tensor]): Promise<EncodedVisual> => {
+        const image = tensorToImage(tensor);
+        return { name, image, png: await encodePng(image) };
+      }),
+    );
+    this.events?.images(progress.totalIters, visuals);
+    if (html) this.writeWebPage(progress.epoch, visuals);
+  }
+
+  /** Saves `web/images/epochNNN_<visual>.png` and rewrites `web/index.html`. */
+  private writeWebPage(epoch: number, visuals: readonly EncodedVisual[]): void {
     const web = join(this.dir, 'web');
-    const visuals = this.model.currentVisuals();
-    for (const [name, tensor] of Object.entries(visuals)) {
-      await writePng(join(web, 'images', `epoch${String(epoch).padStart(3, '0')}_${name}.png`), tensorToImage(tensor));
-    }
-    this.visualEpochs.set(epoch, Object.keys(visuals));
+    mkdirSync(join(web, 'images'), { recursive: true });
+    for (const { name, png } of visuals) writeFileSync(join(web, 'images', `epoch${String(epoch).padStart(3, '0')}_${name}.png`), png);
+    this.visualEpochs.set(epoch, visuals.map(({ name }) => name));
     const epochs = [...this.visualEpochs].map(([e, names]) => ({ epoch: e, visuals: names }));
     const html = trainingPage({ name: optString(this.opt, 'name'), epochs, losses: readLossLog(this.lossLogPath), width: optNumber(this.opt, 'display_winsize') });
     writeFileAtomic(join(web, 'index.html'), html);

@@ -48,7 +48,7 @@ export const BASE_OPTIONS: OptionSchema = {
   init_gain: { type: 'float', default: 0.02, help: 'scaling factor for normal, xavier and orthogonal.' },
   no_dropout: { type: 'bool', default: false, help: 'no dropout for the generator' },
   // dataset parameters
-  dataset_mode: { type: 'string', default: 'unaligned', help: 'chooses how datasets are loaded. [unaligned | aligned | single | segmentation | super_resolution]' },
+  dataset_mode: { type: 'string', default: 'unaligned', help: 'chooses how datasets are loaded. [unaligned | aligned | single | segmentation | coco | ade20k | cityscapes | custom | facades | super_resolution]' },
   direction: { type: 'string', default: 'AtoB', choices: ['AtoB', 'BtoA'], help: 'AtoB or BtoA' },
   serial_batches: { type: 'bool', default: false, help: 'if true, takes images in order to make batches, otherwise takes them randomly' },
   num_threads: { type: 'int', default: 4, help: '# threads for loading data' },
@@ -65,6 +65,7 @@ export const BASE_OPTIONS: OptionSchema = {
     default: 'resize_and_crop',
     choices: ['resize_and_crop', 'crop', 'scale_width', 'scale_width_and_crop', 'none'],
     help: 'scaling and cropping of images at load time [resize_and_crop | crop | scale_width | scale_width_and_crop | none]',
+    aliases: ['preprocess_mode'],
   },
   no_flip: { type: 'bool', default: false, help: 'if specified, do not flip the images for data augmentation' },
   display_winsize: { type: 'int', default: 256, help: 'display window size for HTML' },
@@ -90,6 +91,23 @@ export const TRAIN_OPTIONS: OptionSchema = {
   },
   print_freq: { type: 'int', default: 100, help: 'frequency of showing training results on console' },
   no_html: { type: 'bool', default: false, help: 'do not save intermediate training results to [opt.checkpoints_dir]/[opt.name]/web/' },
+  // experiment tracking
+  tensorboard: {
+    type: 'bool',
+    default: false,
+    help: "(translate) write TensorBoard event files to [opt.checkpoints_dir]/[opt.name]/logs/: the losses every print_freq, the visuals every display_freq (SPADE's --tf_log)",
+    aliases: ['tf_log'],
+  },
+  use_wandb: {
+    type: 'bool',
+    default: false,
+    help: "the reference's W&B logging, refused: translate cannot write W&B runs; use --tensorboard, then upload its logs/ folder with `wandb sync --sync-tensorboard`",
+  },
+  wandb_project_name: {
+    type: 'string',
+    default: 'CycleGAN-and-pix2pix',
+    help: 'specify wandb project name (meaningless in translate, which refuses --use_wandb; pass it to `wandb sync --project` instead)',
+  },
   // network saving and loading parameters
   save_latest_freq: { type: 'int', default: 5000, help: 'frequency of saving the latest results' },
   save_epoch_freq: { type: 'int', default: 5, help: 'frequency of saving checkpoints at the end of epochs' },

@@ -42,12 +42,15 @@ describe('reference option schemas (REFERENCE.md §1.3)', () => {
     });
   });
 
-  it('TrainOptions, plus save_format', () => {
+  it('TrainOptions, plus save_format and tensorboard (with the reference\'s wandb options, refused at run time)', () => {
     expect(defaults(TRAIN_OPTIONS)).toEqual({
       display_freq: 400,
       update_html_freq: 1000,
       print_freq: 100,
       no_html: false,
+      tensorboard: false,
+      use_wandb: false,
+      wandb_project_name: 'CycleGAN-and-pix2pix',
       save_latest_freq: 5000,
       save_epoch_freq: 5,
       save_by_iter: false,
