@@ -9,7 +9,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionError, TranslateError, StateDictError } from '../errors.js';
 import { readSafetensors, writeSafetensors } from '../interop/safetensors.js';
-import { readPth, writePth } from '../interop/pth.js';
+import { writePth } from '../interop/pth.js';
 import type { RawStateDict } from '../interop/raw_tensor.js';
 import type { BaseModel } from '../model/base_model.js';
 import { identifyNetwork } from '../networks/identify.js';
