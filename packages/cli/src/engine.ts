@@ -21,7 +21,7 @@ async function prepare(opt: Options, hooks: RunHooks): Promise<DataSource> {
   return data;
 }
 
-/** Trains with resolved options; aborting `signal` (Ctrl-C) saves a checkpoint and returns early. */
+/** Trains with resolved options; aborting `signal` (Ctrl-C, SIGTERM, SIGHUP) saves a checkpoint and returns early. */
 export async function runTraining(opt: Options, hooks: RunHooks & { signal: AbortSignal }): Promise<{ interrupted: boolean }> {
   const data = await prepare(opt, hooks);
   return trainModel(opt, { data, log: hooks.log, signal: hooks.signal, optionsText: hooks.optionsText });

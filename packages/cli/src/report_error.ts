@@ -1,6 +1,7 @@
 /** How the CLI reports a failed run: one clear message on stderr and an exit code. */
 import { CommanderError } from 'commander';
-import { TranslateError } from '@translate/core';
+import { TrainingStopped, TranslateError } from '@translate/core';
+import { describeFsError } from './fs_errors.js';
 import type { CliIo } from './io.js';
 
 /** Exit code of a usage error (bad flag, option, config file or input data). */
@@ -14,10 +15,24 @@ export const WASM_ABORT_HINT =
 /**
  * Prints an error and returns its exit code. Commander has already printed its own message (with a
  * hint): 2, or 0 after `--help`. A `TranslateError` prints `translate: <message>`: 2 when it is a
- * usage error, else 1. Anything else prints its first line (and, for an abort of the wasm runtime, what it means), and its stack when `TRANSLATE_DEBUG=1`: 1.
+ * usage error, else 1. A filesystem error of the environment (EACCES, EROFS, ENOSPC, ENOENT, …)
+ * prints the path, what failed and what to do: 2. A training run that stopped on an error reports
+ * that error, then whether `latest` was saved. Anything else prints its first line (and, for an
+ * abort of the wasm runtime, what it means), and its stack when `TRANSLATE_DEBUG=1`: 1.
  */
 export function reportError(err: unknown, io: CliIo): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : USAGE_ERROR;
+  if (err instanceof TrainingStopped) {
+    const code = reportError(err.cause, io);
+    io.stderr(`translate: ${err.note}\n`);
+    return code === 0 ? 1 : code;
+  }
+  const fsMessage = describeFsError(err);
+  if (fsMessage !== null) {
+    io.stderr(`translate: ${fsMessage}\n`);
+    if (io.env.TRANSLATE_DEBUG === '1' && err instanceof Error) io.stderr(`${err.stack}\n`);
+    return USAGE_ERROR;
+  }
   if (err instanceof TranslateError) {
     io.stderr(`translate: ${err.message}\n`);
     return err.usage ? USAGE_ERROR : 1;

@@ -24,7 +24,7 @@ function cycleganArgs(dir: string, name: string): string[] {
 }
 
 const trainCycle = (dir: string, name: string) => [
-  'train', ...cycleganArgs(dir, name), '--n_epochs', '2', '--n_epochs_decay', '1', '--print_freq', '2', '--display_freq', '4', '--save_latest_freq', '2',
+  'train', ...cycleganArgs(dir, name), '--n_epochs', '2', '--n_epochs_decay', '1', '--print_freq', '2', '--display_freq', '4', '--update_html_freq', '4', '--save_latest_freq', '2',
 ];
 
 function weights(dir: string, name: string, label = 'latest', net = 'G_A') {
@@ -115,7 +115,7 @@ describe('translate train / test end to end', () => {
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(130);
-    expect(output).toMatch(/Interrupted: saved checkpoint 'latest' at epoch \d+, \d+ images into it/);
+    expect(output).toMatch(/Interrupted by SIGINT: saved checkpoint 'latest' at epoch \d+, \d+ images into it/);
     const manifest = JSON.parse(readFileSync(join(dir, 'interrupted', 'latest_checkpoint.json'), 'utf8'));
     expect(manifest.progress.totalIters).toBeGreaterThanOrEqual(2);
     expect(weights(dir, 'interrupted').size).toBeGreaterThan(0);

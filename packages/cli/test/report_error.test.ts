@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CommanderError } from 'commander';
-import { OptionError, TranslateError } from '@translate/core';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { atPath, OptionError, TrainingStopped, TranslateError } from '@translate/core';
 import type { CliIo } from '../src/io.js';
 import { reportError, WASM_ABORT_HINT } from '../src/report_error.js';
 
@@ -40,5 +43,40 @@ describe('reportError', () => {
       stderr: `translate: Aborted(). Build with -sASSERTIONS for more info.\n${WASM_ABORT_HINT}\nSet TRANSLATE_DEBUG=1 to see the stack trace.\n`,
     });
     expect(WASM_ABORT_HINT).toMatch(/4 GiB.*--crop_size.*tfjs-node/);
+  });
+
+  it('filesystem errors of the environment: the path, what failed and what to do, exit 2', () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'translate-fs-')), 'gone', 'loss_log.txt');
+    let real: unknown;
+    try {
+      writeFileSync(missing, 'x');
+    } catch (error) {
+      real = error;
+    }
+    expect(report(real)).toEqual({ code: 2, stderr: `translate: open failed: ${missing} does not exist (ENOENT): a folder on its path is missing or was removed. Create it or fix the path.\n` });
+    const nodeError = (code: string, syscall: string, path?: string) => Object.assign(new Error(`${code}: ${syscall}`), { code, syscall, ...(path ? { path } : {}) });
+    expect(report(nodeError('EACCES', 'open', '/ckpt/x'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/^translate: open failed: permission denied for \/ckpt\/x \(EACCES\)\. Make it writable/) });
+    expect(report(nodeError('EROFS', 'mkdir', '/ro/x'))).toMatchObject({ code: 2, stderr: expect.stringContaining('/ro/x is on a read-only file system (EROFS)') });
+    // A `write` error names no path: `atPath` adds the file being written.
+    let full: unknown;
+    try {
+      atPath('/ckpt/loss_log.txt', () => {
+        throw nodeError('ENOSPC', 'write');
+      });
+    } catch (error) {
+      full = error;
+    }
+    expect(report(full)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('write failed: no space left on the device while writing /ckpt/loss_log.txt (ENOSPC): the disk is full. The last good checkpoint is kept'),
+    });
+  });
+
+  it('a training run stopped by an error reports it, then what happened to latest', () => {
+    const stopped = new TrainingStopped(new RangeError('bad pixel'), "Saved checkpoint 'latest' at epoch 2, 3 images into it before stopping.");
+    expect(report(stopped)).toEqual({
+      code: 1,
+      stderr: "translate: bad pixel\nSet TRANSLATE_DEBUG=1 to see the stack trace.\ntranslate: Saved checkpoint 'latest' at epoch 2, 3 images into it before stopping.\n",
+    });
   });
 });

@@ -1,12 +1,13 @@
 /** `translate train`: the reference's train.py. */
+import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { formatOptions, type ResolvedOptions } from '@translate/core';
 import type { CliContext } from '../context.js';
 import { runTraining } from '../engine.js';
 import { addOptionsCommand } from './options_command.js';
 
-/** Exit code of a run stopped by Ctrl-C after saving its checkpoint (128 + SIGINT). */
-const INTERRUPTED = 130;
+/** Signals that stop a run after saving `latest`: Ctrl-C, `docker stop`/systemd/Slurm/Kubernetes, a closed terminal. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Adds `train`. */
 export function addTrainCommand(program: Command, ctx: CliContext): void {
@@ -21,11 +22,13 @@ async function train({ options, schema }: ResolvedOptions, { io }: CliContext): 
   const optionsText = formatOptions(options, schema);
   io.stdout(optionsText);
   const controller = new AbortController();
-  const onSigint = () => {
-    io.stderr('translate: interrupted; saving a checkpoint (Ctrl-C again quits at once)\n');
-    controller.abort();
+  // The first stop signal saves `latest` after the current step; a second one (the handlers are gone) quits at once.
+  const onSignal = (signal: NodeJS.Signals) => {
+    for (const s of STOP_SIGNALS) process.off(s, onSignal);
+    io.stderr(`translate: ${signal} received; saving checkpoint 'latest' after the current step, then exiting (send it again to quit at once without saving)\n`);
+    controller.abort(signal);
   };
-  process.once('SIGINT', onSigint);
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
   try {
     const { interrupted } = await runTraining(options, {
       log: (line) => io.stdout(`${line}\n`),
@@ -33,8 +36,9 @@ async function train({ options, schema }: ResolvedOptions, { io }: CliContext): 
       optionsText,
       signal: controller.signal,
     });
-    return interrupted ? INTERRUPTED : 0;
+    // 128 + the signal's number, as a shell reports a process that the signal stopped (130, 143, 129).
+    return interrupted ? 128 + constants.signals[controller.signal.reason as NodeJS.Signals] : 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const s of STOP_SIGNALS) process.off(s, onSignal);
   }
 }

@@ -1,44 +1,94 @@
 /**
  * All-or-nothing writes of a group of files (one checkpoint = several network files + a manifest).
- * Files are written into `.staging-<label>/`; renaming that folder to `.commit-<label>/` is the
- * commit point; the files are then renamed into place. A crash before the commit leaves the old
- * files untouched (the staging folder is discarded on the next run); a crash after it is rolled
- * forward by `recoverCommits`, so readers always see one complete checkpoint.
+ * Files are written and flushed into `.staging-<label>/`; renaming that folder to `.commit-<label>/`
+ * is the one commit point. The files are then renamed into place, the group's manifest last (it
+ * names every file's sha256, so a reader can tell a complete group from a partial one). A crash
+ * before the commit leaves the old files untouched (the writer discards the staging folder next
+ * time); a crash after it is rolled forward by `recoverCommits`, which readers call first.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { atPath, makeFolder } from './fs_path.js';
 
 const STAGING = '.staging-';
 const COMMIT = '.commit-';
+/** Sub-folder of a staged group holding its manifest, which is moved into place after every other file. */
+const LAST = '.last';
 
-/** Writes `files` (name → bytes or text) into `dir` atomically as one group. */
-export function commitFiles(dir: string, label: string, files: ReadonlyMap<string, Uint8Array | string>): void {
-  mkdirSync(dir, { recursive: true });
+/**
+ * Writes `files` (name → bytes or text) into `dir` atomically as one group; `manifest` (one of the
+ * names) becomes visible last. Only one writer per folder (the experiment lock); on failure the
+ * staged files are removed and the previous group stays as it was.
+ */
+export function commitFiles(dir: string, label: string, files: ReadonlyMap<string, Uint8Array | string>, manifest?: string): void {
+  makeFolder(dir);
   recoverCommits(dir);
+  for (const entry of readdirSync(dir)) if (entry.startsWith(STAGING)) rmSync(join(dir, entry), { recursive: true, force: true });
   const staging = join(dir, `${STAGING}${label}`);
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging);
-  for (const [name, content] of files) writeDurably(join(staging, name), content);
-  renameSync(staging, join(dir, `${COMMIT}${label}`));
+  try {
+    mkdirSync(join(staging, LAST), { recursive: true });
+    for (const [name, content] of files) writeDurably(join(staging, ...(name === manifest ? [LAST, name] : [name])), content);
+    syncFolder(join(staging, LAST));
+    syncFolder(staging);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  atPath(staging, () => renameSync(staging, join(dir, `${COMMIT}${label}`)));
+  syncFolder(dir);
   recoverCommits(dir);
 }
 
-/** Completes interrupted commits in `dir` and discards interrupted stagings. Safe to call any time. */
+/** Completes interrupted commits in `dir` (manifests last). Safe to call any time, also while another process commits. */
 export function recoverCommits(dir: string): void {
   if (!existsSync(dir)) return;
   for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    if (entry.startsWith(STAGING)) rmSync(path, { recursive: true, force: true });
     if (!entry.startsWith(COMMIT)) continue;
-    for (const name of readdirSync(path)) renameSync(join(path, name), join(dir, name));
-    rmSync(path, { recursive: true, force: true });
+    const commit = join(dir, entry);
+    moveFiles(commit, dir);
+    moveFiles(join(commit, LAST), dir);
+    syncFolder(dir);
+    rmSync(commit, { recursive: true, force: true });
+  }
+}
+
+/** Renames every plain file of `from` into `to`; one already moved (by a concurrent recovery) is skipped. */
+function moveFiles(from: string, to: string): void {
+  for (const entry of readdirOrEmpty(from)) {
+    if (!entry.isFile()) continue;
+    try {
+      renameSync(join(from, entry.name), join(to, entry.name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
+
+function readdirOrEmpty(dir: string) {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
   }
 }
 
 /** Writes a whole file and flushes it to disk before returning. */
 function writeDurably(path: string, content: Uint8Array | string): void {
-  writeFileSync(path, content);
-  const fd = openSync(path, 'r');
+  atPath(path, () => {
+    writeFileSync(path, content);
+    const fd = openSync(path, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  });
+}
+
+/** Flushes a folder's entries (renames) to disk. */
+function syncFolder(dir: string): void {
+  const fd = openSync(dir, 'r');
   try {
     fsyncSync(fd);
   } finally {
@@ -49,6 +99,13 @@ function writeDurably(path: string, content: Uint8Array | string): void {
 /** Replaces one file atomically (temp file + rename), for reports that readers may open at any time. */
 export function writeFileAtomic(path: string, content: Uint8Array | string): void {
   const temp = `${path}.tmp-${process.pid}`;
-  writeFileSync(temp, content);
-  renameSync(temp, path);
+  atPath(path, () => {
+    try {
+      writeFileSync(temp, content);
+      renameSync(temp, path);
+    } catch (error) {
+      rmSync(temp, { force: true });
+      throw error;
+    }
+  });
 }

@@ -1,8 +1,8 @@
 /**
  * Checkpoints: `checkpoints/<name>/<label>_net_<Net>.safetensors` (reference key names, PyTorch
  * layout; `.pth` with `--save_format pth`) plus `<label>_optim_<Opt>.safetensors` (Adam moments)
- * and a JSON manifest `<label>_checkpoint.json` with the options, progress, schedulers and RNG
- * state, all committed as one group. Reference `.pth` files (`latest_net_G_A.pth`) load too.
+ * and a JSON manifest `<label>_checkpoint.json` with the options, progress, schedulers, RNG state
+ * and every other file's sha256, all committed as one group (the manifest made visible last). Reference `.pth` files (`latest_net_G_A.pth`) load too.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -38,7 +38,9 @@ export interface CheckpointManifest {
   options: Options;
   networks: Record<string, { file: string; sha256: string; parameters: number }>;
   progress?: TrainingProgress;
-  optimizers?: Record<string, { file: string; step: number; lr: number }>;
+  optimizers?: Record<string, { file: string; sha256: string; step: number; lr: number }>;
+  /** Extra tensor files (`CheckpointExtras.tensors`) by key. */
+  tensors?: Record<string, { file: string; sha256: string }>;
   /** Opaque per-component state (schedulers, image pools, RNG), restored by the engine. */
   state?: Record<string, unknown>;
 }
@@ -94,13 +96,21 @@ export function saveCheckpoint(dir: string, label: string, model: BaseModel, ext
     for (const [name, { optimizer }] of model.optimizers) {
       const file = `${label}_optim_${name}.safetensors`;
       const state = optimizer.stateDict();
-      files.set(file, writeSafetensors(state.tensors));
-      manifest.optimizers[name] = { file, step: state.step, lr: state.lr };
+      const bytes = writeSafetensors(state.tensors);
+      files.set(file, bytes);
+      manifest.optimizers[name] = { file, sha256: sha256(bytes), step: state.step, lr: state.lr };
     }
   }
-  for (const [key, tensors] of Object.entries(extras.tensors ?? {})) files.set(`${label}_${key}.safetensors`, writeSafetensors(tensors));
+  const extraTensors = Object.entries(extras.tensors ?? {});
+  if (extraTensors.length > 0) manifest.tensors = {};
+  for (const [key, tensors] of extraTensors) {
+    const file = `${label}_${key}.safetensors`;
+    const bytes = writeSafetensors(tensors);
+    files.set(file, bytes);
+    manifest.tensors![key] = { file, sha256: sha256(bytes) };
+  }
   files.set(manifestName(label), `${JSON.stringify(manifest, null, 1)}\n`);
-  commitFiles(dir, label, files);
+  commitFiles(dir, label, files, manifestName(label));
   return manifest;
 }
 
@@ -116,10 +126,28 @@ export function readManifest(dir: string, label: string): CheckpointManifest | n
   }
 }
 
-/** Reads the extra tensors `key` saved with checkpoint `label`, or null when absent. */
+/** Reads the extra tensors `key` saved with checkpoint `label` (sha256 checked when its manifest lists them), or null when absent. */
 export function readCheckpointTensors(dir: string, label: string, key: string): RawStateDict | null {
+  const saved = readManifest(dir, label)?.tensors?.[key];
+  if (saved) return readSafetensors(readListedFile(dir, label, saved, `extra state ${key}`)).tensors;
   const path = join(dir, `${label}_${key}.safetensors`);
   return existsSync(path) ? readSafetensors(new Uint8Array(readFileSync(path))).tensors : null;
+}
+
+/**
+ * The bytes of a file that manifest `label` lists (for `what`), after checking its sha256: a
+ * missing or different file means the group is partial (copied or deleted in part), a clear error.
+ */
+function readListedFile(dir: string, label: string, saved: { file: string; sha256?: string }, what: string): Uint8Array {
+  const path = join(dir, saved.file);
+  if (!existsSync(path)) {
+    throw new TranslateError(`${path} is missing, though ${manifestName(label)} lists it for ${what}: the checkpoint was partly copied or deleted.`);
+  }
+  const bytes = new Uint8Array(readFileSync(path));
+  if (saved.sha256 !== undefined && sha256(bytes) !== saved.sha256) {
+    throw new TranslateError(`${path} does not match its manifest (sha256 differs): the checkpoint was modified or partly copied.`);
+  }
+  return bytes;
 }
 
 /** Options of {@link loadCheckpoint}. */
@@ -148,7 +176,7 @@ export function loadCheckpoint(dir: string, label: string, model: BaseModel, opt
     for (const [name, { optimizer }] of model.optimizers) {
       const saved = manifest.optimizers[name];
       if (!saved) continue;
-      const tensors = readSafetensors(new Uint8Array(readFileSync(join(dir, saved.file)))).tensors;
+      const tensors = readSafetensors(readListedFile(dir, label, saved, `optimizer ${name}`)).tensors;
       optimizer.loadStateDict({ step: saved.step, lr: saved.lr, tensors });
     }
   }
@@ -194,17 +222,7 @@ export function readCheckpointWeights(dir: string, label: string, name: string):
  * `<label>_net_<name>.safetensors`, else `.pth`.
  */
 function readNetworkFile(dir: string, label: string, name: string, saved?: { file: string; sha256: string }): WeightsFile {
-  if (saved) {
-    const path = join(dir, saved.file);
-    if (!existsSync(path)) {
-      throw new TranslateError(`${path} is missing, though ${manifestName(label)} lists it for network ${name}: the checkpoint was partly copied or deleted.`);
-    }
-    const bytes = new Uint8Array(readFileSync(path));
-    if (sha256(bytes) !== saved.sha256) {
-      throw new TranslateError(`${path} does not match its manifest (sha256 differs): the checkpoint was modified or partly copied.`);
-    }
-    return parseWeightsFile(bytes, path);
-  }
+  if (saved) return parseWeightsFile(readListedFile(dir, label, saved, `network ${name}`), join(dir, saved.file));
   const path = bareNetworkFile(dir, label, name);
   if (path !== null) return readWeightsFile(path);
   const present = existsSync(dir) ? readdirSync(dir).filter((f) => /_net_/.test(f)) : [];

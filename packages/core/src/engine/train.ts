@@ -4,14 +4,18 @@
  * `web/index.html` every `display_freq` (both also as TensorBoard events with `--tensorboard`),
  * checkpoints every `save_latest_freq` images and `save_epoch_freq` epochs, LR schedule per epoch.
  * `--continue_train` resumes exactly (weights, Adam moments, epoch, iteration, LR schedule, RNG and
- * image pools); an abort signal (Ctrl-C) saves `latest` and returns.
+ * image pools); an abort signal (Ctrl-C, SIGTERM, SIGHUP) saves `latest` and returns. One run per
+ * experiment folder (a lock); `train_opt.txt` and `loss_log.txt` are written only once the run has
+ * the lock and its options and checkpoint are accepted. A failure after a completed step saves
+ * `latest` first when the model is between steps, and is rethrown as a {@link TrainingStopped}.
  */
 import { join } from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { getModel } from '../model/plugin.js';
 import type { BaseModel } from '../model/base_model.js';
 import { globalRng } from '../random.js';
 import { optBool, optNumber, optString, type Options } from '../options/schema.js';
+import { OptionError } from '../errors.js';
 import { loadCheckpoint, readCheckpointTensors, saveCheckpoint, type TrainingProgress } from './checkpoint.js';
 import { disposeBatch, type DataSource } from './data.js';
 import { appendLossLog, formatLossLine, lossLogHeader, readLossLog } from './loss_log.js';
@@ -19,7 +23,11 @@ import { encodePng, tensorToImage } from './images.js';
 import { TensorBoardLog, type EncodedVisual } from './tensorboard_log.js';
 import { rejectWandb } from './wandb.js';
 import { trainingPage } from './html.js';
+import { printNetworks } from './print_networks.js';
 import { writeFileAtomic } from './atomic_files.js';
+import { acquireExperimentLock, type ExperimentLock } from './experiment_lock.js';
+import { atPath, makeFolder } from './fs_path.js';
+import { TrainingStopped } from './training_stopped.js';
 import { ProgressBar } from './progress.js';
 import { LearningRates } from './learning_rates.js';
 import { checkpointLabel } from './test.js';
@@ -28,7 +36,7 @@ import { checkpointLabel } from './test.js';
 export interface TrainHooks {
   data: DataSource;
   log?: (line: string) => void;
-  /** Aborting (Ctrl-C) saves `latest` after the current step and returns. */
+  /** Aborting (Ctrl-C, SIGTERM, SIGHUP; a string reason names it) saves `latest` after the current step and returns. */
   signal?: AbortSignal;
   /** Text of `train_opt.txt` (the CLI formats it with the defaults). */
   optionsText?: string;
@@ -44,23 +52,31 @@ export interface TrainResult {
 /** Trains the `--model` plugin on `hooks.data` with resolved options. */
 export async function trainModel(opt: Options, hooks: TrainHooks): Promise<TrainResult> {
   const log = hooks.log ?? ((line: string) => console.log(line));
-  const dir = join(optString(opt, 'checkpoints_dir'), optString(opt, 'name'));
-  rejectWandb(opt, dir);
-  mkdirSync(dir, { recursive: true });
-  if (hooks.optionsText) writeFileSync(join(dir, 'train_opt.txt'), hooks.optionsText);
-  const plugin = getModel(optString(opt, 'model'));
-  const model = plugin.create(opt, { isTrain: true });
+  const name = optString(opt, 'name');
+  if (name.trim() === '') throw new OptionError(`--name is empty: it names the experiment folder under --checkpoints_dir ${optString(opt, 'checkpoints_dir')}; pass a name.`);
+  const dir = join(optString(opt, 'checkpoints_dir'), name);
+  let lock: ExperimentLock | undefined;
   try {
-    await model.setup();
-    for (const [name, net] of model.networks) log(`[Network ${name}] Total number of parameters : ${(net.numParameters() / 1e6).toFixed(3)} M`);
-    const lr = new LearningRates(opt, model);
-    const progress: TrainingProgress = { epoch: optNumber(opt, 'epoch_count'), epochIter: 0, totalIters: 0 };
-    if (optBool(opt, 'continue_train')) resume(opt, dir, model, lr, progress, log, plugin.architectureOptions);
-    const loop = new TrainingLoop(opt, dir, model, lr, hooks.data, log);
-    const interrupted = await loop.run(progress, hooks.signal);
-    return { progress, interrupted, checkpointDir: dir };
+    rejectWandb(opt, dir);
+    makeFolder(dir);
+    lock = acquireExperimentLock(dir, log);
+    const plugin = getModel(optString(opt, 'model'));
+    const model = plugin.create(opt, { isTrain: true });
+    try {
+      await model.setup();
+      printNetworks(model.networks, optBool(opt, 'verbose'), log);
+      const lr = new LearningRates(opt, model);
+      const progress: TrainingProgress = { epoch: optNumber(opt, 'epoch_count'), epochIter: 0, totalIters: 0 };
+      if (optBool(opt, 'continue_train')) resume(opt, dir, model, lr, progress, log, plugin.architectureOptions);
+      if (hooks.optionsText) writeFileAtomic(join(dir, 'train_opt.txt'), hooks.optionsText);
+      const loop = new TrainingLoop(opt, dir, model, lr, hooks.data, log, lock);
+      const interrupted = await loop.run(progress, hooks.signal);
+      return { progress, interrupted, checkpointDir: dir };
+    } finally {
+      model.dispose();
+    }
   } finally {
-    model.dispose();
+    lock?.release();
     await hooks.data.close?.();
   }
 }
@@ -95,6 +111,12 @@ class TrainingLoop {
   private readonly lossLogPath: string;
   private readonly batchSize: number;
   private events: TensorBoardLog | undefined;
+  /** The state after the last step this run completed (what a failure saves), if any. */
+  private completed: TrainingProgress | undefined;
+  /** True while the model is inside a step (its weights may be half-updated). */
+  private inStep = false;
+  /** The last `latest` this run saved (what `--continue_train` resumes), as words. */
+  private lastSaved: string | undefined;
 
   constructor(
     private readonly opt: Options,
@@ -103,6 +125,7 @@ class TrainingLoop {
     private readonly lr: LearningRates,
     private readonly data: DataSource,
     private readonly log: (line: string) => void,
+    private readonly lock: ExperimentLock,
   ) {
     this.lossLogPath = join(dir, 'loss_log.txt');
     this.batchSize = data.batchSize;
@@ -110,10 +133,13 @@ class TrainingLoop {
 
   /** Trains until the last epoch or an abort; returns whether it was interrupted. */
   async run(progress: TrainingProgress, signal?: AbortSignal): Promise<boolean> {
-    appendLossLog(this.lossLogPath, lossLogHeader());
+    atPath(this.lossLogPath, () => appendLossLog(this.lossLogPath, lossLogHeader()));
     this.events = TensorBoardLog.open(this.opt, this.dir, progress.totalIters);
     try {
       return await this.epochs(progress, signal);
+    } catch (error) {
+      // Before the first completed step there is nothing to save: the error alone is the message.
+      throw this.completed === undefined ? error : new TrainingStopped(error, this.saveOnFailure(this.completed));
     } finally {
       this.events?.close();
     }
@@ -131,15 +157,18 @@ class TrainingLoop {
         const previous = progress.totalIters;
         progress.totalIters += this.batchSize;
         progress.epochIter += this.batchSize;
+        this.inStep = true;
         this.model.setInput(batch);
         this.model.optimizeParameters();
         disposeBatch(batch);
+        this.inStep = false;
+        this.completed = { ...progress };
         epochLoss.sum += Object.values(this.model.currentLosses()).reduce((a, b) => a + b, 0);
         epochLoss.steps++;
         const computeSeconds = (Date.now() - stepStart) / 1000 / this.batchSize;
         bar.advance(this.batchSize, `epoch ${progress.epoch}/${lastEpoch}`);
         const crossed = (freq: number) => freq > 0 && Math.floor(previous / freq) !== Math.floor(progress.totalIters / freq);
-        if (crossed(optNumber(this.opt, 'display_freq'))) await this.display(progress);
+        if (crossed(optNumber(this.opt, 'display_freq'))) await this.display(progress, crossed(optNumber(this.opt, 'update_html_freq')));
         if (crossed(optNumber(this.opt, 'print_freq'))) {
           bar.clear();
           this.printLosses(progress, computeSeconds, waitMs / 1000 / this.batchSize);
@@ -152,7 +181,8 @@ class TrainingLoop {
         if (signal?.aborted) {
           bar.clear();
           this.save('latest', progress);
-          this.log(`Interrupted: saved checkpoint 'latest' at epoch ${progress.epoch}, ${progress.epochIter} images into it. Resume with --continue_train.`);
+          const by = typeof signal.reason === 'string' ? ` by ${signal.reason}` : '';
+          this.log(`Interrupted${by}: saved checkpoint 'latest' at epoch ${progress.epoch}, ${progress.epochIter} images into it. Resume with --continue_train.`);
           return true;
         }
       }
@@ -160,6 +190,7 @@ class TrainingLoop {
       // `plateau` follows the model's metric when it sets one, else the epoch's mean summed loss.
       this.log(this.lr.endEpoch(this.model.metric ?? (epochLoss.steps > 0 ? epochLoss.sum / epochLoss.steps : undefined)));
       const next: TrainingProgress = { epoch: progress.epoch + 1, epochIter: 0, totalIters: progress.totalIters };
+      if (this.completed) this.completed = next;
       if (progress.epoch % optNumber(this.opt, 'save_epoch_freq') === 0 || progress.epoch === lastEpoch) {
         this.log(`saving the model at the end of epoch ${progress.epoch}, iters ${progress.totalIters}`);
         this.save('latest', next);
@@ -176,6 +207,20 @@ class TrainingLoop {
       state: { random: globalRng().getState(), learningRates: this.lr.state() },
       tensors: this.model.saveExtraState(),
     });
+    if (label === 'latest') this.lastSaved = `'latest' at epoch ${progress.epoch}, ${progress.epochIter} images into it`;
+    this.lock.refresh();
+  }
+
+  /** After a failure: saves `latest` at `completed` when the model is between steps; says what was saved or kept. */
+  private saveOnFailure(completed: TrainingProgress): string {
+    const kept = this.lastSaved ? `the last good checkpoint (${this.lastSaved}) is kept` : 'no checkpoint was saved in this run; any earlier one is kept';
+    if (this.inStep) return `The failure came in the middle of a training step, so its half-updated weights were not saved; ${kept}. Resume with --continue_train.`;
+    try {
+      this.save('latest', completed);
+    } catch (error) {
+      return `Could not save checkpoint 'latest' (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); ${kept}. Resume with --continue_train.`;
+    }
+    return `Saved checkpoint ${this.lastSaved} before stopping. Resume with --continue_train.`;
   }
 
   /** The loss line (console and `loss_log.txt`) and, with `--tensorboard`, the same losses at step `totalIters`. */
@@ -183,12 +228,12 @@ class TrainingLoop {
     const losses = this.model.currentLosses();
     const line = formatLossLine({ epoch: progress.epoch, iters: progress.epochIter, time, data, losses });
     this.log(line);
-    appendLossLog(this.lossLogPath, line);
+    atPath(this.lossLogPath, () => appendLossLog(this.lossLogPath, line));
     this.events?.losses(progress.totalIters, losses);
   }
 
-  /** The current visuals as `web/` images and page (unless `--no_html`) and TensorBoard images (with `--tensorboard`). */
-  private async display(progress: TrainingProgress): Promise<void> {
+  /** The current visuals as TensorBoard images (with `--tensorboard`) and, unless `--no_html`, `web/` images and page when `updateHtml` (update_html_freq) or none is written yet, as the reference. */
+  private async display(progress: TrainingProgress, updateHtml: boolean): Promise<void> {
     const html = !optBool(this.opt, 'no_html');
     if (!html && this.events === undefined) return;
     this.model.computeVisuals();
@@ -199,14 +244,17 @@ class TrainingLoop {
       }),
     );
     this.events?.images(progress.totalIters, visuals);
-    if (html) this.writeWebPage(progress.epoch, visuals);
+    if (html && (updateHtml || this.visualEpochs.size === 0)) this.writeWebPage(progress.epoch, visuals);
   }
 
   /** Saves `web/images/epochNNN_<visual>.png` and rewrites `web/index.html`. */
   private writeWebPage(epoch: number, visuals: readonly EncodedVisual[]): void {
     const web = join(this.dir, 'web');
-    mkdirSync(join(web, 'images'), { recursive: true });
-    for (const { name, png } of visuals) writeFileSync(join(web, 'images', `epoch${String(epoch).padStart(3, '0')}_${name}.png`), png);
+    makeFolder(join(web, 'images'));
+    for (const { name, png } of visuals) {
+      const path = join(web, 'images', `epoch${String(epoch).padStart(3, '0')}_${name}.png`);
+      atPath(path, () => writeFileSync(path, png));
+    }
     this.visualEpochs.set(epoch, visuals.map(({ name }) => name));
     const epochs = [...this.visualEpochs].map(([e, names]) => ({ epoch: e, visuals: names }));
     const html = trainingPage({ name: optString(this.opt, 'name'), epochs, losses: readLossLog(this.lossLogPath), width: optNumber(this.opt, 'display_winsize') });

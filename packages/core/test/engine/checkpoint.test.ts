@@ -15,15 +15,37 @@ import { TINY_OPTIONS, TinyModel } from './tiny_model.js';
 const tempDir = () => mkdtempSync(join(tmpdir(), 'translate-ckpt-'));
 
 describe('atomic checkpoint groups', () => {
-  it('a crash before the commit point leaves the previous files and discards the staging folder', () => {
+  it('a crash before the commit point leaves the previous files; the next writer discards the staging folder', () => {
     const dir = tempDir();
     commitFiles(dir, 'latest', new Map([['a.txt', 'old a'], ['b.txt', 'old b']]));
     // Simulate a process killed while writing the next checkpoint: staging folder half written.
     mkdirSync(join(dir, '.staging-latest'));
     writeFileSync(join(dir, '.staging-latest', 'a.txt'), 'new a');
-    recoverCommits(dir);
+    recoverCommits(dir); // a reader: never touches a staging folder (a live writer may own it)
     expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('old a');
-    expect(readdirSync(dir).sort()).toEqual(['a.txt', 'b.txt']);
+    commitFiles(dir, '1', new Map([['c.txt', 'c']]));
+    expect(readdirSync(dir).sort()).toEqual(['a.txt', 'b.txt', 'c.txt']);
+  });
+
+  it('the manifest is moved into place last, also when a crash mid-move is rolled forward', () => {
+    const dir = tempDir();
+    commitFiles(dir, 'latest', new Map([['a.txt', 'old a'], ['m.json', 'old m']]), 'm.json');
+    // Killed after the commit rename, before any move: the new manifest waits in `.last`.
+    mkdirSync(join(dir, '.commit-latest', '.last'), { recursive: true });
+    writeFileSync(join(dir, '.commit-latest', 'a.txt'), 'new a');
+    writeFileSync(join(dir, '.commit-latest', '.last', 'm.json'), 'new m');
+    expect(readFileSync(join(dir, 'm.json'), 'utf8')).toBe('old m');
+    recoverCommits(dir);
+    expect([readFileSync(join(dir, 'a.txt'), 'utf8'), readFileSync(join(dir, 'm.json'), 'utf8')]).toEqual(['new a', 'new m']);
+    expect(readdirSync(dir).sort()).toEqual(['a.txt', 'm.json']);
+  });
+
+  it('a failed write removes the staged files and keeps the previous group', () => {
+    const dir = tempDir();
+    commitFiles(dir, 'latest', new Map([['a.txt', 'old a']]));
+    expect(() => commitFiles(dir, 'latest', new Map([['a.txt', 'new a'], ['no/such/b.txt', 'b']]))).toThrow(/ENOENT/);
+    expect(readdirSync(dir)).toEqual(['a.txt']);
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('old a');
   });
 
   it('a crash after the commit point is rolled forward: all new files or none', () => {
@@ -143,6 +165,19 @@ describe('checkpoints', () => {
     rmSync(join(dir, 'latest_net_G.pth'));
     expect(() => loadCheckpoint(dir, 'latest', loaded, { withOptimizers: false })).toThrow(/latest_net_G\.pth is missing, though latest_checkpoint\.json lists it for network G/);
     for (const m of [first, second, loaded]) m.dispose();
+  });
+
+  it('the manifest names every file of the group with its sha256; an optimizer file of another group is refused', async () => {
+    await useBackend('cpu');
+    const dir = tempDir();
+    const a = new TinyModel(TINY_OPTIONS, { isTrain: true });
+    const manifest = saveCheckpoint(dir, 'latest', a, { tensors: { pool: new Map() } });
+    const hash = (file: string) => createHash('sha256').update(readFileSync(join(dir, file))).digest('hex');
+    expect(manifest.optimizers!.G).toMatchObject({ file: 'latest_optim_G.safetensors', sha256: hash('latest_optim_G.safetensors') });
+    expect(manifest.tensors!.pool).toEqual({ file: 'latest_pool.safetensors', sha256: hash('latest_pool.safetensors') });
+    writeFileSync(join(dir, 'latest_optim_G.safetensors'), readFileSync(join(dir, 'latest_pool.safetensors')));
+    expect(() => loadCheckpoint(dir, 'latest', a, { withOptimizers: true })).toThrow(/latest_optim_G\.safetensors does not match its manifest/);
+    a.dispose();
   });
 
   it('names the expected files when a checkpoint is missing', async () => {

@@ -29,7 +29,8 @@ function trainOptions(dir: string, overrides: Options = {}): Options {
     n_epochs_decay: 1,
     print_freq: 2,
     display_freq: 3,
-    update_html_freq: 1000,
+    update_html_freq: 3,
+    verbose: false,
     save_latest_freq: 4,
     save_epoch_freq: 1,
     save_by_iter: false,
@@ -73,6 +74,17 @@ describe('training loop', () => {
     expect(existsSync(join(run, 'web', 'images', 'epoch001_real_A.png'))).toBe(true);
     expect(readManifest(run, 'latest')!.progress).toEqual({ epoch: 4, epochIter: 0, totalIters: 15 });
     expect(lines).toContain('learning rate 0.0010000 -> 0.0005000');
+  });
+
+  it('rewrites web/ at the first display, then only at displays where update_html_freq divides the iteration, as the reference', async () => {
+    await useBackend('wasm');
+    const dir = mkdtempSync(join(tmpdir(), 'translate-html-'));
+    // 5 images per epoch, displays at iterations 3, 6, 9, 12, 15: web/ at 3 (the first, epoch 1) and 9 (epoch 2).
+    await trainModel(trainOptions(dir, { update_html_freq: 9 }), { data: memoryData(5, 16), log: quiet });
+    const html = readFileSync(join(dir, 'run', 'web', 'index.html'), 'utf8');
+    expect(html).toContain('images/epoch002_fake_B.png');
+    expect(html).not.toContain('epoch003');
+    expect(readdirSync(join(dir, 'run', 'web', 'images')).filter((f) => f.endsWith('_fake_B.png'))).toEqual(['epoch001_fake_B.png', 'epoch002_fake_B.png']);
   });
 
   it('an interrupted run resumed with continue_train ends with the same weights as an uninterrupted one', async () => {
@@ -125,7 +137,7 @@ describe('test loop', () => {
     };
     const opt: Options = {
       model: 'test', model_suffix: '', checkpoints_dir: dir, name: 'pretrained', results_dir: join(dir, 'results'), phase: 'test',
-      epoch: 'latest', load_iter: 0, num_test: 50, eval: false, aspect_ratio: 1, display_winsize: 256,
+      epoch: 'latest', load_iter: 0, num_test: 50, eval: false, verbose: false, aspect_ratio: 1, display_winsize: 256,
       netG: 'resnet_9blocks', norm: 'instance', no_dropout: true, ngf: 8, input_nc: 3, output_nc: 3, init_type: 'normal', init_gain: 0.02,
     };
     const result = await testModel(opt, { data, log: quiet });
