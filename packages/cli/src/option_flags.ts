@@ -7,6 +7,7 @@
  */
 import { Option, type Command } from 'commander';
 import { pythonStr, type OptionOrigin, type OptionSet, type OptionSpec } from '@translate/core';
+import { withRegisteredNames } from './registered_names.js';
 
 /** Adds one flag per option of `set` and a hidden one per alias, grouped in the help by where the option is declared. */
 export function addOptionFlags(command: Command, set: OptionSet): void {
@@ -54,5 +55,6 @@ function describe(key: string, spec: OptionSpec): string {
   if (spec.default === undefined) notes.push('required');
   else if (spec.type !== 'bool') notes.push(`default: ${pythonStr(spec.default, spec.type) || "''"}`);
   else if (spec.default) notes.push(`default: on; --${key} false turns it off`);
-  return notes.length > 0 ? `${spec.help} (${notes.join('; ')})` : spec.help;
+  const help = withRegisteredNames(key, spec.help);
+  return notes.length > 0 ? `${help} (${notes.join('; ')})` : help;
 }

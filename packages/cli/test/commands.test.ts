@@ -34,7 +34,7 @@ describe('translate train: option resolution', () => {
     const { stdout } = await translate(['train', '--model', 'cycle_gan', '--dataroot', tempDir(), '--continue_train', '--suffix', '{model}_{netG}', '--backend', 'cpu']);
     expect(optionLine(stdout, 'continue_train')).toBe('continue_train: True\t[default: False]');
     expect(optionLine(stdout, 'model')).toBe('model: cyclegan');
-    expect(optionLine(stdout, 'name')).toBe('name: experiment_name_cyclegan_resnet_9blocks\t[default: experiment_name]');
+    expect(optionLine(stdout, 'name')).toBe('name: experiment_name_cycle_gan_resnet_9blocks\t[default: experiment_name]'); // {model} as typed, as the reference
   });
 });
 

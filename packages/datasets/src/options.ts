@@ -16,7 +16,7 @@ export const DATA_OPTIONS: OptionSchema = {
   input_nc: { type: 'int', default: 3, help: '# of input image channels: 3 for RGB and 1 for grayscale' },
   output_nc: { type: 'int', default: 3, help: '# of output image channels: 3 for RGB and 1 for grayscale' },
   serial_batches: { type: 'bool', default: false, help: 'if true, takes images in order to make batches, otherwise takes them randomly' },
-  batch_size: { type: 'int', default: 1, help: 'input batch size' },
+  batch_size: BASE_OPTIONS.batch_size!,
   load_size: { type: 'int', default: 286, help: 'scale images to this size' },
   crop_size: { type: 'int', default: 256, help: 'then crop to this size' },
   max_dataset_size: { type: 'int', default: Infinity, help: 'Maximum number of samples allowed per dataset. If the dataset directory contains more than max_dataset_size, only a subset is loaded.' },
@@ -25,7 +25,7 @@ export const DATA_OPTIONS: OptionSchema = {
   size_multiple: { type: 'int', default: 4, help: '(translate) --preprocess none rounds each side to the nearest multiple of this (the reference uses 4)' },
   alpha_mode: { type: 'string', default: 'flatten', choices: ['flatten', 'drop', 'error'], help: '(translate) images with transparency: flatten on white, drop the alpha channel (the reference), or error' },
   skip_bad_images: { type: 'bool', default: false, help: '(translate) skip unreadable images with a warning instead of stopping' },
-  num_threads: { type: 'int', default: 4, help: 'images decoded at the same time' },
+  num_threads: { type: 'int', default: 4, help: 'images decoded at the same time', aliases: ['nThreads'] },
 };
 
 /** The common options, resolved and typed. */

@@ -165,4 +165,11 @@ describe('catalog', () => {
     expect(findEntry('edges2shoes').urls).toEqual(['http://efrosgans.eecs.berkeley.edu/pix2pix/datasets/edges2shoes.tar.gz']);
     expect(() => findEntry('hors2zebra')).toThrow(/Unknown dataset or model 'hors2zebra'/);
   });
+
+  it("takes the reference's script names without a prefix where one entry fits: a dataset first, else a model", () => {
+    expect(findEntry('horse2zebra').name).toBe('cyclegan/horse2zebra');
+    expect(findEntry('style_monet').name).toBe('cyclegan_model/style_monet');
+    expect(findEntry('day2night').name).toBe('pix2pix_model/day2night');
+    expect(() => findEntry('sat2map')).toThrow("'sat2map' exists in several sources: cyclegan_model/sat2map, pix2pix_model/sat2map. Name one of them.");
+  });
 });

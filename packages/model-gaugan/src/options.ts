@@ -59,7 +59,18 @@ export const GAUGAN_OPTIONS: OptionSchema = {
     default: false,
     help: '(translate) feed VGG ImageNet-normalised [0, 1] images (the reference feeds the [-1, 1] images as they are)',
     phase: 'train',
+  },  // SPADE's flags that have no effect there either, or whose effect translate always has.
+  nef: { type: 'int', default: 16, help: '# of encoder filters in the first conv layer (accepted without effect)', noEffect: "SPADE's encoder reads --ngf, not --nef; so does translate's" },
+  load_from_opt_file: {
+    type: 'bool',
+    default: false,
+    help: 'load the options from checkpoints and use that as default (translate always does so for the options that shape the networks)',
+    noEffect: 'translate always takes the options that shape the networks from the checkpoint it loads (test, --continue_train)',
   },
+  cache_filelist_read: { type: 'bool', default: false, help: 'reads from the file list cache (accepted without effect)', noEffect: 'translate lists the image folders on every run' },
+  cache_filelist_write: { type: 'bool', default: false, help: 'saves the current filelist into a text file, so that it loads faster (accepted without effect)', noEffect: 'translate lists the image folders on every run' },
+  debug: { type: 'bool', default: false, help: 'only do one epoch and displays at each iteration (accepted without effect)', noEffect: 'SPADE declares --debug and reads it nowhere; for a short run use --max_dataset_size and --n_epochs', phase: 'train' },
+  optimizer: { type: 'string', default: 'adam', help: 'the optimizer (accepted without effect: Adam, as SPADE)', noEffect: 'SPADE declares --optimizer and reads it nowhere; translate, as SPADE, trains with Adam', phase: 'train' },
 };
 
 /** Defaults GauGAN changes in both phases. */

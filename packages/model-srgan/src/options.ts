@@ -3,7 +3,36 @@ import { VGG19_LAYERS, type OptionSchema } from '@translate/core';
 
 /** Options of `srresnet` (and, through it, `srgan`): the generator, and tiled inference. */
 export const SRRESNET_OPTIONS: OptionSchema = {
-  scale: { type: 'int', default: 4, help: 'super-resolution factor: 2, 4 or 8 (the dataset uses the same --scale)' },
+  scale: { type: 'int', default: 4, help: 'super-resolution factor: 2, 4 or 8 (the dataset uses the same --scale)', aliases: ['upscale_factor'] },
+  num_epochs: {
+    type: 'int',
+    default: 0,
+    help: "leftthomas/SRGAN's train epoch number: all epochs at one learning rate, so --num_epochs N sets --n_epochs N --n_epochs_decay 0; 0: not given",
+    phase: 'train',
+    sets: (value) => ({ n_epochs: value, n_epochs_decay: 0 }),
+  },
+  test_mode: {
+    type: 'string',
+    default: 'GPU',
+    choices: ['GPU', 'CPU'],
+    help: "leftthomas/SRGAN's test_image.py: using GPU or CPU (accepted without effect)",
+    phase: 'test',
+    noEffect: 'translate runs on the --backend it selects; use --backend cpu for the CPU',
+  },
+  image_name: {
+    type: 'string',
+    default: '',
+    help: "leftthomas/SRGAN's test_image.py: test low resolution image name (accepted without effect)",
+    phase: 'test',
+    noEffect: 'translate tests every image under --dataroot; put the image in a folder and pass --dataroot <folder> --dataset_mode single --preprocess none',
+  },
+  model_name: {
+    type: 'string',
+    default: 'netG_epoch_4_100.pth',
+    help: "leftthomas/SRGAN's generator model epoch name (accepted without effect)",
+    phase: 'test',
+    noEffect: "translate loads <checkpoints_dir>/<name>/<epoch>_net_G: save leftthomas's file there as latest_net_G.pth",
+  },
   n_blocks: { type: 'int', default: 16, help: '(translate) residual blocks of the SRResNet generator (16 as in the SRGAN paper; leftthomas/SRGAN uses 5)' },
   trunk_end: {
     type: 'string',

@@ -2,7 +2,7 @@
  * The shape `train` and `test` share: flags built from the option schema of the model (and its
  * dataset mode) named by `--model` / `--dataset_mode` or the `--config` file, so that
  * `translate train --model pix2pix --help` lists pix2pix's options; the action resolves
- * defaults → config file → flags and runs.
+ * defaults → config file → flags, warns once about each flag given that has no effect, and runs.
  */
 import type { Command } from 'commander';
 import { resolveOptions, resolveSchema, type OptionLayer, type Phase, type ResolvedOptions } from '@translate/core';
@@ -42,6 +42,7 @@ export function addOptionsCommand(program: Command, ctx: CliContext, spec: Optio
   command.action(async () => {
     const flags: OptionLayer = { source: 'the command line', commandLine: true, values: commandLineValues(command, set) };
     const resolved = resolveOptions({ phase, layers: [...config, flags], datasetMode: getDatasetMode });
+    for (const warning of resolved.warnings) ctx.io.stderr(`warning: ${warning}\n`);
     ctx.exitCode = await spec.run(resolved, ctx);
   });
 }

@@ -26,15 +26,19 @@ export function tensorToImage(batch: tf.Tensor4D, index = 0): Image8 {
   return { data, width, height, channels };
 }
 
-/** Writes an image as PNG (creating folders), stretched to `aspectRatio` (width/height) unless it has it already. */
+/**
+ * Writes an image as PNG (creating folders), resized for `aspectRatio` as the reference's
+ * `util.save_image`, whose PIL `resize((h, int(w * ar)))` for ar > 1 and `((int(h / ar), w))` for
+ * ar < 1 take (width, height): ar > 1 makes an image h wide and ⌊w·ar⌋ tall, ar < 1 one ⌊h/ar⌋
+ * wide and w tall. An image that already has the ratio (width/height) is written as it is: GauGAN
+ * generates at --aspect_ratio and SPADE saves without resizing.
+ */
 export async function writePng(path: string, image: Image8, aspectRatio = 1): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
-  let pipeline = rawPixels(image);
-  // The reference's save_image: aspect > 1 stretches the width, < 1 the height (without its w/h swap
-  // bug) — unless the image already has that aspect (e.g. GauGAN generates at --aspect_ratio).
-  const alreadyThere = Math.abs(image.width / image.height - aspectRatio) * Math.min(image.width, image.height) < 1;
-  if (aspectRatio > 1 && !alreadyThere) pipeline = pipeline.resize(Math.round(image.width * aspectRatio), image.height, { fit: 'fill', kernel: 'cubic' });
-  if (aspectRatio < 1 && !alreadyThere) pipeline = pipeline.resize(image.width, Math.round(image.height / aspectRatio), { fit: 'fill', kernel: 'cubic' });
+  const { width: w, height: h } = image;
+  const alreadyThere = Math.abs(w / h - aspectRatio) * Math.min(w, h) < 1;
+  const size = alreadyThere || aspectRatio === 1 ? undefined : aspectRatio > 1 ? [h, Math.trunc(w * aspectRatio)] : [Math.trunc(h / aspectRatio), w];
+  const pipeline = size === undefined ? rawPixels(image) : rawPixels(image).resize(size[0], size[1], { fit: 'fill', kernel: 'cubic' });
   await pipeline.png().toFile(path);
 }
 

@@ -1,7 +1,9 @@
 /**
  * The reference's BaseOptions, TrainOptions and TestOptions (pytorch-CycleGAN-and-pix2pix, 2025):
- * the same names, defaults and help, without visdom, wandb and DDP. Options translate adds are
- * marked "(translate)" in their help.
+ * the same names, defaults and help, without wandb and DDP; the visdom options (and `gpu_ids`) of its
+ * earlier versions are accepted without effect. SPADE's spellings of the same options are aliases
+ * (`--batchSize`, `--niter`, `--which_epoch`, …). Options translate adds are marked "(translate)"
+ * in their help.
  */
 import { BACKEND_NAMES } from '../backend/init.js';
 import { NETWORK_FILE_FORMATS } from '../engine/checkpoint.js';
@@ -45,14 +47,14 @@ export const BASE_OPTIONS: OptionSchema = {
     choices: ['normal', 'xavier', 'kaiming', 'orthogonal'],
     help: 'network initialization [normal | xavier | kaiming | orthogonal]',
   },
-  init_gain: { type: 'float', default: 0.02, help: 'scaling factor for normal, xavier and orthogonal.' },
+  init_gain: { type: 'float', default: 0.02, help: 'scaling factor for normal, xavier and orthogonal.', aliases: ['init_variance'] },
   no_dropout: { type: 'bool', default: false, help: 'no dropout for the generator' },
   // dataset parameters
   dataset_mode: { type: 'string', default: 'unaligned', help: 'chooses how datasets are loaded. [unaligned | aligned | single | segmentation | coco | ade20k | cityscapes | custom | facades | super_resolution]' },
   direction: { type: 'string', default: 'AtoB', choices: ['AtoB', 'BtoA'], help: 'AtoB or BtoA' },
   serial_batches: { type: 'bool', default: false, help: 'if true, takes images in order to make batches, otherwise takes them randomly' },
-  num_threads: { type: 'int', default: 4, help: '# threads for loading data' },
-  batch_size: { type: 'int', default: 1, help: 'input batch size' },
+  num_threads: { type: 'int', default: 4, help: '# threads for loading data', aliases: ['nThreads'] },
+  batch_size: { type: 'int', default: 1, help: 'input batch size', aliases: ['batchSize'] },
   load_size: { type: 'int', default: 286, help: 'scale images to this size' },
   crop_size: { type: 'int', default: 256, help: 'then crop to this size' },
   max_dataset_size: {
@@ -70,7 +72,7 @@ export const BASE_OPTIONS: OptionSchema = {
   no_flip: { type: 'bool', default: false, help: 'if specified, do not flip the images for data augmentation' },
   display_winsize: { type: 'int', default: 256, help: 'display window size for HTML' },
   // additional parameters
-  epoch: { type: 'string', default: 'latest', help: 'which epoch to load? set to latest to use latest cached model' },
+  epoch: { type: 'string', default: 'latest', help: 'which epoch to load? set to latest to use latest cached model', aliases: ['which_epoch'] },
   load_iter: {
     type: 'int',
     default: 0,
@@ -78,17 +80,27 @@ export const BASE_OPTIONS: OptionSchema = {
   },
   verbose: { type: 'bool', default: false, help: 'if specified, print more debugging information' },
   suffix: { type: 'string', default: '', help: 'customized suffix: opt.name = opt.name + suffix: e.g., {model}_{netG}_size{load_size}' },
+  gpu_ids: {
+    type: 'string',
+    default: '0',
+    help: 'gpu ids: e.g. 0  0,1,2, 0,2. use -1 for CPU (accepted without effect)',
+    noEffect: 'translate runs on the --backend it selects (auto: the fastest that loads, e.g. tensorflow-gpu on one GPU); use --backend cpu for the CPU',
+  },
 };
+
+/** What a visdom option of the reference's earlier TrainOptions does not do in translate. */
+const NO_VISDOM = 'translate has no visdom display; it writes web/index.html (and TensorBoard events with --tensorboard)';
 
 /** Options only `translate train` has (the reference's TrainOptions). */
 export const TRAIN_OPTIONS: OptionSchema = {
   // HTML visualization parameters
   display_freq: { type: 'int', default: 400, help: 'frequency of showing training results on screen' },
-  update_html_freq: {
-    type: 'int',
-    default: 1000,
-    help: 'accepted for compatibility with the reference; translate has no display server, so every display_freq writes the images and web/index.html',
-  },
+  update_html_freq: { type: 'int', default: 1000, help: 'frequency of saving training results to html' },
+  display_id: { type: 'int', default: 1, help: 'window id of the web display (visdom; accepted without effect)', noEffect: NO_VISDOM },
+  display_server: { type: 'string', default: 'http://localhost', help: 'visdom server of the web display (accepted without effect)', noEffect: NO_VISDOM },
+  display_env: { type: 'string', default: 'main', help: 'visdom display environment name (accepted without effect)', noEffect: NO_VISDOM },
+  display_port: { type: 'int', default: 8097, help: 'visdom port of the web display (accepted without effect)', noEffect: NO_VISDOM },
+  display_ncols: { type: 'int', default: 4, help: 'if positive, display all images in a single visdom web panel with certain number of images per row (accepted without effect)', noEffect: NO_VISDOM },
   print_freq: { type: 'int', default: 100, help: 'frequency of showing training results on console' },
   no_html: { type: 'bool', default: false, help: 'do not save intermediate training results to [opt.checkpoints_dir]/[opt.name]/web/' },
   // experiment tracking
@@ -130,8 +142,8 @@ export const TRAIN_OPTIONS: OptionSchema = {
   },
   phase: { type: 'string', default: 'train', help: 'train, val, test, etc' },
   // training parameters
-  n_epochs: { type: 'int', default: 100, help: 'number of epochs with the initial learning rate' },
-  n_epochs_decay: { type: 'int', default: 100, help: 'number of epochs to linearly decay learning rate to zero' },
+  n_epochs: { type: 'int', default: 100, help: 'number of epochs with the initial learning rate', aliases: ['niter'] },
+  n_epochs_decay: { type: 'int', default: 100, help: 'number of epochs to linearly decay learning rate to zero', aliases: ['niter_decay'] },
   beta1: { type: 'float', default: 0.5, help: 'momentum term of adam' },
   lr: { type: 'float', default: 0.0002, help: 'initial learning rate for adam' },
   gan_mode: {
@@ -155,7 +167,7 @@ export const TEST_OPTIONS: OptionSchema = {
   aspect_ratio: { type: 'float', default: 1.0, help: 'aspect ratio of result images' },
   phase: { type: 'string', default: 'test', help: 'train, val, test, etc' },
   eval: { type: 'bool', default: false, help: 'use eval mode during test time.' },
-  num_test: { type: 'int', default: 50, help: 'how many test images to run' },
+  num_test: { type: 'int', default: 50, help: 'how many test images to run', aliases: ['how_many'] },
 };
 
 /**

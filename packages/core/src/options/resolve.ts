@@ -80,6 +80,8 @@ export interface OptionSet {
 /** The outcome of `resolveOptions`: the option set and every option's value. */
 export interface ResolvedOptions extends OptionSet {
   options: Options;
+  /** One line per option given that has no effect in translate (its `noEffect`), for the user. */
+  warnings: readonly string[];
 }
 
 /**
@@ -138,10 +140,11 @@ export function defaultsFor(owner: DefaultOverrides, phase: Phase): Record<strin
  * Resolves every option of `request.phase`: the schema of `resolveSchema`, its defaults, then the
  * layers. Throws `OptionError` for an unknown key (suggesting the closest name), a value of the
  * wrong type or outside `choices`, a required option left unset, or one option set twice in one
- * layer (under its name and an alias). Keys that are options of the other phase only (e.g. `lr`
- * when testing) are skipped outside the command line, so one config file serves `train` and
- * `test`. The model's name is canonical (`cycle_gan` → `cyclegan`), and a non-empty `suffix` is
- * appended to `name` as `_<suffix>` with `{option}` fields filled in.
+ * layer (under its name and an alias, or also through another option's `sets`). Keys that are
+ * options of the other phase only (e.g. `lr` when testing) are skipped outside the command line, so
+ * one config file serves `train` and `test`. The model's name is canonical (`cycle_gan` →
+ * `cyclegan`), and a non-empty `suffix` is appended to `name` as `_<suffix>` with `{option}` fields
+ * filled in from the values as given (`{model}` is `cycle_gan` when the user typed that).
  */
 export function resolveOptions(request: ResolveRequest): ResolvedOptions {
   const set = resolveSchema(request);
@@ -150,8 +153,10 @@ export function resolveOptions(request: ResolveRequest): ResolvedOptions {
   for (const [key, spec] of Object.entries(schema)) values[key] = spec.default;
   const otherPhase = otherPhaseKeys(phase, set.model);
   const aliases = aliasTargets(schema);
+  const warnings = new Map<string, string>();
   for (const layer of request.layers ?? []) {
     const givenAs = new Map<string, string>();
+    const implied: Array<[string, Readonly<Record<string, OptionValue>>]> = [];
     for (const [given, raw] of Object.entries(layer.values)) {
       if (raw === undefined) continue;
       const key = aliases.get(given) ?? given;
@@ -164,6 +169,16 @@ export function resolveOptions(request: ResolveRequest): ResolvedOptions {
       if (earlier !== undefined) throw setTwiceError(where(earlier, layer), where(given, layer));
       givenAs.set(key, given);
       values[key] = coerce(given, spec, raw, layer);
+      if (spec.sets !== undefined) implied.push([given, spec.sets(values[key])]);
+      if (spec.noEffect !== undefined) warnings.set(key, `${where(given, layer)} has no effect: ${spec.noEffect}`);
+    }
+    for (const [given, sets] of implied) {
+      for (const [key, value] of Object.entries(sets)) {
+        const earlier = givenAs.get(key);
+        if (earlier !== undefined) throw new OptionError(`${where(given, layer)} sets ${key} (to ${pythonStr(value, schema[key]!.type)}), and ${where(earlier, layer)} sets it too; give only one of them.`);
+        givenAs.set(key, given);
+        values[key] = value;
+      }
     }
   }
   const missing = Object.keys(schema).filter((key) => values[key] === undefined);
@@ -172,9 +187,9 @@ export function resolveOptions(request: ResolveRequest): ResolvedOptions {
     throw new OptionError(`Missing required option --${first} (${schema[first]!.help}). Pass --${first} on the command line or set ${first} in a --config file.`);
   }
   const options = values as Options;
-  options.model = set.model.name;
   if (options.suffix !== '') options.name = `${String(options.name)}_${expandSuffix(String(options.suffix), options, schema)}`;
-  return { ...set, options };
+  options.model = set.model.name;
+  return { ...set, options, warnings: [...warnings.values()] };
 }
 
 /**

@@ -26,6 +26,16 @@ export interface OptionSpec {
    * `preprocess_mode` for `preprocess`); the value is stored and printed under the option's name.
    */
   aliases?: readonly string[];
+  /**
+   * A published flag translate accepts without its effect: what translate does instead. Giving the
+   * option prints one warning, `--<name> has no effect: <noEffect>` (e.g. visdom's `--display_id`).
+   */
+  noEffect?: string;
+  /**
+   * A published flag that stands for other options' values (leftthomas/SRGAN's `--num_epochs N` is
+   * `--n_epochs N --n_epochs_decay 0`): giving it sets those options in the same layer.
+   */
+  sets?: (value: OptionValue) => Readonly<Record<string, OptionValue>>;
 }
 
 /** Options by flag name (the reference's snake_case names, e.g. `n_epochs`). */

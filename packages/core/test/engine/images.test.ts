@@ -19,18 +19,21 @@ describe('report images', () => {
     batch.dispose();
   });
 
-  it('--aspect_ratio stretches square images but leaves images that already have the ratio', async () => {
+  it("--aspect_ratio resizes as the reference's save_image (PIL sizes are (width, height)), leaving images that already have the ratio", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aspect-'));
     const image = (width: number, height: number) => ({ data: new Uint8Array(width * height * 3).fill(90), width, height, channels: 3 });
-    await writePng(join(dir, 'square.png'), image(8, 8), 2);
-    await writePng(join(dir, 'wide.png'), image(16, 8), 2);
-    await writePng(join(dir, 'tall.png'), image(8, 8), 0.5);
-    const size = async (f: string) => {
-      const { width, height } = await sharp(join(dir, f)).metadata();
-      return [width, height];
+    const size = async (name: string, width: number, height: number, ratio: number) => {
+      await writePng(join(dir, name), image(width, height), ratio);
+      const meta = await sharp(join(dir, name)).metadata();
+      return [meta.width, meta.height];
     };
-    expect(await size('square.png')).toEqual([16, 8]);
-    expect(await size('wide.png')).toEqual([16, 8]);
-    expect(await size('tall.png')).toEqual([8, 16]);
+    // ar > 1: resize((h, int(w * ar))); ar < 1: resize((int(h / ar), w)).
+    expect(await size('square_tall.png', 8, 8, 2)).toEqual([8, 16]);
+    expect(await size('square_wide.png', 8, 8, 0.5)).toEqual([16, 8]);
+    expect(await size('odd.png', 10, 6, 1.5)).toEqual([6, 15]);
+    expect(await size('odd_small.png', 10, 6, 0.7)).toEqual([8, 10]);
+    expect(await size('same.png', 10, 6, 1)).toEqual([10, 6]);
+    // GauGAN's output already has width/height = --aspect_ratio (SPADE saves it as it is).
+    expect(await size('wide.png', 16, 8, 2)).toEqual([16, 8]);
   });
 });

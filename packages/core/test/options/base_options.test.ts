@@ -5,7 +5,7 @@ import type { OptionSchema } from '../../src/options/schema.js';
 const defaults = (schema: OptionSchema) => Object.fromEntries(Object.entries(schema).map(([k, s]) => [k, s.default]));
 
 describe('reference option schemas (REFERENCE.md §1.3)', () => {
-  it('BaseOptions: the reference defaults, without visdom/wandb/gpu_ids, plus backend and seed', () => {
+  it('BaseOptions: the reference defaults, plus backend and seed, and gpu_ids accepted without effect', () => {
     expect(defaults(BASE_OPTIONS)).toEqual({
       dataroot: undefined,
       name: 'experiment_name',
@@ -39,13 +39,20 @@ describe('reference option schemas (REFERENCE.md §1.3)', () => {
       load_iter: 0,
       verbose: false,
       suffix: '',
+      gpu_ids: '0',
     });
+    expect(BASE_OPTIONS.gpu_ids!.noEffect).toMatch(/^translate runs on the --backend it selects/);
   });
 
   it('TrainOptions, plus save_format and tensorboard (with the reference\'s wandb options, refused at run time)', () => {
     expect(defaults(TRAIN_OPTIONS)).toEqual({
       display_freq: 400,
       update_html_freq: 1000,
+      display_id: 1,
+      display_server: 'http://localhost',
+      display_env: 'main',
+      display_port: 8097,
+      display_ncols: 4,
       print_freq: 100,
       no_html: false,
       tensorboard: false,
@@ -67,6 +74,8 @@ describe('reference option schemas (REFERENCE.md §1.3)', () => {
       lr_policy: 'linear',
       lr_decay_iters: 50,
     });
+    const visdom = ['display_id', 'display_server', 'display_env', 'display_port', 'display_ncols'].map((key) => TRAIN_OPTIONS[key]!.noEffect);
+    expect(new Set(visdom)).toEqual(new Set(['translate has no visdom display; it writes web/index.html (and TensorBoard events with --tensorboard)']));
   });
 
   it('TestOptions and the test phase defaults', () => {

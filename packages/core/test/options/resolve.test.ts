@@ -115,6 +115,13 @@ describe('resolveOptions: aliases', () => {
     expect(() => resolveOptions({ phase: 'train', layers: [cli({ dataroot: 'd' })], datasetMode: badMode })).toThrow("Option 'my_size' declares the alias 'ngf', which is already the option 'ngf'.");
   });
 
+  it("SPADE's spellings of the reference's options are aliases, in the phase that has the option", () => {
+    const opt = train(cli({ dataroot: 'd', batchSize: '4', niter: '3', niter_decay: '2', which_epoch: '7', nThreads: '1', init_variance: '0.1' }));
+    expect(opt).toMatchObject({ batch_size: 4, n_epochs: 3, n_epochs_decay: 2, epoch: '7', num_threads: 1, init_gain: 0.1 });
+    expect(test(cli({ dataroot: 'd', how_many: '9' })).num_test).toBe(9);
+    expect(error(() => test(cli({ dataroot: 'd', niter: '3' }))).message).toMatch(/^Unknown option --niter\./);
+  });
+
   it('schemaValues takes aliases too', () => {
     expect(schemaValues({ preprocess: BASE_OPTIONS.preprocess! }, { preprocess_mode: 'crop' })).toEqual({ preprocess: 'crop' });
   });
@@ -141,6 +148,11 @@ describe('resolveOptions: layers', () => {
 
   it('skips undefined values and options of the other phase in files', () => {
     expect(test(yaml({ dataroot: 'd', model: 'pix2pix', n_epochs: 3, lambda_L1: 50, ngf: undefined }))).toMatchObject({ ngf: 64 });
+  });
+
+  it("--suffix's {model} is the model as typed, as the reference formats the parsed options", () => {
+    const opt = train(cli({ dataroot: 'd', model: 'cycle_gan', suffix: '{model}' }));
+    expect(opt).toMatchObject({ name: 'experiment_name_cycle_gan', model: 'cyclegan' });
   });
 
   it('expands --suffix into the name as the reference does', () => {
@@ -206,5 +218,28 @@ describe('resolveOptions: errors', () => {
     expect(caught).not.toBeInstanceOf(OptionError);
     expect((caught as TranslateError).usage).toBe(false);
     expect((caught as Error).message).toContain("Option 'ngf' is declared twice (base options and model options)");
+  });
+});
+
+describe('resolveOptions: published flags without an option of their own', () => {
+  const withFlags = () => ({
+    name: 'published_flags',
+    options: {
+      total_epochs: { type: 'int' as const, default: 0, help: 'x', sets: (value: unknown) => ({ n_epochs: Number(value), n_epochs_decay: 0 }) },
+      device_ids: { type: 'string' as const, default: '0', help: 'x', noEffect: 'translate picks the device' },
+    },
+  });
+  const resolve = (...layers: OptionLayer[]) => resolveOptions({ phase: 'train', layers, datasetMode: withFlags });
+
+  it("an option's `sets` gives other options values in its layer; a higher layer still overrides them", () => {
+    expect(resolve(cli({ dataroot: 'd', total_epochs: '7' })).options).toMatchObject({ total_epochs: 7, n_epochs: 7, n_epochs_decay: 0 });
+    expect(resolve(yaml({ dataroot: 'd', total_epochs: 7 }), cli({ n_epochs_decay: '3' })).options).toMatchObject({ n_epochs: 7, n_epochs_decay: 3 });
+    expect(error(() => resolve(cli({ dataroot: 'd', total_epochs: '7', n_epochs: '2' }))).message).toBe('--total_epochs sets n_epochs (to 7), and --n_epochs sets it too; give only one of them.');
+  });
+
+  it('an option with `noEffect` warns once, only when given', () => {
+    expect(resolve(cli({ dataroot: 'd' })).warnings).toEqual([]);
+    expect(resolve(yaml({ dataroot: 'd', device_ids: '1' }, { device_ids: 2 }), cli({ device_ids: '0,1' })).warnings).toEqual(['--device_ids has no effect: translate picks the device']);
+    expect(resolve(yaml({ dataroot: 'd', device_ids: '1' }, { device_ids: 2 })).warnings).toEqual(["'device_ids' (run.yaml:2) has no effect: translate picks the device"]);
   });
 });

@@ -51,15 +51,19 @@ export const CATALOG: ReadonlyMap<string, CatalogEntry> = new Map(
 );
 
 /**
- * The entry for `name`: a qualified name, or a bare dataset name that only one source has
- * (`horse2zebra`; `facades` and `maps` need `cyclegan/` or `pix2pix/`). Cityscapes is refused.
+ * The entry for `name`: a qualified name, or a bare name as the reference's download scripts take
+ * it: the dataset of that name when one source has it (`horse2zebra`), else the pretrained model
+ * when one source has it (`style_monet` → `cyclegan_model/style_monet`). A bare name that several
+ * sources have (`facades`, `sat2map`) is an error listing the qualified names. Cityscapes is refused.
  */
 export function findEntry(name: string): CatalogEntry {
   if (/(^|\/)cityscapes$/.test(name)) throw new DownloadError(CITYSCAPES_REFUSAL, { usage: true });
   const exact = CATALOG.get(name);
   if (exact) return exact;
-  const datasets = [...CATALOG.values()].filter((e) => e.archive !== 'none' && e.name.endsWith(`/${name}`));
-  if (datasets.length === 1) return datasets[0]!;
-  if (datasets.length > 1) throw new DownloadError(`'${name}' exists in several sources: ${datasets.map((e) => e.name).join(', ')}. Name one of them.`, { usage: true });
+  const named = [...CATALOG.values()].filter((e) => e.name.endsWith(`/${name}`));
+  const datasets = named.filter((e) => e.archive !== 'none');
+  const candidates = datasets.length > 0 ? datasets : named;
+  if (candidates.length === 1) return candidates[0]!;
+  if (candidates.length > 1) throw new DownloadError(`'${name}' exists in several sources: ${candidates.map((e) => e.name).join(', ')}. Name one of them.`, { usage: true });
   throw new DownloadError(unknownNameMessage('dataset or model', name, [...CATALOG.keys()]), { usage: true });
 }
