@@ -1,7 +1,8 @@
 /**
  * The `translate` command line: `train`, `test`, `models`, `new-model`, `doctor` and `datasets`.
  * `main` runs one invocation in-process and returns its exit code: 0 on success, 2 for a usage
- * error (bad flag, option, config file, input or plugin), 1 for any other failure.
+ * error (bad flag, option, config file, input or plugin), 1 for any other failure (and for the
+ * problems `datasets check` finds).
  */
 import { Command } from 'commander';
 import { registerBuiltinModels } from './builtins.js';
@@ -15,7 +16,9 @@ import { addWeightsCommand } from './commands/weights.js';
 import type { CliContext } from './context.js';
 import { processIo, type CliIo } from './io.js';
 import { loadInvocationPlugins } from './plugins/invocation.js';
+import { modelNames } from './registered_names.js';
 import { reportError } from './report_error.js';
+import { cliVersion } from './version.js';
 
 /** Runs `translate <argv...>` and returns the exit code; output goes to `io`. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
@@ -32,7 +35,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
 function buildProgram(ctx: CliContext): Command {
   const program = new Command('translate')
-    .description('Image-to-image translation GANs (pix2pix, CycleGAN) with the flags of pytorch-CycleGAN-and-pix2pix.')
+    .description(`Image-to-image translation GANs (models: ${modelNames().join(', ')}) with the flags of pytorch-CycleGAN-and-pix2pix.`)
+    .version(cliVersion(), '-V, --version', 'print the version and exit')
     .exitOverride()
     .configureOutput({ writeOut: (text) => ctx.io.stdout(text), writeErr: (text) => ctx.io.stderr(text) })
     .showHelpAfterError("(run 'translate --help' to see the commands)");
@@ -41,7 +45,7 @@ function buildProgram(ctx: CliContext): Command {
   addModelsCommand(program, ctx);
   addNewModelCommand(program, ctx);
   addDoctorCommand(program, ctx);
-  registerDatasetsCommand(program);
+  registerDatasetsCommand(program, ctx);
   addWeightsCommand(program, ctx);
   return program;
 }

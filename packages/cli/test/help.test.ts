@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { discriminatorNames, generatorNames, listModels } from '@translate/core';
+import { datasetModeNames } from '@translate/datasets';
 import { translate, tempFile } from './helpers.js';
 
 /** The help lines of `--flag`, joined (commander wraps descriptions). */
@@ -22,7 +25,7 @@ describe('--help', () => {
     expect(flagHelp(stdout, '--dataroot <value>')).toContain('(required)');
     expect(flagHelp(stdout, '--no_dropout [bool]')).toBe('--no_dropout [bool] no dropout for the generator (default: on; --no_dropout false turns it off)');
     expect(stdout).toContain('Training options:');
-    expect(flagHelp(stdout, '--n_epochs <int>')).toBe('--n_epochs <int> number of epochs with the initial learning rate (default: 100)');
+    expect(flagHelp(stdout, '--n_epochs, --niter <int>')).toBe('--n_epochs, --niter <int> number of epochs with the initial learning rate (default: 100)');
     expect(flagHelp(stdout, '--norm <value>')).toContain('(default: instance)');
     expect(stdout).toContain("Options of dataset mode 'unaligned':");
     expect(stdout).not.toContain('--lambda_L1');
@@ -81,5 +84,23 @@ describe('--help', () => {
     const { code, stdout } = await translate(['--help']);
     expect(code).toBe(0);
     for (const command of ['train', 'test', 'models', 'doctor', 'datasets']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  });
+
+  it('--version and -V print the version of packages/cli/package.json and exit 0', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) expect(await translate([flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('lists every registered model, generator, discriminator and dataset mode', async () => {
+    const models = listModels().map(({ plugin }) => plugin.name);
+    const top = (await translate(['--help'])).stdout.replace(/\s+/g, ' ');
+    expect(top).toContain(`(models: ${models.join(', ')})`);
+    const { stdout } = await translate(['train', '--help']);
+    expect(flagHelp(stdout, '--model <value>')).toContain(`[${models.join(' | ')}]`);
+    expect(flagHelp(stdout, '--netG <value>')).toContain(`[${generatorNames().join(' | ')}]`);
+    expect(flagHelp(stdout, '--netD <value>')).toContain(`[${discriminatorNames().join(' | ')}]`);
+    expect(flagHelp(stdout, '--dataset_mode <value>')).toContain(`[${datasetModeNames().join(' | ')}]`);
+    for (const name of ['gaugan', 'srresnet', 'srgan', 'colorization']) expect(models).toContain(name);
+    for (const name of ['unet_32', 'unet_64']) expect(generatorNames()).toContain(name);
   });
 });

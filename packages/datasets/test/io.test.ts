@@ -147,12 +147,26 @@ describe('listImages', () => {
   it('walks folders recursively in sorted order, any extension case, truncated to max_dataset_size', async () => {
     const root = join(dir, 'walk');
     for (const f of ['b.png', 'a.JPG', 'sub/c.webp', 'sub/deep/d.tiff', 'notes.txt', 'a_x/e.bmp']) await writeBytes(join(root, f), 'x');
-    expect(await listImages(root)).toEqual(['a.JPG', 'b.png', 'a_x/e.bmp', 'sub/c.webp', 'sub/deep/d.tiff'].map((f) => join(root, f)));
-    expect(await listImages(root, 2)).toHaveLength(2);
+    const warnings: string[] = [];
+    const warn = (m: string) => void warnings.push(m);
+    expect(await listImages(root, { warn })).toEqual(['a.JPG', 'b.png', 'a_x/e.bmp', 'sub/c.webp', 'sub/deep/d.tiff'].map((f) => join(root, f)));
+    expect(await listImages(root, { maxDatasetSize: 2, warn })).toHaveLength(2);
+    expect(warnings).toEqual([]);
+  });
+
+  it('skips GIF and SVG files as the reference does, and says so once: a count and the first names of each kind', async () => {
+    const root = join(dir, 'kinds');
+    for (const f of ['a.png', 'b.gif', 'sub/c.GIF', 'd.gif', 'e.gif', 'logo.svg', 'notes.txt']) await writeBytes(join(root, f), 'x');
+    const warnings: string[] = [];
+    expect(await listImages(root, { warn: (m) => void warnings.push(m) })).toEqual([join(root, 'a.png')]);
+    expect(warnings).toEqual([
+      `Skipped 5 image file(s) in ${root} that are not read, as the reference skips them: 4 GIF (b.gif, d.gif, e.gif, ...); 1 SVG (logo.svg). ` +
+        'Convert them to PNG or JPEG to use them (readable kinds: .jpg .jpeg .png .ppm .bmp .tif .tiff .webp).',
+    ]);
   });
 
   it('names a missing folder and hints at --dataroot/--phase', async () => {
-    await expect(listImages(join(dir, 'missing'))).rejects.toThrow(`The folder ${join(dir, 'missing')} does not exist. Check --dataroot and --phase.`);
+    await expect(listImages(join(dir, 'missing'), { warn: () => undefined })).rejects.toThrow(`The folder ${join(dir, 'missing')} does not exist. Check --dataroot and --phase.`);
   });
 });
 

@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDataset, formatCheckReport } from '../src/check.js';
@@ -95,5 +96,29 @@ describe('translate datasets check', () => {
     expect(r.problems).toEqual([expect.stringContaining(`Cannot read image ${join(root, 'train', 'cut.jpg')}: the file is corrupt or truncated`)]);
     const empty = await checkDataset({ dataset_mode: 'aligned', dataroot: join(dir, 'nothing') });
     expect(empty.problems[0]).toContain('does not exist');
+  });
+
+  it('notes skipped GIF/SVG files and EXIF-rotated images, once each, and stays OK', async () => {
+    const root = join(dir, 'ignored');
+    await writePng(join(root, 'trainA', 'a.png'), coordImage(40, 40));
+    const rotated = (file: string, orientation: number) =>
+      sharp({ create: { width: 40, height: 30, channels: 3, background: '#808080' } }).jpeg().withMetadata({ orientation }).toFile(join(root, 'trainA', file));
+    await rotated('r6.jpg', 6);
+    await rotated('r8.jpg', 8);
+    await rotated('upright.jpg', 1);
+    await writeBytes(join(root, 'trainA', 'anim.gif'), 'GIF89a');
+    await writeBytes(join(root, 'trainA', 'logo.svg'), '<svg/>');
+    await writePng(join(root, 'trainB', 'b.png'), coordImage(40, 40));
+    const r = await checkDataset({ dataset_mode: 'unaligned', dataroot: root, load_size: 36, crop_size: 32 });
+    expect(r.ok).toBe(true);
+    expect(r.sources[0]!.count).toBe(4);
+    const a = join(root, 'trainA');
+    expect(r.notes.filter((n) => /Skipped|EXIF/.test(n))).toEqual([
+      `Skipped 2 image file(s) in ${a} that are not read, as the reference skips them: 1 GIF (anim.gif); 1 SVG (logo.svg). ` +
+        'Convert them to PNG or JPEG to use them (readable kinds: .jpg .jpeg .png .ppm .bmp .tif .tiff .webp).',
+      `2 image(s) have an EXIF orientation other than 1 and are read as stored, not rotated: ${join(a, 'r6.jpg')} (orientation 6), ${join(a, 'r8.jpg')} (orientation 8). ` +
+        'The reference ignores EXIF orientation too; rotate them to be sure.',
+    ]);
+    expect(formatCheckReport(r)).toContain('  notes:\n');
   });
 });

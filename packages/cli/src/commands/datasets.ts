@@ -8,9 +8,13 @@ import type { OptionSchema, OptionSpec } from '@translate/core';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { CATALOG, DatasetError, MAKE_KINDS, checkDataset, combineAB, makeAligned, MAKE_ALIGNED_SPLITS, datasetModeNames, downloadEntry, findEntry, formatCheckReport, getDatasetMode } from '@translate/datasets';
+import type { CliContext } from '../context.js';
 
-/** Adds `datasets make|combine|make-aligned|download|check` to `program`. */
-export function registerDatasetsCommand(program: Command): void {
+/** Exit code of `datasets check` when it finds problems (usage errors stay 2). */
+const PROBLEMS_FOUND = 1;
+
+/** Adds `datasets make|combine|make-aligned|download|check` to `program`; `check` sets `ctx.exitCode`. */
+export function registerDatasetsCommand(program: Command, ctx: CliContext): void {
   const datasets = program.command('datasets').description('build, download and check datasets');
 
   datasets
@@ -115,13 +119,13 @@ export function registerDatasetsCommand(program: Command): void {
 
   const check = datasets
     .command('check')
-    .description('read a dataset as training would and report counts, sizes, channel modes, problems and batch shapes')
+    .description('read a dataset as training would and report counts, sizes, channel modes, problems and batch shapes; exits 1 when it finds problems')
     .addOption(new Option('--dataset_mode <mode>', 'dataset mode').choices(datasetModeNames()).default('unaligned'));
   addSchemaOptions(check, allModeOptions());
   check.action(async (o: Record<string, unknown>) => {
     const report = await checkDataset(o);
     console.log(formatCheckReport(report));
-    if (!report.ok) process.exitCode = 2;
+    ctx.exitCode = report.ok ? 0 : PROBLEMS_FOUND;
   });
 }
 

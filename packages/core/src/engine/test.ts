@@ -7,7 +7,7 @@
  * numbers.
  */
 import { join, basename, extname } from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { TranslateError } from '../errors.js';
 import { getModel } from '../model/plugin.js';
 import type { tf } from '../tf.js';
@@ -16,14 +16,16 @@ import { ARCHITECTURE_OPTIONS, loadCheckpoint, readManifest } from './checkpoint
 import { architectureOfWeights } from './weights_architecture.js';
 import { disposeBatch, type DataSource } from './data.js';
 import { tensorToImage, writePng } from './images.js';
+import { printNetworks } from './print_networks.js';
 import { resultsPage } from './html.js';
 import { writeFileAtomic } from './atomic_files.js';
+import { writeOptionsFile } from './options_file.js';
 
 /** What `testModel` needs besides options. */
 export interface TestHooks {
   data: DataSource;
   log?: (line: string) => void;
-  /** Text of `test_opt.txt` (the CLI formats it with the defaults). */
+  /** Text of `test_opt.txt` (the CLI formats it with the defaults): written beside the checkpoints, or into the results folder when that folder is read-only. */
   optionsText?: string;
 }
 
@@ -51,14 +53,12 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
   const model = plugin.create(opt, { isTrain: false });
   try {
     await model.setup();
+    printNetworks(model.networks, optBool(opt, 'verbose'), log);
     loadCheckpoint(dir, label, model, { withOptimizers: false });
     if (optBool(opt, 'eval')) model.eval();
-    if (hooks.optionsText) {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'test_opt.txt'), hooks.optionsText);
-    }
     const loadIter = optNumber(opt, 'load_iter');
     const webDir = join(optString(opt, 'results_dir'), optString(opt, 'name'), `${optString(opt, 'phase')}_${optString(opt, 'epoch')}${loadIter > 0 ? `_iter${loadIter}` : ''}`);
+    if (hooks.optionsText) writeOptionsFile('test_opt.txt', hooks.optionsText, dir, webDir, log);
     const numTest = optNumber(opt, 'num_test');
     const aspectRatio = optNumber(opt, 'aspect_ratio');
     const rows: Array<{ name: string; images: Array<{ src: string; label: string }> }> = [];

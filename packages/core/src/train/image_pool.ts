@@ -3,6 +3,7 @@
  * REFERENCE.md §1.11): half of the time D judges an older fake instead of the newest one.
  */
 import { tf } from '../tf.js';
+import { OptionError } from '../errors.js';
 import { detach } from '../losses/detach.js';
 import { globalRng } from '../random.js';
 
@@ -31,36 +32,45 @@ export class ImagePool {
    * chosen by randint(0, poolSize − 1) and store the new one in its place, else return the new one.
    * With poolSize 0 the batch is returned as it is. The result is a new, detached tensor owned by
    * the caller; the pool keeps its own detached copies and never takes ownership of `images`.
+   * As in the reference, each image is stored on its own, so images of mixed sizes (`--preprocess
+   * none`) are fine at batch size 1; a larger batch fails, as the reference's `torch.cat` does,
+   * when the images it would return differ in size.
    */
   query(images: tf.Tensor4D): tf.Tensor4D {
     if (this.poolSize === 0) return detach(images);
     const [n, h, w, c] = images.shape;
-    const stored = this.images[0];
-    if (stored && (stored.shape[1] !== h || stored.shape[2] !== w || stored.shape[3] !== c))
-      throw new Error(`ImagePool holds ${stored.shape.slice(1).join('×')} images; cannot add ${h}×${w}×${c} images.`);
     const evicted: tf.Tensor4D[] = [];
-    const result = tf.tidy(() => {
-      const source = detach(images);
-      const returned: tf.Tensor4D[] = [];
-      for (let i = 0; i < n; i++) {
-        const image = tf.keep(tf.slice(source, [i, 0, 0, 0], [1, h, w, c]));
-        if (this.images.length < this.poolSize) {
-          this.images.push(image);
-          returned.push(image);
-        } else if (globalRng().nextFloat() > 0.5) {
-          const slot = globalRng().randint(0, this.poolSize - 1);
-          returned.push(this.images[slot]!);
-          evicted.push(this.images[slot]!);
-          this.images[slot] = image;
-        } else {
-          returned.push(image);
-          evicted.push(image);
+    try {
+      return tf.tidy(() => {
+        const source = detach(images);
+        const returned: tf.Tensor4D[] = [];
+        for (let i = 0; i < n; i++) {
+          const image = tf.keep(tf.slice(source, [i, 0, 0, 0], [1, h, w, c]));
+          if (this.images.length < this.poolSize) {
+            this.images.push(image);
+            returned.push(image);
+          } else if (globalRng().nextFloat() > 0.5) {
+            const slot = globalRng().randint(0, this.poolSize - 1);
+            returned.push(this.images[slot]!);
+            evicted.push(this.images[slot]!);
+            this.images[slot] = image;
+          } else {
+            returned.push(image);
+            evicted.push(image);
+          }
         }
-      }
-      return tf.concat(returned, 0);
-    });
-    tf.dispose(evicted);
-    return result;
+        const odd = returned.find((t) => t.shape.some((d, k) => d !== returned[0]!.shape[k]));
+        if (odd) {
+          throw new OptionError(
+            `ImagePool: a batch of ${n} would mix ${sizeOf(returned[0]!)} and ${sizeOf(odd)} images (a stored image of another size was drawn), ` +
+              'which the reference cannot concatenate either. With images of mixed sizes (--preprocess none) use --batch_size 1, or --pool_size 0.',
+          );
+        }
+        return tf.concat(returned, 0);
+      });
+    } finally {
+      tf.dispose(evicted);
+    }
   }
 
   /** Copies of the stored images, oldest slot first. */
@@ -84,4 +94,9 @@ export class ImagePool {
     tf.dispose(this.images);
     this.images = [];
   }
+}
+
+/** `H×W×C` of an NHWC image. */
+function sizeOf(image: tf.Tensor4D): string {
+  return image.shape.slice(1).join('×');
 }

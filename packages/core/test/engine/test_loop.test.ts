@@ -3,7 +3,8 @@
  * slice of each visual and its own metrics (the same as a batch-1 run of that image), `num_test`
  * counts images (a last batch is cut), and no tensor outlives the run.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -59,10 +60,34 @@ function checkpoints(): string {
 function options(dir: string, results: string, overrides: Options = {}): Options {
   return {
     model: 'test', model_suffix: '', checkpoints_dir: dir, name: 'pretrained', results_dir: join(dir, results), phase: 'test',
-    epoch: 'latest', load_iter: 0, num_test: 50, eval: false, aspect_ratio: 1, display_winsize: 64,
+    epoch: 'latest', load_iter: 0, num_test: 50, eval: false, verbose: false, aspect_ratio: 1, display_winsize: 64,
     netG: 'resnet_9blocks', norm: 'instance', no_dropout: true, ngf: 8, input_nc: 3, output_nc: 3, init_type: 'normal', init_gain: 0.02,
     ...overrides,
   };
+}
+
+/**
+ * Makes `dir` read-only and returns the undo: chmod 0555, or as root (whom chmod does not stop) a
+ * read-only bind mount of `dir` onto itself; undefined when root may not mount.
+ */
+function makeReadOnly(dir: string): (() => void) | undefined {
+  if (process.getuid?.() !== 0) {
+    chmodSync(dir, 0o555);
+    return () => chmodSync(dir, 0o755);
+  }
+  const run = (args: string[]) => execFileSync(args[0]!, args.slice(1), { stdio: 'ignore' });
+  try {
+    run(['mount', '--bind', dir, dir]);
+  } catch {
+    return undefined;
+  }
+  try {
+    run(['mount', '-o', 'remount,ro,bind', dir]);
+  } catch {
+    run(['umount', dir]);
+    return undefined;
+  }
+  return () => run(['umount', dir]);
 }
 
 async function pixels(path: string): Promise<Buffer> {
@@ -81,6 +106,33 @@ function worst(a: Buffer, b: Buffer): number {
   expect(a.length).toBe(b.length);
   return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 }
+
+describe('test_opt.txt', () => {
+  it('is written beside the checkpoints, or into the results folder (with one line saying so) when that folder is read-only', async (ctx) => {
+    await useBackend('wasm');
+    const dir = checkpoints();
+    const writable = await testModel(options(dir, 'rw'), { data: memoryData(1, 16, 5, 1), log: () => undefined, optionsText: 'first\n' });
+    expect(readFileSync(join(dir, 'pretrained', 'test_opt.txt'), 'utf8')).toBe('first\n');
+    expect(existsSync(join(writable.webDir, 'test_opt.txt'))).toBe(false);
+
+    const readOnly = checkpoints();
+    const folder = join(readOnly, 'pretrained');
+    const undo = makeReadOnly(folder);
+    if (undo === undefined) return ctx.skip();
+    const lines: string[] = [];
+    try {
+      const result = await testModel(options(readOnly, 'ro'), { data: memoryData(1, 16, 5, 1), log: (l) => lines.push(l), optionsText: 'second\n' });
+      expect(result.images).toBe(1);
+      expect(readFileSync(join(result.webDir, 'test_opt.txt'), 'utf8')).toBe('second\n');
+      expect(existsSync(join(folder, 'test_opt.txt'))).toBe(false);
+      expect(lines.filter((l) => l.includes('test_opt.txt'))).toEqual([
+        expect.stringMatching(new RegExp(`^${folder} is not writable \\((EACCES|EROFS|EPERM)\\); wrote test_opt.txt to ${join(result.webDir, 'test_opt.txt')} instead\\.$`)),
+      ]);
+    } finally {
+      undo();
+    }
+  });
+});
 
 describe('test loop on batches', () => {
   it('--batch_size 3 writes 3 images, each as a batch-1 run writes it, and frees every tensor', async () => {

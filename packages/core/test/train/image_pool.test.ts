@@ -141,13 +141,38 @@ describe('ImagePool', () => {
     tf.dispose([input, out]);
   });
 
-  it('rejects images of another size than the stored ones', () => {
+  it('at batch size 1 takes images of mixed sizes (as the reference, which stores each on its own) and returns stored ones of other sizes', () => {
+    seedEverything(7);
     const pool = new ImagePool(2);
-    const input = batchOf([1]);
-    tf.dispose(pool.query(input));
-    const other = tf.zeros([1, 4, 4, C]) as tf.Tensor4D;
-    expect(() => pool.query(other)).toThrow(/holds 2×3×2 images; cannot add 4×4×2/);
-    tf.dispose([input, other]);
+    const sizes: Array<[number, number]> = [[2, 3], [4, 5], [3, 3], [5, 2], [2, 2], [6, 4], [3, 5], [4, 4]];
+    const inputs = sizes.map(([h, w], k) => tf.fill([1, h, w, C], k + 1) as tf.Tensor4D);
+    const before = tf.memory().numTensors;
+    const got = inputs.map((input) => {
+      const out = pool.query(input);
+      const result = { shape: out.shape.slice(1, 3), id: out.dataSync()[0]! };
+      out.dispose();
+      return result;
+    });
+    expect(tf.memory().numTensors - before).toBe(2); // the two stored images, nothing else
+    const ids = simulate(2, sizes.map((_, k) => [k + 1]), 7).flat();
+    expect(got.map((g) => g.id)).toEqual(ids);
+    expect(got.map((g) => g.shape)).toEqual(ids.map((id) => sizes[id - 1]));
+    expect(ids.some((id, k) => id !== k + 1)).toBe(true); // some returned images are older ones of another size
+    tf.dispose(inputs);
+    pool.dispose();
+  });
+
+  it('a larger batch that would mix sizes fails with a clear message, as the reference\'s torch.cat does', () => {
+    seedEverything(0);
+    const pool = new ImagePool(1);
+    const small = tf.zeros([1, 2, 2, C]) as tf.Tensor4D;
+    tf.dispose(pool.query(small));
+    const big = tf.zeros([4, 3, 3, C]) as tf.Tensor4D;
+    // Four draws: at least one returns the stored 2×2 image with the probability 1 − 2⁻⁴; seed 0 does.
+    expect(() => pool.query(big)).toThrow(
+      /^ImagePool: a batch of 4 would mix (2×2×2 and 3×3×2|3×3×2 and 2×2×2) images \(a stored image of another size was drawn\), which the reference cannot concatenate either\. With images of mixed sizes \(--preprocess none\) use --batch_size 1, or --pool_size 0\.$/,
+    );
+    tf.dispose([small, big]);
     pool.dispose();
   });
 

@@ -25,6 +25,8 @@ export interface ImageInfo {
   hasAlpha: boolean;
   /** True for an indexed-colour (palette) PNG/GIF: its pixels decode to the palette's colours. */
   isPalette: boolean;
+  /** EXIF orientation, 1–8 (1, also without a tag: as stored). Decoding ignores it, as the reference (PIL without exif_transpose) does. */
+  orientation: number;
 }
 
 const OWN_DECODERS: Record<string, { header(b: Uint8Array): { width: number; height: number; channels: number; bitDepth?: 8 | 16 }; decode(b: Uint8Array): RawImage }> = {
@@ -40,7 +42,7 @@ export async function probeImage(file: string): Promise<ImageInfo> {
   if (own) {
     const h = await guard(file, async () => own.header(await readFile(file)));
     const format = extname(file).toLowerCase() === '.bmp' ? 'bmp' : 'pnm';
-    return { file, format, width: h.width, height: h.height, channels: h.channels, bitDepth: h.bitDepth ?? 8, hasAlpha: h.channels === 2 || h.channels === 4, isPalette: false };
+    return { file, format, width: h.width, height: h.height, channels: h.channels, bitDepth: h.bitDepth ?? 8, hasAlpha: h.channels === 2 || h.channels === 4, isPalette: false, orientation: 1 };
   }
   const meta = await guard(file, () => sharp(file, { ignoreIcc: true }).metadata());
   const bitDepth = sampleBits(file, meta.depth);
@@ -55,6 +57,7 @@ export async function probeImage(file: string): Promise<ImageInfo> {
     bitDepth,
     hasAlpha: meta.hasAlpha ?? false,
     isPalette: meta.isPalette ?? false,
+    orientation: meta.orientation ?? 1,
   };
 }
 

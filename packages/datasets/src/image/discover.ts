@@ -1,9 +1,10 @@
 /**
  * Image discovery, as the reference's `make_dataset`: a recursive walk, folders visited in sorted
  * order, files sorted within each folder, truncated to `max_dataset_size`; and SPADE's natural sort.
+ * Image files of kinds the reference does not read (GIF, SVG, ...) are skipped, as there, and reported.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, join, relative } from 'node:path';
 import { DatasetError } from '../errors.js';
 
 /** Extensions recognised as images (any letter case): the reference's list plus webp. */
@@ -14,29 +15,67 @@ export function isImageFile(name: string): boolean {
   return IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
 }
 
-/** All image files under `dir`, sorted, at most `maxDatasetSize`. Throws `DatasetError` if `dir` is not a folder. */
-export async function listImages(dir: string, maxDatasetSize = Infinity): Promise<string[]> {
+/** Image kinds that are not read (the reference's list lacks them): files of these kinds are skipped with a warning. */
+export const SKIPPED_IMAGE_EXTENSIONS: readonly string[] = ['.gif', '.svg', '.avif', '.heic', '.heif'];
+
+/** How `listImages` reads a folder. */
+export interface ListImagesOptions {
+  /** At most this many files (the first in order); default all. */
+  maxDatasetSize?: number;
+  /** Receives the one warning about skipped image files, if there are any. */
+  warn: (message: string) => void;
+}
+
+/**
+ * All image files under `dir`, sorted, at most `maxDatasetSize`; image files of a kind in
+ * `SKIPPED_IMAGE_EXTENSIONS` are reported in one warning. Throws `DatasetError` if `dir` is not a folder.
+ */
+export async function listImages(dir: string, { maxDatasetSize = Infinity, warn }: ListImagesOptions): Promise<string[]> {
   const info = await stat(dir).catch(() => null);
   if (!info) throw new DatasetError(`The folder ${dir} does not exist. Check --dataroot and --phase.`);
   if (!info.isDirectory()) throw new DatasetError(`${dir} is a file, not a folder. --dataroot must be a folder.`);
-  const folders: { root: string; files: string[] }[] = [];
+  const folders: Folder[] = [];
   await walk(dir, folders);
   folders.sort((a, b) => compare(a.root, b.root));
+  const skipped = folders.flatMap((f) => f.skipped.sort(compare).map((name) => join(f.root, name)));
+  if (skipped.length > 0) warn(skippedMessage(dir, skipped));
   const images = folders.flatMap((f) => f.files.sort(compare).map((name) => join(f.root, name)));
   return images.slice(0, Math.min(maxDatasetSize, images.length));
 }
 
-async function walk(root: string, out: { root: string; files: string[] }[]): Promise<void> {
+/** The image files and the skipped image files directly in one folder. */
+interface Folder {
+  root: string;
+  files: string[];
+  skipped: string[];
+}
+
+async function walk(root: string, out: Folder[]): Promise<void> {
   const entries = await readdir(root, { withFileTypes: true });
-  const files: string[] = [];
+  const folder: Folder = { root, files: [], skipped: [] };
   for (const e of entries) {
     if (e.isDirectory()) {
       await walk(join(root, e.name), out);
-    } else if (isImageFile(e.name) && (e.isFile() || (e.isSymbolicLink() && (await stat(join(root, e.name)).catch(() => null))?.isFile()))) {
-      files.push(e.name);
+    } else {
+      const list = isImageFile(e.name) ? folder.files : SKIPPED_IMAGE_EXTENSIONS.includes(extname(e.name).toLowerCase()) ? folder.skipped : null;
+      if (list && (e.isFile() || (e.isSymbolicLink() && (await stat(join(root, e.name)).catch(() => null))?.isFile()))) list.push(e.name);
     }
   }
-  out.push({ root, files });
+  out.push(folder);
+}
+
+/** The warning about skipped files: a count and the first names of each kind. */
+function skippedMessage(dir: string, files: readonly string[]): string {
+  const byKind = new Map<string, string[]>();
+  for (const file of files) {
+    const kind = extname(file).slice(1).toUpperCase();
+    byKind.set(kind, [...(byKind.get(kind) ?? []), relative(dir, file)]);
+  }
+  const kinds = [...byKind].map(([kind, names]) => `${names.length} ${kind} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`);
+  return (
+    `Skipped ${files.length} image file(s) in ${dir} that are not read, as the reference skips them: ${kinds.join('; ')}. ` +
+    `Convert them to PNG or JPEG to use them (readable kinds: ${IMAGE_EXTENSIONS.join(' ')}).`
+  );
 }
 
 /** Code-point order, as Python's string sort (numbers in numeric order). */

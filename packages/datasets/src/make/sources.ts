@@ -42,7 +42,7 @@ export async function loadPhotos(inputs: string[], log: (m: string) => void = ()
   for (const input of inputs) {
     const s = await stat(input).catch(() => null);
     if (!s) throw new DatasetError(`--input ${input} does not exist.`);
-    files.push(...(s.isDirectory() ? await listImages(input) : [input]));
+    files.push(...(s.isDirectory() ? await listImages(input, { warn: log }) : [input]));
   }
   const photos: Photo[] = [];
   for (const file of files) {

@@ -11,9 +11,9 @@ import { LABEL_MAP_OPTIONS, SPADE_256_DEFAULTS, createLabelMapDataset, listFolde
 const LAYOUT: LabelMapLayout<LabelMapOptions> = {
   description:
     "The ade20k mode (SPADE's ADEChallengeData2016 layout) reads every file under --dataroot whose path contains _train_ (_val_ for --phase test): .jpg photos and .png label maps of the same name, e.g. images/training/ADE_train_00000001.jpg and annotations/training/ADE_train_00000001.png.",
-  async find(opts) {
+  async find(opts, ctx) {
     const tag = `_${opts.phase === 'test' ? 'val' : 'train'}_`;
-    const files = (await listFolder(opts.dataroot, 'dataset')).filter((p) => p.includes(tag));
+    const files = (await listFolder(opts.dataroot, 'dataset', ctx)).filter((p) => p.includes(tag));
     return {
       labels: { dir: opts.dataroot, files: files.filter((p) => p.endsWith('.png')) },
       images: { dir: opts.dataroot, files: files.filter((p) => p.endsWith('.jpg')) },

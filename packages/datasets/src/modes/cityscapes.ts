@@ -11,14 +11,14 @@ import { LABEL_MAP_DEFAULTS, LABEL_MAP_OPTIONS, createLabelMapDataset, listFolde
 const LAYOUT: LabelMapLayout<LabelMapOptions> = {
   description:
     'The cityscapes mode reads label maps <dataroot>/gtFine/<phase>/<city>/*_labelIds.png, instance maps *_instanceIds.png from the same folders (unless --no_instance) and photos <dataroot>/leftImg8bit/<phase>/<city>/*, where <phase> is val for --phase test and train otherwise; files pair by <city>_<sequence>_<frame>, the first three parts of their names.',
-  async find(opts) {
+  async find(opts, ctx) {
     const phase = opts.phase === 'test' ? 'val' : 'train';
     const labelDir = join(opts.dataroot, 'gtFine', phase);
     const imageDir = join(opts.dataroot, 'leftImg8bit', phase);
-    const gtFine = await listFolder(labelDir, 'label map');
+    const gtFine = await listFolder(labelDir, 'label map', ctx);
     return {
       labels: { dir: labelDir, files: gtFine.filter((p) => p.endsWith('_labelIds.png')) },
-      images: { dir: imageDir, files: await listFolder(imageDir, 'photo') },
+      images: { dir: imageDir, files: await listFolder(imageDir, 'photo', ctx) },
       instances: opts.no_instance ? null : { dir: labelDir, files: gtFine.filter((p) => p.endsWith('_instanceIds.png')) },
     };
   },

@@ -17,14 +17,14 @@ interface CocoOptions extends LabelMapOptions {
 const LAYOUT: LabelMapLayout<CocoOptions> = {
   description:
     'The coco mode (SPADE\'s COCO-Stuff layout) reads label maps from <dataroot>/<phase>_label, photos from <phase>_img and instance maps from <phase>_inst (unless --no_instance), where <phase> is val for --phase test; in training also <phase>_label_portrait, _img_portrait and _inst_portrait where they exist (unless --coco_no_portraits). Files pair by name.',
-  async find(opts) {
+  async find(opts, ctx) {
     const phase = opts.phase === 'test' ? 'val' : opts.phase;
     const group = async (suffix: string, what: string): Promise<FileGroup> => {
       const dir = join(opts.dataroot, `${phase}_${suffix}`);
-      const files = await listFolder(dir, what);
+      const files = await listFolder(dir, what, ctx);
       const portraits = `${dir}_portrait`;
       if (opts.coco_no_portraits || !(await stat(portraits).catch(() => null))?.isDirectory()) return { dir, files };
-      return { dir: `${dir} and ${portraits}`, files: [...files, ...(await listFolder(portraits, what))] };
+      return { dir: `${dir} and ${portraits}`, files: [...files, ...(await listFolder(portraits, what, ctx))] };
     };
     return {
       labels: await group('label', 'label map'),

@@ -34,7 +34,7 @@ export const colorizationMode: DatasetMode = {
     }
     checkSizeOptions(opts);
     const dir = join(opts.dataroot, opts.phase);
-    const found = await listImages(dir, opts.max_dataset_size);
+    const found = await listImages(dir, { maxDatasetSize: opts.max_dataset_size, warn: (m) => ctx.warn(m) });
     if (found.length === 0) throw noImagesError(dir, 'The colorization mode reads RGB photos from <dataroot>/<phase>/.');
     const scanned = await scanImages(found, opts, ctx);
     const gray = scanned.files.filter((f) => scanned.infos.get(f)!.channels <= 2);

@@ -40,7 +40,8 @@ export function onceWarner(ctx: DatasetContext): (file: string) => PreprocessCon
 
 /**
  * Reads every header (cheap: no pixels). Unreadable files are dropped with a warning when
- * `skip_bad_images` is set; otherwise they are a `DatasetError` listing them.
+ * `skip_bad_images` is set; otherwise they are a `DatasetError` listing them. Images with an EXIF
+ * orientation other than 1 get one warning: they are read as stored, as the reference reads them.
  */
 export async function scanImages(files: readonly string[], opts: DataOptions, ctx: DatasetContext): Promise<{ files: string[]; infos: Map<string, ImageInfo> }> {
   const infos = new Map<string, ImageInfo>();
@@ -57,7 +58,18 @@ export async function scanImages(files: readonly string[], opts: DataOptions, ct
     throw new DatasetError(`${bad.length} unreadable image(s):\n${listSome(bad.map((e) => e.message))}\nFix or remove them, or pass --skip_bad_images to skip them.`);
   }
   for (const e of bad) ctx.warn(`Skipping ${e.file}: ${e.message}`);
+  const rotated = files.filter((f) => (infos.get(f)?.orientation ?? 1) !== 1);
+  if (rotated.length > 0) ctx.warn(orientationMessage(rotated, infos));
   return { files: files.filter((f) => infos.has(f)), infos };
+}
+
+/** The warning about files with an EXIF orientation other than 1: a count and the first names. */
+function orientationMessage(files: readonly string[], infos: ReadonlyMap<string, ImageInfo>): string {
+  const shown = files.slice(0, 5).map((f) => `${f} (orientation ${infos.get(f)!.orientation})`);
+  return (
+    `${files.length} image(s) have an EXIF orientation other than 1 and are read as stored, not rotated: ${shown.join(', ')}${files.length > 5 ? ', ...' : ''}. ` +
+    'The reference ignores EXIF orientation too; rotate them to be sure.'
+  );
 }
 
 /** Up to `max` lines of `items`, with a count of the rest. */

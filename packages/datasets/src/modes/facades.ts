@@ -8,12 +8,12 @@ import { LABEL_MAP_OPTIONS, SPADE_256_DEFAULTS, createLabelMapDataset, listFolde
 
 const LAYOUT: LabelMapLayout<LabelMapOptions> = {
   description: "The facades mode (SPADE's) reads label maps from <dataroot>/<phase>_label and photos from <phase>_img, where <phase> is val for --phase test, paired by file name; it has no instance maps.",
-  async find(opts) {
+  async find(opts, ctx) {
     const phase = opts.phase === 'test' ? 'val' : opts.phase;
     const [labelDir, imageDir] = [join(opts.dataroot, `${phase}_label`), join(opts.dataroot, `${phase}_img`)];
     return {
-      labels: { dir: labelDir, files: await listFolder(labelDir, 'label map') },
-      images: { dir: imageDir, files: await listFolder(imageDir, 'photo') },
+      labels: { dir: labelDir, files: await listFolder(labelDir, 'label map', ctx) },
+      images: { dir: imageDir, files: await listFolder(imageDir, 'photo', ctx) },
       instances: noInstanceMaps('facades', opts),
     };
   },

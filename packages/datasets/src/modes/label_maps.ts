@@ -67,8 +67,8 @@ export interface LabelMapFiles {
 export interface LabelMapLayout<O extends LabelMapOptions> {
   /** The folders the mode reads, in words; added to every message about missing or unpaired files. */
   description: string;
-  /** Finds the files; a `DatasetError` it throws gets `description` appended. */
-  find(opts: O): Promise<LabelMapFiles>;
+  /** Finds the files (warnings go to `ctx`); a `DatasetError` it throws gets `description` appended. */
+  find(opts: O, ctx: DatasetContext): Promise<LabelMapFiles>;
   /** What a label map shares with its photo and instance map; default: the file name without extension. */
   pairKey?: (file: string) => string;
   /** `pairKey` in words, for messages; default: 'the same file name (any extension)'. */
@@ -76,13 +76,13 @@ export interface LabelMapLayout<O extends LabelMapOptions> {
 }
 
 /** The image files under `dir` (a folder of `what`, e.g. 'label map'); a missing folder is a `DatasetError` naming it. */
-export async function listFolder(dir: string, what: string): Promise<string[]> {
+export async function listFolder(dir: string, what: string, ctx: DatasetContext): Promise<string[]> {
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) {
     const hint = what === 'instance map' ? ' Instance maps are one-channel images of instance ids; pass --no_instance if you have none.' : '';
     throw new DatasetError(`The ${what} folder ${dir} ${info ? 'is a file, not a folder' : 'does not exist'}.${hint}`);
   }
-  return listImages(dir);
+  return listImages(dir, { warn: (m) => ctx.warn(m) });
 }
 
 /** The instance maps of a mode that has none: null, or a `DatasetError` when `--no_instance` is off. */
@@ -96,7 +96,7 @@ export async function createLabelMapDataset<O extends LabelMapOptions>(mode: str
   const opts = options as unknown as O;
   checkDataOptions(opts);
   if (!(opts.label_nc >= 1)) throw new DatasetError(`--label_nc must be at least 1, got ${opts.label_nc}.`);
-  const found = await layout.find(opts).catch((err: unknown) => {
+  const found = await layout.find(opts, ctx).catch((err: unknown) => {
     if (err instanceof DatasetError) throw new DatasetError(`${err.message} ${layout.description}`, { cause: err });
     throw err;
   });

@@ -26,13 +26,13 @@ export interface SegmentationOptions extends LabelMapOptions {
 const LAYOUT: LabelMapLayout<SegmentationOptions> = {
   description:
     'The segmentation mode reads label maps from <dataroot>/<phase>_label (or --label_dir), photos from <phase>_img (or --image_dir) and instance maps from <phase>_inst (or --instance_dir), paired by file name. Make one with `translate datasets make mosaic`.',
-  async find(opts) {
+  async find(opts, ctx) {
     const dir = (given: string, suffix: string) => given || join(opts.dataroot, `${opts.phase}_${suffix}`);
     const [labelDir, imageDir, instanceDir] = [dir(opts.label_dir, 'label'), dir(opts.image_dir, 'img'), dir(opts.instance_dir, 'inst')];
     return {
-      labels: { dir: labelDir, files: await listFolder(labelDir, 'label map') },
-      images: { dir: imageDir, files: await listFolder(imageDir, 'photo') },
-      instances: opts.no_instance ? null : { dir: instanceDir, files: await listFolder(instanceDir, 'instance map') },
+      labels: { dir: labelDir, files: await listFolder(labelDir, 'label map', ctx) },
+      images: { dir: imageDir, files: await listFolder(imageDir, 'photo', ctx) },
+      instances: opts.no_instance ? null : { dir: instanceDir, files: await listFolder(instanceDir, 'instance map', ctx) },
     };
   },
 };

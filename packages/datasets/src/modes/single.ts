@@ -14,7 +14,7 @@ export const singleMode: DatasetMode = {
   async create(options, ctx): Promise<Dataset> {
     const opts = options as unknown as DataOptions;
     checkDataOptions(opts);
-    const found = await listImages(opts.dataroot, opts.max_dataset_size);
+    const found = await listImages(opts.dataroot, { maxDatasetSize: opts.max_dataset_size, warn: (m) => ctx.warn(m) });
     if (found.length === 0) throw noImagesError(opts.dataroot, 'The single mode reads every image under --dataroot.');
     const { files } = await scanImages(found, opts, ctx);
     if (files.length === 0) throw noImagesError(opts.dataroot, 'Every image was unreadable and skipped.');

@@ -23,7 +23,7 @@ import { resizeBicubic } from '../image/resize.js';
 import type { RawImage } from '../image/types.js';
 import { DATA_OPTIONS, checkDataOptions, type DataOptions } from '../options.js';
 import { roundHalfEven } from '../transform/preprocess.js';
-import type { Dataset, DatasetMode, Sample } from '../dataset.js';
+import type { Dataset, DatasetContext, DatasetMode, Sample } from '../dataset.js';
 import type { Rng } from '../rng.js';
 import { listSome, noImagesError, readImage, scanImages, stem } from './common.js';
 
@@ -34,6 +34,7 @@ export const SUPER_RESOLUTION_OPTIONS: OptionSchema = {
     type: 'int',
     default: 4,
     help: 'super resolution upscale factor (2, 4 or 8); HR images: --phase train takes random crop_size crops, val the centre square, other phases the whole image cropped to a multiple of scale',
+    aliases: ['upscale_factor'],
   },
   lr_dir: {
     type: 'string',
@@ -61,7 +62,7 @@ export const superResolutionMode: DatasetMode = {
     const crop = opts.crop_size - (opts.crop_size % opts.scale);
     if (crop < opts.scale) throw new DatasetError(`--crop_size ${opts.crop_size} is smaller than --scale ${opts.scale}.`);
     const dir = join(opts.dataroot, opts.phase);
-    const found = await listImages(dir, opts.max_dataset_size);
+    const found = await listImages(dir, { maxDatasetSize: opts.max_dataset_size, warn: (m) => ctx.warn(m) });
     if (found.length === 0) throw noImagesError(dir, 'The super_resolution mode reads high-resolution images from <dataroot>/<phase>/. Make one with `translate datasets make sr`.');
     const { files, infos } = await scanImages(found, opts, ctx);
     const train = opts.phase === 'train';
@@ -70,7 +71,7 @@ export const superResolutionMode: DatasetMode = {
       throw new DatasetError(`${small.length} image(s) are smaller than the ${train ? `${crop}px training crop` : `scale ${opts.scale}`}:\n${listSome(small.map((f) => `${f} (${infos.get(f)!.width}x${infos.get(f)!.height})`))}\nLower --crop_size or remove them.`);
     }
     if (!train) checkBatchSizes(files, infos, opts);
-    const lrFor = opts.lr_dir ? await lowResFiles(files, infos, opts) : null;
+    const lrFor = opts.lr_dir ? await lowResFiles(files, infos, opts, ctx) : null;
     const step = lrFor ? opts.scale : 1;
     return {
       mode: 'super_resolution',
@@ -149,8 +150,8 @@ function checkBatchSizes(files: string[], infos: Map<string, { width: number; he
   );
 }
 
-async function lowResFiles(files: string[], infos: Map<string, { width: number; height: number }>, opts: SuperResolutionOptions): Promise<Map<string, string>> {
-  const lrFiles = await listImages(opts.lr_dir);
+async function lowResFiles(files: string[], infos: Map<string, { width: number; height: number }>, opts: SuperResolutionOptions, ctx: DatasetContext): Promise<Map<string, string>> {
+  const lrFiles = await listImages(opts.lr_dir, { warn: (m) => ctx.warn(m) });
   const byStem = new Map(lrFiles.map((f) => [stem(f), f]));
   const out = new Map<string, string>();
   const problems: string[] = [];
