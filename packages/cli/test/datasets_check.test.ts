@@ -1,15 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SAMPLES, tempDir, translate } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { SAMPLES, capturePrinted, tempDir, translate } from './helpers.js';
 
-let printed: string[];
-beforeEach(() => {
-  printed = [];
-  vi.spyOn(console, 'log').mockImplementation((m: string) => void printed.push(m));
-  vi.spyOn(console, 'warn').mockImplementation((m: string) => void printed.push(m));
-});
-afterEach(() => vi.restoreAllMocks());
+const printed = capturePrinted();
 
 describe('translate datasets check exit code', () => {
   it('returns 1 from main when it finds problems, and leaves process.exitCode alone', async () => {

@@ -1,19 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeImage, writeImage, type RawImage } from '@translate/datasets';
-import { tempDir, translate } from './helpers.js';
+import { capturePrinted, tempDir, translate } from './helpers.js';
 
 /** A 12×8 RGB image filled with `value`. */
 const flat = (value: number, width = 12): RawImage => ({ data: new Uint8Array(width * 8 * 3).fill(value), width, height: 8, channels: 3 });
 
-let printed: string[];
-beforeEach(() => {
-  printed = [];
-  vi.spyOn(console, 'log').mockImplementation((m: string) => void printed.push(m));
-  vi.spyOn(console, 'warn').mockImplementation((m: string) => void printed.push(m));
-});
-afterEach(() => vi.restoreAllMocks());
+const printed = capturePrinted();
 
 describe('translate datasets combine', () => {
   it('takes the script\'s flags, reports a count per split, and its output passes `datasets check --dataset_mode aligned`', async () => {
@@ -35,7 +29,7 @@ describe('translate datasets combine', () => {
     const two = await decodeImage(join(foldAB, 'train/2.png'));
     expect([two.width, two.data[0], two.data[two.data.length - 1]]).toEqual([24, 2, 102]);
 
-    printed = [];
+    printed.length = 0;
     const check = await translate(['datasets', 'check', '--dataset_mode', 'aligned', '--dataroot', foldAB, '--preprocess', 'none']);
     expect(check.code).toBe(0);
     expect(printed.join('\n')).toContain('dataset_mode aligned: OK');

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { main } from '../src/main.js';
 
 /** Exit code and output of one `translate` invocation. */
@@ -41,4 +42,19 @@ export function tinyPix2pixArgs(dir: string, maxDatasetSize: number): string[] {
     '--model', 'pix2pix', '--dataroot', join(SAMPLES, 'edges2photo'), '--name', 'p2p', '--checkpoints_dir', dir, '--netG', 'unet_32',
     '--ngf', '4', '--ndf', '4', '--load_size', '36', '--crop_size', '32', '--max_dataset_size', String(maxDatasetSize), '--backend', 'wasm',
   ];
+}
+
+/**
+ * What commands print with console.log / console.warn (the datasets commands do), collected per
+ * test: the returned array is emptied before each test and the console restored after it.
+ */
+export function capturePrinted(): string[] {
+  const printed: string[] = [];
+  beforeEach(() => {
+    printed.length = 0;
+    vi.spyOn(console, 'log').mockImplementation((m: string) => void printed.push(m));
+    vi.spyOn(console, 'warn').mockImplementation((m: string) => void printed.push(m));
+  });
+  afterEach(() => vi.restoreAllMocks());
+  return printed;
 }
