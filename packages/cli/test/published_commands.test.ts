@@ -4,7 +4,7 @@
  * through translate's CLI with their flags verbatim, plus tiny sizes and what each case's `why`
  * names, on the shipped samples laid out under the relative paths the commands use.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,32 @@ const TINY_TEST = [...TINY, '--num_test', '2'];
 const SPADE_TRAIN = ['--ngf', '4', '--ndf', '4', '--load_size', '64', '--crop_size', '64', '--batchSize', '1', '--niter', '1', '--niter_decay', '0', '--max_dataset_size', '2', '--nThreads', '1', '--backend', 'wasm'];
 const SPADE_TEST = ['--ngf', '4', '--load_size', '64', '--crop_size', '64', '--how_many', '2', '--which_epoch', 'latest', '--nThreads', '1', '--backend', 'wasm'];
 const SRGAN = ['--model', 'srgan', '--n_blocks', '1', ...RUN];
+/** Cityscapes' `fixed` 2:1 frames and extra upsampling need at least 128 px wide crops. */
+const CITYSCAPES_SIZE = ['--load_size', '128', '--crop_size', '128'];
+
+/**
+ * SPADE's train command (README.md:96, 111) on a tiny set in `mode`'s layout, then its pretrained-model
+ * test command (README.md:75) with that generator standing in for the downloaded `<type>_pretrained`
+ * (a bare weights file, as SPADE's checkpoints.tar.gz holds: the architecture comes from the weights
+ * and the mode's defaults).
+ */
+function spadePretrained(type: string, mode: string, dataroot: string, size: readonly string[] = []): PublishedCommand[] {
+  return [
+    {
+      source: 'SPADE README.md:96',
+      published: `train.py --name spade_${type} --dataset_mode ${mode} --dataroot ${dataroot}`,
+      append: ['--model', 'gaugan', ...SPADE_TRAIN, ...size, '--no_vgg_loss'],
+      why: "translate's default model is CycleGAN, SPADE's is GauGAN; no VGG19 weights offline",
+    },
+    {
+      source: 'SPADE README.md:75',
+      published: `test.py --name ${type}_pretrained --dataset_mode ${mode} --dataroot ${dataroot}`,
+      append: ['--model', 'gaugan', ...SPADE_TEST, ...size],
+      why: `spade_${type}'s generator stands in for the downloaded one`,
+      copies: [[`checkpoints/spade_${type}/latest_net_G.safetensors`, `checkpoints/${type}_pretrained/latest_net_G.safetensors`]],
+    },
+  ];
+}
 
 const COMMANDS: readonly PublishedCommand[] = [
   {
@@ -100,6 +126,9 @@ const COMMANDS: readonly PublishedCommand[] = [
     append: ['--model', 'gaugan', ...SPADE_TEST],
     resolved: { num_test: '2', epoch: 'latest' },
   },
+  ...spadePretrained('coco', 'coco', 'datasets/coco_stuff'),
+  ...spadePretrained('ade20k', 'ade20k', 'datasets/ADEChallengeData2016'),
+  ...spadePretrained('cityscapes', 'cityscapes', 'datasets/cityscapes', CITYSCAPES_SIZE),
   {
     source: 'leftthomas/SRGAN README.md:40',
     published: 'train.py --crop_size 88 --upscale_factor 4 --num_epochs 1',
@@ -122,6 +151,30 @@ const COMMANDS: readonly PublishedCommand[] = [
     warnings: ['--test_mode has no effect', '--image_name has no effect', '--model_name has no effect'],
   },
 ];
+
+/** The mosaic sample's label maps, photos and instance maps as SPADE's coco, ade20k and cityscapes layouts name them. */
+function spadeLayouts(): Array<[string, string]> {
+  const files: Array<[string, string]> = [];
+  for (const [split, ours] of [['train', 'train'], ['val', 'test']] as const) {
+    for (const [i, stem] of ['mosaic_0001', 'mosaic_0003'].entries()) {
+      const sample = ours === 'train' ? readdirSync(join(SAMPLES, 'mosaic', 'train_label'))[i]!.replace('.png', '') : stem;
+      const label = `mosaic/${ours}_label/${sample}.png`;
+      const image = `mosaic/${ours}_img/${sample}.jpg`;
+      const instance = `mosaic/${ours}_inst/${sample}.png`;
+      files.push([`datasets/coco_stuff/${split}_label/${sample}.png`, label], [`datasets/coco_stuff/${split}_img/${sample}.jpg`, image], [`datasets/coco_stuff/${split}_inst/${sample}.png`, instance]);
+      const ade = `ADE_${split}_0000000${i + 1}`;
+      const adeFolder = split === 'train' ? 'training' : 'validation';
+      files.push([`datasets/ADEChallengeData2016/images/${adeFolder}/${ade}.jpg`, image], [`datasets/ADEChallengeData2016/annotations/${adeFolder}/${ade}.png`, label]);
+      const city = `frankfurt_000000_00000${i}`;
+      files.push(
+        [`datasets/cityscapes/gtFine/${split}/frankfurt/${city}_gtFine_labelIds.png`, label],
+        [`datasets/cityscapes/gtFine/${split}/frankfurt/${city}_gtFine_instanceIds.png`, instance],
+        [`datasets/cityscapes/leftImg8bit/${split}/frankfurt/${city}_leftImg8bit.jpg`, image],
+      );
+    }
+  }
+  return files;
+}
 
 /** Where each relative path of the commands points in samples/. */
 const LAYOUT: ReadonlyArray<[string, string]> = [
@@ -147,6 +200,10 @@ describe("the three projects' published command lines", () => {
     for (const [path, sample] of LAYOUT) {
       mkdirSync(dirname(path), { recursive: true });
       symlinkSync(join(SAMPLES, sample), path, 'dir');
+    }
+    for (const [path, sample] of spadeLayouts()) {
+      mkdirSync(dirname(path), { recursive: true });
+      symlinkSync(join(SAMPLES, sample), path, 'file');
     }
   });
   afterAll(() => process.chdir(home));
