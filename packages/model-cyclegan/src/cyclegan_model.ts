@@ -4,8 +4,8 @@
  * the G update (D frozen), then D_A and D_B on pooled fakes.
  */
 import {
-  BaseModel, GANLoss, ImagePool, OptionError, afterDiscriminatorUpdate, discriminatorFromOptions, discriminatorPenalty,
-  generatorFromOptions, l1Loss, optNumber, optString, tf, type Batch, type ModelEnvironment, type Options, type RawStateDict,
+  BaseModel, GANLoss, ImagePool, OptionError, afterDiscriminatorUpdate, discriminatorFromOptions, discriminatorPenalty, ganLossFromOptions,
+  generatorFromOptions, l1Loss, optNumber, tf, type Batch, type ModelEnvironment, type Options, type RawStateDict,
 } from '@translate/core';
 
 /** CycleGAN's model object; see the module comment. */
@@ -41,7 +41,7 @@ export class CycleGANModel extends BaseModel {
     if (!env.isTrain) return;
     this.addNetwork('D_A', discriminatorFromOptions(opt, outputNc));
     this.addNetwork('D_B', discriminatorFromOptions(opt, inputNc));
-    this.criterionGAN = new GANLoss(optString(opt, 'gan_mode'));
+    this.criterionGAN = ganLossFromOptions(opt);
     this.poolA = new ImagePool(optNumber(opt, 'pool_size'));
     this.poolB = new ImagePool(optNumber(opt, 'pool_size'));
     const adam = { lr: optNumber(opt, 'lr'), beta1: optNumber(opt, 'beta1'), beta2: 0.999 };

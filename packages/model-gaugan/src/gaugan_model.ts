@@ -6,7 +6,7 @@
  * is a G update every `--D_steps_per_G` steps, then a D update on a freshly generated fake.
  */
 import {
-  BaseModel, GANLoss, OptionError, TranslateError, VGGLoss, afterDiscriminatorUpdate, discriminatorPenalty, featureMatchingLoss,
+  BaseModel, GANLoss, OptionError, TranslateError, VGGLoss, afterDiscriminatorUpdate, discriminatorPenalty, ganLossFromOptions, featureMatchingLoss,
   globalRng, kldLoss, loadVgg19, optBool, optNumber, optString, tf,
   type Batch, type ModelEnvironment, type Options, type RawStateDict, type Vgg19Features,
 } from '@translate/core';
@@ -64,7 +64,7 @@ export class GauGANModel extends BaseModel {
     this.discriminator = buildDiscriminator(opt);
     this.addNetwork('D', this.discriminator.net);
     const mode = optString(opt, 'gan_mode');
-    this.criterionGAN = new GANLoss(SPADE_GAN_MODES[mode] ?? mode);
+    this.criterionGAN = ganLossFromOptions(opt, SPADE_GAN_MODES[mode] ?? mode);
     if (this.lossNames.includes('VGG')) {
       this.vgg = loadVgg19(optString(opt, 'vgg_weights'));
       this.vggLoss = new VGGLoss(this.vgg, { imagenetNormalize: optBool(opt, 'vgg_imagenet_norm') });

@@ -4,8 +4,8 @@
  * GAN + λ_L1·L1. Dropout stays on at test time unless `--eval` (its only noise source).
  */
 import {
-  BaseModel, GANLoss, afterDiscriminatorUpdate, discriminatorFromOptions, discriminatorPenalty, generatorFromOptions, l1Loss,
-  optNumber, optString, tf, type Batch, type ModelEnvironment, type Options,
+  BaseModel, GANLoss, afterDiscriminatorUpdate, discriminatorFromOptions, discriminatorPenalty, ganLossFromOptions, generatorFromOptions, l1Loss,
+  optNumber, tf, type Batch, type ModelEnvironment, type Options,
 } from '@translate/core';
 
 /** pix2pix's model object; see the module comment. */
@@ -22,7 +22,7 @@ export class Pix2PixModel extends BaseModel {
     this.addNetwork('G', generatorFromOptions(opt, { inputNc, outputNc }));
     if (!env.isTrain) return;
     this.addNetwork('D', discriminatorFromOptions(opt, inputNc + outputNc));
-    this.criterionGAN = new GANLoss(optString(opt, 'gan_mode'));
+    this.criterionGAN = ganLossFromOptions(opt);
     this.lambdaL1 = optNumber(opt, 'lambda_L1');
     const adam = { lr: optNumber(opt, 'lr'), beta1: optNumber(opt, 'beta1'), beta2: 0.999 };
     this.addOptimizer('G', ['G'], adam);

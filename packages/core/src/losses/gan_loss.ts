@@ -31,6 +31,8 @@ export interface GanLossOptions {
   wganClip?: number;
   /** `ebgan`: the margin m of the fake-energy hinge; default 10. */
   ebganMargin?: number;
+  /** `wgangp`: the weight λ of the gradient penalty; default 10. 0 leaves it out, as the reference's wgangp does. */
+  gradientPenaltyWeight?: number;
 }
 
 /** Options of one `GANLoss.loss` call. */
@@ -55,6 +57,8 @@ export class GANLoss {
   readonly wganClip: number;
   /** `ebgan`'s margin m. */
   readonly ebganMargin: number;
+  /** `wgangp`'s gradient-penalty weight λ (0: no penalty). */
+  readonly gradientPenaltyWeight: number;
   private readonly targetReal: TargetLabel;
   private readonly targetFake: TargetLabel;
 
@@ -63,6 +67,8 @@ export class GANLoss {
     this.mode = mode as GanMode;
     this.wganClip = positive(options.wganClip ?? 0.01, 'wganClip');
     this.ebganMargin = positive(options.ebganMargin ?? 10, 'ebganMargin');
+    this.gradientPenaltyWeight = options.gradientPenaltyWeight ?? 10;
+    if (!(this.gradientPenaltyWeight >= 0)) throw new OptionError(`--lambda_gp must be a number ≥ 0; got ${this.gradientPenaltyWeight}.`);
     this.targetReal = parseTarget(options.targetReal ?? 1, 'targetReal');
     this.targetFake = parseTarget(options.targetFake ?? 0, 'targetFake');
     const customTargets = !isConstant(this.targetReal, 1) || !isConstant(this.targetFake, 0);
@@ -70,9 +76,9 @@ export class GANLoss {
       throw new OptionError(`Target labels apply only to the ${LABEL_GAN_MODES.join(', ')} GAN modes, not to '${mode}'.`);
   }
 
-  /** True for `wgangp`: the D step must add `gradientPenalty`. */
+  /** True for `wgangp` with a positive penalty weight: the D step must add `gradientPenalty`. */
   get needsGradientPenalty(): boolean {
-    return this.mode === 'wgangp';
+    return this.mode === 'wgangp' && this.gradientPenaltyWeight > 0;
   }
 
   /** Call after every discriminator step: `wgan` clips the critic's weights to [−c, c]; other modes do nothing. */

@@ -151,6 +151,11 @@ export const TRAIN_OPTIONS: OptionSchema = {
     default: 'lsgan',
     help: 'the type of GAN objective. [vanilla | minimax | lsgan | hinge | wgan | wgangp | ebgan | fgan:<divergence>]. vanilla GAN loss is the cross-entropy objective used in the original GAN paper.',
   },
+  lambda_gp: {
+    type: 'float',
+    default: 10,
+    help: "(translate) weight of wgangp's gradient penalty (the reference's cal_gradient_penalty default); 0 trains --gan_mode wgangp as the reference does, which never applies it",
+  },
   pool_size: { type: 'int', default: 50, help: 'the size of image buffer that stores previously generated images' },
   lr_policy: {
     type: 'string',

@@ -7,6 +7,8 @@ import { tf } from '../../src/tf.js';
 import { OptionError } from '../../src/errors.js';
 import { SeededRandom, seedEverything } from '../../src/random.js';
 import { GANLoss, GAN_MODES, F_DIVERGENCES, clipWeights } from '../../src/losses/index.js';
+import { discriminatorPenalty, ganLossFromOptions } from '../../src/model/gan_regularizers.js';
+import { PixelDiscriminator } from '../../src/networks/index.js';
 import { BACKENDS, useBackend } from '../helpers.js';
 import { bce, meanOf, scalarOf, sigmoid, uniformArray } from './js_reference.js';
 
@@ -84,6 +86,27 @@ describe.each(BACKENDS)('on %s', (backend) => {
         'fgan:kl', 'fgan:reverse-kl', 'fgan:pearson', 'fgan:squared-hellinger', 'fgan:js', 'fgan:total-variation',
       ]);
       expect(GAN_MODES.map((m) => new GANLoss(m).needsGradientPenalty)).toEqual(GAN_MODES.map((m) => m === 'wgangp'));
+    });
+
+    it("--lambda_gp: wgangp's penalty weight, 0 training wgangp as the reference does (without the penalty)", async () => {
+      await useBackend('cpu');
+      const opt = { gan_mode: 'wgangp', lambda_gp: 0 };
+      expect(ganLossFromOptions(opt).needsGradientPenalty).toBe(false);
+      const D = new PixelDiscriminator({ inputNc: 3, ndf: 4, norm: 'instance' });
+      const [real, fake] = [tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 1) as tf.Tensor4D, tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 2) as tf.Tensor4D];
+      expect(discriminatorPenalty(ganLossFromOptions(opt), D, real, fake)).toBeNull();
+      // The penalty is linear in λ (same α draws: same seed).
+      const penaltyWith = (lambda: number) => {
+        seedEverything(5);
+        const p = discriminatorPenalty(ganLossFromOptions({ gan_mode: 'wgangp', lambda_gp: lambda }), D, real, fake)!;
+        return scalarOf(p);
+      };
+      const [p10, p2] = [penaltyWith(10), penaltyWith(2)];
+      expect(p10).toBeGreaterThan(0);
+      expect(p2 / p10).toBeCloseTo(0.2, 6);
+      expect(() => ganLossFromOptions({ gan_mode: 'wgangp', lambda_gp: -1 })).toThrow(/--lambda_gp must be a number ≥ 0; got -1/);
+      tf.dispose([real, fake]);
+      D.dispose();
     });
   });
 

@@ -70,6 +70,7 @@ describe('reference option schemas (REFERENCE.md §1.3)', () => {
       beta1: 0.5,
       lr: 0.0002,
       gan_mode: 'lsgan',
+      lambda_gp: 10,
       pool_size: 50,
       lr_policy: 'linear',
       lr_decay_iters: 50,

@@ -81,8 +81,8 @@ function modelSource({ model, className }: ScaffoldNames): string {
  * Written by \`translate new-model ${model}\`; it uses only the public API of @translate/core.
  */
 import {
-  BaseModel, GANLoss, afterDiscriminatorUpdate, discriminatorFromOptions, discriminatorPenalty, generatorFromOptions,
-  l1Loss, optNumber, optString, tf, type Batch, type ModelEnvironment, type ModelPlugin, type Options,
+  BaseModel, GANLoss, afterDiscriminatorUpdate, discriminatorFromOptions, discriminatorPenalty, ganLossFromOptions, generatorFromOptions,
+  l1Loss, optNumber, tf, type Batch, type ModelEnvironment, type ModelPlugin, type Options,
 } from '@translate/core';
 
 /** The ${model} model: networks G and D; losses G_GAN, G_L1, D_real and D_fake. */
@@ -100,7 +100,7 @@ export class ${className} extends BaseModel {
     this.addNetwork('G', generatorFromOptions(opt, { inputNc, outputNc }));
     if (!env.isTrain) return;
     this.addNetwork('D', discriminatorFromOptions(opt, inputNc + outputNc));
-    this.criterionGAN = new GANLoss(optString(opt, 'gan_mode'));
+    this.criterionGAN = ganLossFromOptions(opt);
     this.lambdaL1 = optNumber(opt, 'lambda_L1');
     const adam = { lr: optNumber(opt, 'lr'), beta1: optNumber(opt, 'beta1'), beta2: 0.999 };
     this.addOptimizer('G', ['G'], adam);
