@@ -33,6 +33,16 @@ export interface StateEntry {
   variable: tf.Variable;
 }
 
+/** How a state dict differs from a module's state (PyTorch key names and shapes). */
+export interface StateDictDifferences {
+  /** The module's keys the state dict lacks. */
+  missing: string[];
+  /** The state dict's keys the module lacks. */
+  unexpected: string[];
+  /** Keys in both whose shapes differ. */
+  mismatched: Array<{ key: string; file: number[]; expected: number[] }>;
+}
+
 /** Base class of every layer and network. `In`/`Out` are the forward input and output types. */
 export abstract class Module<In = tf.Tensor4D, Out = tf.Tensor4D> {
   /** Train mode flag; `train()` / `eval()` set it recursively. */
@@ -147,39 +157,65 @@ export abstract class Module<In = tf.Tensor4D, Out = tf.Tensor4D> {
    */
   loadStateDict(original: RawStateDict, options: { strict?: boolean; source?: string } = {}): void {
     const strict = options.strict ?? true;
-    const state = new Map(original);
-    this.upgradeTree('', state);
-    const entries = new Map(this.namedEntries());
-    const missing = [...entries.keys()].filter((k) => !state.has(k));
-    const unexpected = [...state.keys()].filter((k) => !entries.has(k));
-    const mismatched: string[] = [];
-    const converted: Array<[tf.Variable, tf.Tensor]> = [];
-    for (const [key, entry] of entries) {
-      const raw = state.get(key);
-      if (raw === undefined) continue;
-      const expected = torchShape(entry);
-      if (!sameShape(raw.shape, expected)) {
-        mismatched.push(`${key}: file has [${raw.shape.join(', ')}], model expects [${expected.join(', ')}]`);
-        continue;
-      }
-      converted.push([entry.variable, rawToTensor(raw, entry)]);
-    }
+    const state = this.upgraded(original);
+    const { missing, unexpected, mismatched } = this.differences(state);
     const problems: string[] = [];
-    if (mismatched.length > 0) problems.push(`shape mismatches:\n  ${mismatched.join('\n  ')}`);
+    if (mismatched.length > 0) {
+      problems.push(`shape mismatches:\n  ${mismatched.map((m) => `${m.key}: file has [${m.file.join(', ')}], model expects [${m.expected.join(', ')}]`).join('\n  ')}`);
+    }
     if (strict && missing.length > 0) problems.push(`missing keys: ${missing.join(', ')}`);
     if (strict && unexpected.length > 0) problems.push(`unexpected keys: ${unexpected.join(', ')}`);
     if (problems.length > 0) {
-      tf.dispose(converted.map(([, t]) => t));
       const where = options.source ? ` from ${options.source}` : '';
       throw new StateDictError(
         `Cannot load state dict${where} into ${this.constructor.name}: ${problems.join('; ')}. ` +
           'Check that the checkpoint was trained with the same architecture options (netG/netD, ngf/ndf, norm, n_layers_D, input_nc/output_nc).',
       );
     }
+    // Every tensor is converted before any is assigned, so a file that fails to convert changes nothing.
+    const converted: Array<[tf.Variable, tf.Tensor]> = [];
+    try {
+      for (const [key, entry] of this.namedEntries()) {
+        const raw = state.get(key);
+        if (raw !== undefined) converted.push([entry.variable, rawToTensor(raw, entry)]);
+      }
+    } catch (error) {
+      tf.dispose(converted.map(([, t]) => t));
+      throw error;
+    }
     for (const [variable, value] of converted) {
       variable.assign(value);
       value.dispose();
     }
+  }
+
+  /**
+   * How a PyTorch-layout state dict differs from this module's state, after each module's
+   * {@link upgradeState}: what `loadStateDict` checks. All lists empty: it loads strictly.
+   */
+  stateDictDifferences(state: RawStateDict): StateDictDifferences {
+    return this.differences(this.upgraded(state));
+  }
+
+  private upgraded(original: RawStateDict): RawStateDict {
+    const state = new Map(original);
+    this.upgradeTree('', state);
+    return state;
+  }
+
+  private differences(state: RawStateDict): StateDictDifferences {
+    const entries = new Map(this.namedEntries());
+    const mismatched: StateDictDifferences['mismatched'] = [];
+    for (const [key, entry] of entries) {
+      const raw = state.get(key);
+      const expected = torchShape(entry);
+      if (raw !== undefined && !sameShape(raw.shape, expected)) mismatched.push({ key, file: [...raw.shape], expected });
+    }
+    return {
+      missing: [...entries.keys()].filter((k) => !state.has(k)),
+      unexpected: [...state.keys()].filter((k) => !entries.has(k)),
+      mismatched,
+    };
   }
 
   /** Frees every tensor the module owns. */
