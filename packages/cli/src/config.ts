@@ -13,7 +13,8 @@ export function readConfig(path: string): OptionLayer {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new OptionError(`Cannot read the config file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`);
+    const reason = { ENOENT: 'no such file', EISDIR: 'it is a folder; give a YAML file', EACCES: 'permission denied' }[String((err as NodeJS.ErrnoException).code)];
+    throw new OptionError(`Cannot read the config file ${path}: ${reason ?? (err as Error).message}.`);
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });

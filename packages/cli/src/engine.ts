@@ -2,7 +2,7 @@
  * Runs the engine for `translate train` / `translate test`: selects the backend, seeds every random
  * draw, opens the data, then calls `trainModel` / `testModel` of `@translate/core`.
  */
-import { initBackend, seedEverything, testModel, trainModel, type BackendRequest, type DataSource, type Options } from '@translate/core';
+import { checkTrainOptions, initBackend, seedEverything, testModel, trainModel, type BackendRequest, type DataSource, type Options } from '@translate/core';
 import { openData } from './data_source.js';
 
 /** What a run reports to the user. */
@@ -23,6 +23,7 @@ async function prepare(opt: Options, hooks: RunHooks): Promise<DataSource> {
 
 /** Trains with resolved options; aborting `signal` (Ctrl-C, SIGTERM, SIGHUP) saves a checkpoint and returns early. */
 export async function runTraining(opt: Options, hooks: RunHooks & { signal: AbortSignal }): Promise<{ interrupted: boolean }> {
+  checkTrainOptions(opt);
   const data = await prepare(opt, hooks);
   return trainModel(opt, { data, log: hooks.log, signal: hooks.signal, optionsText: hooks.optionsText });
 }

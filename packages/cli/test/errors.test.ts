@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { translate, tempDir, tempFile } from './helpers.js';
 
 describe('usage errors: one clear message, exit code 2', () => {
@@ -61,6 +63,23 @@ describe('usage errors: one clear message, exit code 2', () => {
     const { code, stderr } = await translate(['train', '--config', '/nonexistent/run.yaml']);
     expect(code).toBe(2);
     expect(stderr).toBe('translate: Cannot read the config file /nonexistent/run.yaml: no such file.\n');
+  });
+
+  it('a config path that is a folder', async () => {
+    const dir = tempDir();
+    expect(await translate(['train', '--config', dir])).toEqual({ code: 2, stdout: '', stderr: `translate: Cannot read the config file ${dir}: it is a folder; give a YAML file.\n` });
+  });
+
+  it('a --name that leaves --checkpoints_dir is refused before anything is written', async () => {
+    const root = tempDir();
+    for (const name of ['../escape', 'a/../../escape', '/tmp/abs']) {
+      for (const phase of ['train', 'test']) {
+        const { code, stderr } = await translate([phase, '--dataroot', 'samples/edges2photo', '--model', 'pix2pix', '--checkpoints_dir', join(root, 'ck'), '--name', name]);
+        expect(code).toBe(2);
+        expect(stderr).toBe(`translate: --name '${name}' leaves --checkpoints_dir ${join(root, 'ck')}: it names a folder inside it. Pass a plain name (e.g. maps_pix2pix), and --checkpoints_dir for another place.\n`);
+      }
+    }
+    expect(readdirSync(root)).toEqual([]);
   });
 
   it('unknown YAML key names the key, file and line and suggests the closest option', async () => {

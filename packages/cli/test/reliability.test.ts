@@ -189,7 +189,7 @@ describe('translate train reliability', () => {
       const run = train([...tinyRun(mnt, ['--n_epochs', '40', '--max_dataset_size', '2', '--save_latest_freq', '100', '--save_epoch_freq', '1'])]);
       const { code } = await run.exit;
       expect(code, run.output()).toBe(2);
-      expect(run.stderr()).toMatch(new RegExp(`no space left on the device while writing ${mnt}/p2p/\\S+ \\(ENOSPC\\): the disk is full\\. The last good checkpoint is kept`));
+      expect(run.stderr()).toMatch(new RegExp(`no space left on the device while writing ${mnt}/p2p/\\S+ \\(ENOSPC\\): the disk is full\\. Free some space, or write elsewhere`));
       expect(run.stderr()).toMatch(/Saved checkpoint 'latest' at epoch \d+|Could not save checkpoint 'latest' .*the last good checkpoint \('latest' at epoch \d+/);
       expectCompleteLatest(join(mnt, 'p2p'));
       expect(readdirSync(join(mnt, 'p2p')).filter((f) => f.startsWith('.'))).toEqual([]);

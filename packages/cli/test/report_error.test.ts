@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { atPath, OptionError, TrainingStopped, TranslateError } from '@translate/core';
 import type { CliIo } from '../src/io.js';
-import { reportError, WASM_ABORT_HINT } from '../src/report_error.js';
+import { OUT_OF_MEMORY_HINT, reportError, WASM_ABORT_HINT } from '../src/report_error.js';
 
 function report(err: unknown, env: Record<string, string> = {}): { code: number; stderr: string } {
   let stderr = '';
@@ -68,8 +68,17 @@ describe('reportError', () => {
     }
     expect(report(full)).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining('write failed: no space left on the device while writing /ckpt/loss_log.txt (ENOSPC): the disk is full. The last good checkpoint is kept'),
+      stderr: expect.stringContaining('write failed: no space left on the device while writing /ckpt/loss_log.txt (ENOSPC): the disk is full. Free some space, or write elsewhere (--checkpoints_dir / --results_dir).\n'),
     });
+  });
+
+  it('a failed allocation says it is memory and what to lower', () => {
+    expect(report(new RangeError('Invalid typed array length: 1.024e+21'))).toEqual({
+      code: 1,
+      stderr: `translate: Invalid typed array length: 1.024e+21\n${OUT_OF_MEMORY_HINT}\nSet TRANSLATE_DEBUG=1 to see the stack trace.\n`,
+    });
+    expect(report(new Error('vips_image_write_to_memory: out of memory -- size == 32298MB')).stderr).toContain(OUT_OF_MEMORY_HINT);
+    expect(report(new Error('bad pixel')).stderr).not.toContain(OUT_OF_MEMORY_HINT);
   });
 
   it('a training run stopped by an error reports it, then what happened to latest', () => {

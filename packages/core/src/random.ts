@@ -5,8 +5,10 @@
 export class SeededRandom {
   private state: number;
 
+  /** `seed`: an integer; seeds below 2^32 keep their historical streams, larger ones (up to 2^53) differ by their high bits too. */
   constructor(seed: number) {
-    this.state = (seed >>> 0) ^ 0x9e3779b9;
+    const high = Math.floor(seed / 4294967296);
+    this.state = ((seed >>> 0) ^ 0x9e3779b9 ^ Math.imul(high, 0x85ebca6b)) >>> 0;
   }
 
   /** Uniform float in [0, 1) (mulberry32). */

@@ -15,7 +15,7 @@ export const plugin: ModelPlugin = {
   name: 'pix2pix',
   description: 'pix2pix: paired image-to-image translation (U-Net generator, conditional PatchGAN, GAN + L1).',
   options: {
-    lambda_L1: { type: 'float', default: 100, help: 'weight for L1 loss', phase: 'train' },
+    lambda_L1: { type: 'float', default: 100, minimum: 0, help: 'weight for L1 loss', phase: 'train' },
   },
   defaults: { norm: 'batch', netG: 'unet_256', dataset_mode: 'aligned' },
   trainDefaults: { pool_size: 0, gan_mode: 'vanilla' },

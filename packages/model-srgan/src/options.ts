@@ -3,10 +3,11 @@ import { VGG19_LAYERS, type OptionSchema } from '@translate/core';
 
 /** Options of `srresnet` (and, through it, `srgan`): the generator, and tiled inference. */
 export const SRRESNET_OPTIONS: OptionSchema = {
-  scale: { type: 'int', default: 4, help: 'super-resolution factor: 2, 4 or 8 (the dataset uses the same --scale)', aliases: ['upscale_factor'] },
+  scale: { type: 'int', default: 4, minimum: 2, help: 'super-resolution factor: 2, 4 or 8 (the dataset uses the same --scale)', aliases: ['upscale_factor'] },
   num_epochs: {
     type: 'int',
     default: 0,
+    minimum: 0,
     help: "leftthomas/SRGAN's train epoch number: all epochs at one learning rate, so --num_epochs N sets --n_epochs N --n_epochs_decay 0; 0: not given",
     phase: 'train',
     sets: (value) => ({ n_epochs: value, n_epochs_decay: 0 }),
@@ -33,7 +34,7 @@ export const SRRESNET_OPTIONS: OptionSchema = {
     phase: 'test',
     noEffect: "translate loads <checkpoints_dir>/<name>/<epoch>_net_G: save leftthomas's file there as latest_net_G.pth",
   },
-  n_blocks: { type: 'int', default: 16, help: '(translate) residual blocks of the SRResNet generator (16 as in the SRGAN paper; leftthomas/SRGAN uses 5)' },
+  n_blocks: { type: 'int', default: 16, minimum: 1, help: '(translate) residual blocks of the SRResNet generator (16 as in the SRGAN paper; leftthomas/SRGAN uses 5)' },
   trunk_end: {
     type: 'string',
     default: 'bn',
@@ -43,12 +44,14 @@ export const SRRESNET_OPTIONS: OptionSchema = {
   tile: {
     type: 'int',
     default: 256,
+    minimum: 0,
     help: '(translate) inputs larger than this many low-resolution pixels run tile by tile, so memory stays bounded; 0: whole images',
     phase: 'test',
   },
   tile_overlap: {
     type: 'int',
     default: -1,
+    minimum: -1,
     help: "(translate) low-resolution pixels of context around each tile; -1: the generator's receptive radius, so tiles equal whole-image inference",
     phase: 'test',
   },
@@ -62,9 +65,9 @@ export const SRGAN_OPTIONS: OptionSchema = {
     help: '(translate) start G from an SRResNet checkpoint folder (latest_net_G) or a generator .safetensors/.pth file; empty: from scratch',
     phase: 'train',
   },
-  lambda_mse: { type: 'float', default: 1, help: '(translate) weight of the pixel MSE term of the generator loss', phase: 'train' },
-  lambda_vgg: { type: 'float', default: 0.006, help: '(translate) weight of the VGG19 feature MSE term; 0 turns it off (no VGG weights needed)', phase: 'train' },
-  lambda_adv: { type: 'float', default: 0.001, help: '(translate) weight of the adversarial term of the generator loss', phase: 'train' },
+  lambda_mse: { type: 'float', default: 1, minimum: 0, help: '(translate) weight of the pixel MSE term of the generator loss', phase: 'train' },
+  lambda_vgg: { type: 'float', default: 0.006, minimum: 0, help: '(translate) weight of the VGG19 feature MSE term; 0 turns it off (no VGG weights needed)', phase: 'train' },
+  lambda_adv: { type: 'float', default: 0.001, minimum: 0, help: '(translate) weight of the adversarial term of the generator loss', phase: 'train' },
   vgg_layer: {
     type: 'string',
     default: 'relu5_4',

@@ -3,12 +3,15 @@
  * reported when the plugin loads (naming the option and what is allowed) instead of surfacing as
  * a confusing error, or as an option that silently does nothing, later.
  */
-import { BASE_OPTIONS, TEST_OPTIONS, TRAIN_OPTIONS, didYouMean, type OptionSchema, type OptionSpec } from '@translate/core';
+import {
+  BASE_OPTIONS, OPTION_SPEC_FIELDS, TEST_OPTIONS, TRAIN_OPTIONS, describeRange, didYouMean, inRange, type OptionSchema, type OptionSpec,
+} from '@translate/core';
 import { describeValue, isRecord } from './describe_value.js';
 
 const OPTION_TYPES = ['string', 'int', 'float', 'bool'] as const;
 const PHASES = ['both', 'train', 'test'] as const;
-const SPEC_KEYS = ['type', 'default', 'help', 'choices', 'phase', 'aliases'];
+const SPEC_KEYS: readonly string[] = OPTION_SPEC_FIELDS;
+const BOUND_KEYS = ['minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum'] as const;
 /** Option names: flag-safe identifiers (`lambda_L1`, `n_layers_D`). */
 const OPTION_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -45,6 +48,11 @@ function specProblems(spec: unknown): string[] {
       problems.push(`'default' ${describeValue(spec.default)} is not one of its choices (${choices.join(', ')}).`);
     }
   }
+  problems.push(...boundProblems(spec));
+  if (spec.noEffect !== undefined && (typeof spec.noEffect !== 'string' || spec.noEffect.trim() === '')) {
+    problems.push(`'noEffect' must be a non-empty string saying what translate does instead (got ${describeValue(spec.noEffect)}).`);
+  }
+  if (spec.sets !== undefined && typeof spec.sets !== 'function') problems.push(`'sets' must be a function from the value to other options' values (got ${describeValue(spec.sets)}).`);
   if (phase !== undefined && !(PHASES as readonly unknown[]).includes(phase)) {
     problems.push(`'phase' must be one of ${PHASES.join(', ')} (got ${describeValue(phase)}).`);
   }
@@ -52,6 +60,20 @@ function specProblems(spec: unknown): string[] {
     problems.push(`'aliases' must be a list of option names (got ${describeValue(aliases)}).`);
   }
   return problems;
+}
+
+/** Problems of the range fields: numbers, on a number option, with the default inside. */
+function boundProblems(spec: Record<string, unknown>): string[] {
+  const given = BOUND_KEYS.filter((k) => spec[k] !== undefined);
+  if (given.length === 0) return [];
+  if (spec.type !== 'int' && spec.type !== 'float') return [`${given.map((k) => `'${k}'`).join(', ')} apply only to int and float options.`];
+  const notNumbers = given.filter((k) => typeof spec[k] !== 'number' || Number.isNaN(spec[k]));
+  if (notNumbers.length > 0) return notNumbers.map((k) => `'${k}' must be a number (got ${describeValue(spec[k])}).`);
+  const typed = spec as unknown as OptionSpec;
+  if (typed.default !== undefined && typeof typed.default === 'number' && !inRange(typed, typed.default)) {
+    return [`'default' ${typed.default} is not ${describeRange(typed)}.`];
+  }
+  return [];
 }
 
 /** Where translate itself declares `key` in the phases the option exists in, if it does. */

@@ -30,8 +30,8 @@ export interface TrainingProgress {
 
 /** The JSON manifest written with every checkpoint. */
 export interface CheckpointManifest {
-  format: 'translate-checkpoint';
-  version: 1;
+  format: typeof MANIFEST_FORMAT;
+  version: typeof MANIFEST_VERSION;
   label: string;
   model: string;
   savedAt: string;
@@ -44,6 +44,11 @@ export interface CheckpointManifest {
   /** Opaque per-component state (schedulers, image pools, RNG), restored by the engine. */
   state?: Record<string, unknown>;
 }
+
+/** The `format` of every checkpoint manifest. */
+const MANIFEST_FORMAT = 'translate-checkpoint';
+/** The manifest layout this translate writes and reads; a change of layout raises it. */
+const MANIFEST_VERSION = 1;
 
 /** The options that define the networks' shapes: a checkpoint fixes them. */
 export const ARCHITECTURE_OPTIONS = ['netG', 'netD', 'ngf', 'ndf', 'norm', 'no_dropout', 'input_nc', 'output_nc', 'n_layers_D'] as const;
@@ -73,8 +78,8 @@ export function saveCheckpoint(dir: string, label: string, model: BaseModel, ext
   const format = networkFileFormat(model.opt);
   const files = new Map<string, Uint8Array | string>();
   const manifest: CheckpointManifest = {
-    format: 'translate-checkpoint',
-    version: 1,
+    format: MANIFEST_FORMAT,
+    version: MANIFEST_VERSION,
     label,
     model: String(model.opt.model),
     savedAt: new Date().toISOString(),
@@ -119,19 +124,42 @@ export function readManifest(dir: string, label: string): CheckpointManifest | n
   recoverCommits(dir);
   const path = join(dir, manifestName(label));
   if (!existsSync(path)) return null;
+  let manifest: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as CheckpointManifest;
+    manifest = JSON.parse(readFileSync(path, 'utf8'));
   } catch (cause) {
     throw new TranslateError(`Checkpoint manifest ${path} is not valid JSON (${String(cause)}). Delete it to load the network files alone.`, { cause });
   }
+  return checkedManifest(manifest, path);
+}
+
+/** `manifest` if it is a manifest of the layout this translate reads; else an error saying what it is and what to do. */
+function checkedManifest(manifest: unknown, path: string): CheckpointManifest {
+  const record = typeof manifest === 'object' && manifest !== null && !Array.isArray(manifest) ? (manifest as Record<string, unknown>) : {};
+  const alone = 'or delete it to load the network files alone (without the training state)';
+  if (record.format !== MANIFEST_FORMAT || typeof record.networks !== 'object' || record.networks === null) {
+    throw new TranslateError(`${path} is not a translate checkpoint manifest (no "format": "${MANIFEST_FORMAT}" with its "networks"). Move it away, ${alone}.`);
+  }
+  if (record.version !== MANIFEST_VERSION) {
+    const newer = typeof record.version === 'number' && record.version > MANIFEST_VERSION;
+    throw new TranslateError(
+      `${path} has manifest version ${JSON.stringify(record.version)}; this translate reads version ${MANIFEST_VERSION}. ${newer ? 'A newer translate wrote it: upgrade translate (translate --version shows yours)' : 'It is damaged or hand-edited: restore it from the run that wrote it'}, ${alone}.`,
+    );
+  }
+  return manifest as CheckpointManifest;
 }
 
 /** Reads the extra tensors `key` saved with checkpoint `label` (sha256 checked when its manifest lists them), or null when absent. */
 export function readCheckpointTensors(dir: string, label: string, key: string): RawStateDict | null {
   const saved = readManifest(dir, label)?.tensors?.[key];
-  if (saved) return readSafetensors(readListedFile(dir, label, saved, `extra state ${key}`)).tensors;
+  if (saved) return readListedTensors(dir, label, saved, `extra state ${key}`);
   const path = join(dir, `${label}_${key}.safetensors`);
-  return existsSync(path) ? readSafetensors(new Uint8Array(readFileSync(path))).tensors : null;
+  return existsSync(path) ? readSafetensors(new Uint8Array(readFileSync(path)), path).tensors : null;
+}
+
+/** The tensors of a safetensors file that manifest `label` lists (for `what`); errors name the file. */
+function readListedTensors(dir: string, label: string, saved: { file: string; sha256?: string }, what: string): RawStateDict {
+  return readSafetensors(readListedFile(dir, label, saved, what), join(dir, saved.file)).tensors;
 }
 
 /**
@@ -176,7 +204,7 @@ export function loadCheckpoint(dir: string, label: string, model: BaseModel, opt
     for (const [name, { optimizer }] of model.optimizers) {
       const saved = manifest.optimizers[name];
       if (!saved) continue;
-      const tensors = readSafetensors(readListedFile(dir, label, saved, `optimizer ${name}`)).tensors;
+      const tensors = readListedTensors(dir, label, saved, `optimizer ${name}`);
       optimizer.loadStateDict({ step: saved.step, lr: saved.lr, tensors });
     }
   }

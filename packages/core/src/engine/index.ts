@@ -1,5 +1,5 @@
 export { disposeBatch, type DataSource, type TimedBatch } from './data.js';
-export { trainModel, type TrainHooks, type TrainResult } from './train.js';
+export { checkTrainOptions, trainModel, type TrainHooks, type TrainResult } from './train.js';
 export { TrainingStopped } from './training_stopped.js';
 export { acquireExperimentLock, LOCK_FILE, STALE_LOCK_MS, type ExperimentLock } from './experiment_lock.js';
 export { testModel, checkpointLabel, type TestHooks, type TestResult } from './test.js';

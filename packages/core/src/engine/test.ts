@@ -13,6 +13,7 @@ import { getModel } from '../model/plugin.js';
 import type { tf } from '../tf.js';
 import { optBool, optNumber, optString, type Options } from '../options/schema.js';
 import { ARCHITECTURE_OPTIONS, loadCheckpoint, readManifest } from './checkpoint.js';
+import { experimentFolder } from './experiment_folder.js';
 import { architectureOfWeights } from './weights_architecture.js';
 import { disposeBatch, type DataSource } from './data.js';
 import { tensorToImage, writePng } from './images.js';
@@ -46,7 +47,7 @@ export function checkpointLabel(opt: Options): string {
 /** Runs a trained model on a dataset and writes the results page. */
 export async function testModel(options: Options, hooks: TestHooks): Promise<TestResult> {
   const log = hooks.log ?? ((line: string) => console.log(line));
-  const dir = join(optString(options, 'checkpoints_dir'), optString(options, 'name'));
+  const dir = experimentFolder(options);
   const label = checkpointLabel(options);
   const plugin = getModel(optString(options, 'model'));
   const opt = withCheckpointArchitecture(options, [...ARCHITECTURE_OPTIONS, ...(plugin.architectureOptions ?? [])], dir, label, log);

@@ -27,6 +27,7 @@ import { printNetworks } from './print_networks.js';
 import { writeFileAtomic } from './atomic_files.js';
 import { acquireExperimentLock, type ExperimentLock } from './experiment_lock.js';
 import { atPath, makeFolder } from './fs_path.js';
+import { experimentFolder } from './experiment_folder.js';
 import { TrainingStopped } from './training_stopped.js';
 import { ProgressBar } from './progress.js';
 import { LearningRates } from './learning_rates.js';
@@ -49,17 +50,31 @@ export interface TrainResult {
   checkpointDir: string;
 }
 
-/** Trains the `--model` plugin on `hooks.data` with resolved options. */
+/**
+ * Checks of the training options that no single option's range covers, made before any data is
+ * read or tensor exists: a `--name` inside `--checkpoints_dir`, and at least one epoch to train (`--epoch_count` up
+ * to `--n_epochs + --n_epochs_decay`) unless `--continue_train` takes the epoch from a checkpoint
+ * or `--dry_run` trains none.
+ */
+export function checkTrainOptions(opt: Options): void {
+  experimentFolder(opt);
+  const first = optNumber(opt, 'epoch_count');
+  if (first > lastEpoch(opt) && !optBool(opt, 'continue_train') && !optBool(opt, 'dry_run')) throw nothingToTrain(opt, first);
+}
+
+/** Trains the `--model` plugin on `hooks.data` with resolved options (`--dry_run`: one step, nothing written). */
 export async function trainModel(opt: Options, hooks: TrainHooks): Promise<TrainResult> {
+  checkTrainOptions(opt);
   const log = hooks.log ?? ((line: string) => console.log(line));
-  const name = optString(opt, 'name');
-  if (name.trim() === '') throw new OptionError(`--name is empty: it names the experiment folder under --checkpoints_dir ${optString(opt, 'checkpoints_dir')}; pass a name.`);
-  const dir = join(optString(opt, 'checkpoints_dir'), name);
+  const dir = experimentFolder(opt);
+  const dryRun = optBool(opt, 'dry_run');
   let lock: ExperimentLock | undefined;
   try {
     rejectWandb(opt, dir);
-    makeFolder(dir);
-    lock = acquireExperimentLock(dir, log);
+    if (!dryRun) {
+      makeFolder(dir);
+      lock = acquireExperimentLock(dir, log);
+    }
     const plugin = getModel(optString(opt, 'model'));
     const model = plugin.create(opt, { isTrain: true });
     try {
@@ -67,9 +82,14 @@ export async function trainModel(opt: Options, hooks: TrainHooks): Promise<Train
       printNetworks(model.networks, optBool(opt, 'verbose'), log);
       const lr = new LearningRates(opt, model);
       const progress: TrainingProgress = { epoch: optNumber(opt, 'epoch_count'), epochIter: 0, totalIters: 0 };
-      if (optBool(opt, 'continue_train')) resume(opt, dir, model, lr, progress, log, plugin.architectureOptions);
+      const resumed = optBool(opt, 'continue_train') && resume(opt, dir, model, lr, progress, log, plugin.architectureOptions);
+      if (dryRun) {
+        await dryRunStep(model, lr, hooks.data, progress, log);
+        return { progress, interrupted: false, checkpointDir: dir };
+      }
+      if (progress.epoch > lastEpoch(opt)) throw resumed ? alreadyFinished(opt, dir, progress) : nothingToTrain(opt, progress.epoch);
       if (hooks.optionsText) writeFileAtomic(join(dir, 'train_opt.txt'), hooks.optionsText);
-      const loop = new TrainingLoop(opt, dir, model, lr, hooks.data, log, lock);
+      const loop = new TrainingLoop(opt, dir, model, lr, hooks.data, log, lock!);
       const interrupted = await loop.run(progress, hooks.signal);
       return { progress, interrupted, checkpointDir: dir };
     } finally {
@@ -81,7 +101,37 @@ export async function trainModel(opt: Options, hooks: TrainHooks): Promise<Train
   }
 }
 
-/** Restores a checkpoint's full state into `progress`, the model and the schedules. */
+/** The last epoch a run trains: `--n_epochs + --n_epochs_decay`. */
+function lastEpoch(opt: Options): number {
+  return optNumber(opt, 'n_epochs') + optNumber(opt, 'n_epochs_decay');
+}
+
+function nothingToTrain(opt: Options, first: number): OptionError {
+  return new OptionError(
+    `Nothing to train: epochs run from ${first} (--epoch_count) to --n_epochs + --n_epochs_decay = ${optNumber(opt, 'n_epochs')} + ${optNumber(opt, 'n_epochs_decay')} = ${lastEpoch(opt)}. Give at least one epoch (e.g. --n_epochs 1), or pass --dry_run to check the set-up without training.`,
+  );
+}
+
+function alreadyFinished(opt: Options, dir: string, progress: TrainingProgress): OptionError {
+  return new OptionError(
+    `--continue_train: the run in ${dir} has already finished: its checkpoint '${checkpointLabel(opt)}' is at the end of epoch ${progress.epoch - 1}, and --n_epochs + --n_epochs_decay is ${lastEpoch(opt)}. To train longer, raise --n_epochs or --n_epochs_decay; to test it, run 'translate test' with the same --name.`,
+  );
+}
+
+/** `--dry_run`: one training step on the first batch (the weights change only in memory), its losses logged. */
+async function dryRunStep(model: BaseModel, lr: LearningRates, data: DataSource, progress: TrainingProgress, log: (line: string) => void): Promise<void> {
+  lr.applyForEpoch();
+  for await (const { batch } of data.epoch(progress.epoch, progress.epochIter)) {
+    model.setInput(batch);
+    model.optimizeParameters();
+    disposeBatch(batch);
+    break;
+  }
+  log(formatLossLine({ epoch: progress.epoch, iters: data.batchSize, time: 0, data: 0, losses: model.currentLosses() }));
+  log(`Dry run: ${data.size} training images, the networks and one step on the first batch of ${data.batchSize} work; nothing was written.`);
+}
+
+/** Restores a checkpoint's full state into `progress`, the model and the schedules; true when it held training state. */
 function resume(
   opt: Options,
   dir: string,
@@ -90,12 +140,12 @@ function resume(
   progress: TrainingProgress,
   log: (line: string) => void,
   architectureOptions?: readonly string[],
-): void {
+): boolean {
   const label = checkpointLabel(opt);
   const manifest = loadCheckpoint(dir, label, model, { withOptimizers: true, ...(architectureOptions ? { architectureOptions } : {}) });
   if (!manifest?.progress) {
     log(`Loaded network weights from ${dir} (${label}); no training state found there, so training starts at epoch ${progress.epoch}.`);
-    return;
+    return false;
   }
   Object.assign(progress, manifest.progress);
   const state = manifest.state ?? {};
@@ -103,6 +153,7 @@ function resume(
   if (state.learningRates) lr.restore(state.learningRates);
   model.loadExtraState((key) => readCheckpointTensors(dir, label, key));
   log(`Resuming '${label}' at epoch ${progress.epoch}, ${progress.epochIter} images into it (${progress.totalIters} in total).`);
+  return true;
 }
 
 /** One run of the loop; holds the timers and report state. */
@@ -146,9 +197,9 @@ class TrainingLoop {
   }
 
   private async epochs(progress: TrainingProgress, signal?: AbortSignal): Promise<boolean> {
-    const lastEpoch = optNumber(this.opt, 'n_epochs') + optNumber(this.opt, 'n_epochs_decay');
-    const bar = new ProgressBar((lastEpoch - progress.epoch + 1) * this.data.size - progress.epochIter);
-    for (; progress.epoch <= lastEpoch; progress.epoch++, progress.epochIter = 0) {
+    const last = lastEpoch(this.opt);
+    const bar = new ProgressBar((last - progress.epoch + 1) * this.data.size - progress.epochIter);
+    for (; progress.epoch <= last; progress.epoch++, progress.epochIter = 0) {
       const epochStart = Date.now();
       const epochLoss = { sum: 0, steps: 0 };
       this.lr.applyForEpoch();
@@ -166,7 +217,7 @@ class TrainingLoop {
         epochLoss.sum += Object.values(this.model.currentLosses()).reduce((a, b) => a + b, 0);
         epochLoss.steps++;
         const computeSeconds = (Date.now() - stepStart) / 1000 / this.batchSize;
-        bar.advance(this.batchSize, `epoch ${progress.epoch}/${lastEpoch}`);
+        bar.advance(this.batchSize, `epoch ${progress.epoch}/${last}`);
         const crossed = (freq: number) => freq > 0 && Math.floor(previous / freq) !== Math.floor(progress.totalIters / freq);
         if (crossed(optNumber(this.opt, 'display_freq'))) await this.display(progress, crossed(optNumber(this.opt, 'update_html_freq')));
         if (crossed(optNumber(this.opt, 'print_freq'))) {
@@ -191,12 +242,12 @@ class TrainingLoop {
       this.log(this.lr.endEpoch(this.model.metric ?? (epochLoss.steps > 0 ? epochLoss.sum / epochLoss.steps : undefined)));
       const next: TrainingProgress = { epoch: progress.epoch + 1, epochIter: 0, totalIters: progress.totalIters };
       if (this.completed) this.completed = next;
-      if (progress.epoch % optNumber(this.opt, 'save_epoch_freq') === 0 || progress.epoch === lastEpoch) {
+      if (progress.epoch % optNumber(this.opt, 'save_epoch_freq') === 0 || progress.epoch === last) {
         this.log(`saving the model at the end of epoch ${progress.epoch}, iters ${progress.totalIters}`);
         this.save('latest', next);
         this.save(String(progress.epoch), next);
       }
-      this.log(`End of epoch ${progress.epoch} / ${lastEpoch} \t Time Taken: ${((Date.now() - epochStart) / 1000).toFixed(0)} sec`);
+      this.log(`End of epoch ${progress.epoch} / ${last} \t Time Taken: ${((Date.now() - epochStart) / 1000).toFixed(0)} sec`);
     }
     return false;
   }

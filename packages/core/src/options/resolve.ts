@@ -19,7 +19,7 @@ import { getModel, type ModelPlugin } from '../model/plugin.js';
 import { aliasTargets } from './aliases.js';
 import { BASE_OPTIONS, TEST_DEFAULTS, TEST_OPTIONS, TRAIN_OPTIONS } from './base_options.js';
 import { pythonStr } from './format.js';
-import type { DefaultOverrides, OptionSchema, OptionSpec, OptionValue, Options } from './schema.js';
+import { describeRange, inRange, type DefaultOverrides, type OptionSchema, type OptionSpec, type OptionValue, type Options } from './schema.js';
 import { didYouMean } from '../suggest.js';
 
 /** Which command the options are for. */
@@ -252,6 +252,9 @@ const INFINITY = /^[+-]?(inf|infinity)$/i;
 function coerce(key: string, spec: OptionSpec, raw: unknown, layer: OptionLayer): OptionValue {
   const value = convert(spec, raw);
   if (value === undefined) {
+    if (spec.type === 'int' && tooLargeInteger(raw)) {
+      throw new OptionError(`${where(key, layer)} is too large: ${show(raw)} cannot be held exactly; integers must lie within ±${Number.MAX_SAFE_INTEGER} (2^53 - 1).`);
+    }
     const expected = { string: 'a string', int: 'an integer', float: 'a number', bool: 'true or false' }[spec.type];
     throw new OptionError(`${where(key, layer)} expects ${expected}, got ${show(raw)}.`);
   }
@@ -260,10 +263,13 @@ function coerce(key: string, spec: OptionSpec, raw: unknown, layer: OptionLayer)
       `${where(key, layer)} must be one of ${spec.choices.join(', ')}; got ${show(raw)}.${didYouMean(String(value), spec.choices)}`,
     );
   }
+  if (!inRange(spec, value)) throw new OptionError(`${where(key, layer)} must be ${describeRange(spec)} (${spec.help}); got ${show(raw)}.`);
   return value;
 }
 
 function convert(spec: OptionSpec, raw: unknown): OptionValue | undefined {
+  // Infinity only where the default is (`max_dataset_size`, as the reference's float('inf')).
+  const allowInfinity = spec.default === Infinity;
   switch (spec.type) {
     case 'string':
       return typeof raw === 'string' || typeof raw === 'number' ? String(raw) : undefined;
@@ -272,16 +278,21 @@ function convert(spec: OptionSpec, raw: unknown): OptionValue | undefined {
       if (typeof raw === 'string' && /^(true|false)$/i.test(raw)) return raw.toLowerCase() === 'true';
       return undefined;
     case 'int': {
-      // Infinity only where the default is (`max_dataset_size`, as the reference's float('inf')).
-      const allowInfinity = spec.default === Infinity;
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? parseNumber(raw, INT, allowInfinity) : undefined;
-      return n !== undefined && (Number.isInteger(n) || (allowInfinity && n === Infinity)) ? n : undefined;
+      // Beyond 2^53 a number is no longer the integer typed (99999999999999999999 reads as 1e20).
+      return n !== undefined && (Number.isSafeInteger(n) || (allowInfinity && n === Infinity)) ? n : undefined;
     }
     case 'float': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? parseNumber(raw, FLOAT, true) : undefined;
-      return n !== undefined && !Number.isNaN(n) ? n : undefined;
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? parseNumber(raw, FLOAT, allowInfinity) : undefined;
+      return n !== undefined && (Number.isFinite(n) || (allowInfinity && n === Infinity)) ? n : undefined;
     }
   }
+}
+
+/** True for an integer (typed or a number) beyond 2^53 - 1 in size, which a double cannot hold exactly. */
+function tooLargeInteger(raw: unknown): boolean {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && INT.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  return Number.isInteger(n) && !Number.isSafeInteger(n);
 }
 
 function parseNumber(text: string, pattern: RegExp, allowInfinity: boolean): number | undefined {

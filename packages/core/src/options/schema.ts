@@ -36,6 +36,56 @@ export interface OptionSpec {
    * `--n_epochs N --n_epochs_decay 0`): giving it sets those options in the same layer.
    */
   sets?: (value: OptionValue) => Readonly<Record<string, OptionValue>>;
+  /** Smallest allowed value of a number option (JSON Schema's `minimum`): `--ngf` has 1. */
+  minimum?: number;
+  /** A number option's values must be above this (JSON Schema's `exclusiveMinimum`): `--aspect_ratio` has 0. */
+  exclusiveMinimum?: number;
+  /** Largest allowed value of a number option (JSON Schema's `maximum`): `--display_port` has 65535. */
+  maximum?: number;
+  /** A number option's values must be below this (JSON Schema's `exclusiveMaximum`): Adam's `--beta1` has 1. */
+  exclusiveMaximum?: number;
+}
+
+/** Every field of {@link OptionSpec}, once: the compiler rejects a field missing here or one that the interface lacks. */
+const OPTION_SPEC_FIELD_SET: { readonly [K in keyof OptionSpec]-?: true } = {
+  type: true,
+  default: true,
+  help: true,
+  choices: true,
+  phase: true,
+  aliases: true,
+  noEffect: true,
+  sets: true,
+  minimum: true,
+  exclusiveMinimum: true,
+  maximum: true,
+  exclusiveMaximum: true,
+};
+
+/** The fields an option spec may have, in declaration order (plugin validation accepts these). */
+export const OPTION_SPEC_FIELDS = Object.keys(OPTION_SPEC_FIELD_SET) as ReadonlyArray<keyof OptionSpec>;
+
+/** The bound fields of {@link OptionSpec} with the words a message uses for each. */
+const BOUNDS = [
+  ['minimum', 'at least', (v: number, b: number) => v >= b],
+  ['exclusiveMinimum', 'above', (v: number, b: number) => v > b],
+  ['maximum', 'at most', (v: number, b: number) => v <= b],
+  ['exclusiveMaximum', 'below', (v: number, b: number) => v < b],
+] as const;
+
+/**
+ * The declared range of a number option in words (`at least 1`, `at least 0 and below 1`), or
+ * undefined when it declares none.
+ */
+export function describeRange(spec: OptionSpec): string | undefined {
+  const parts = BOUNDS.flatMap(([field, words]) => (spec[field] === undefined ? [] : [`${words} ${spec[field]}`]));
+  return parts.length === 0 ? undefined : parts.join(' and ');
+}
+
+/** True when `value` lies in the declared range of `spec` (always true for non-number values). */
+export function inRange(spec: OptionSpec, value: OptionValue): boolean {
+  if (typeof value !== 'number') return true;
+  return BOUNDS.every(([field, , holds]) => spec[field] === undefined || holds(value, spec[field]));
 }
 
 /** Options by flag name (the reference's snake_case names, e.g. `n_epochs`). */

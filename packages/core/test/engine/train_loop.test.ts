@@ -35,6 +35,7 @@ function trainOptions(dir: string, overrides: Options = {}): Options {
     save_epoch_freq: 1,
     save_by_iter: false,
     continue_train: false,
+    dry_run: false,
     epoch: 'latest',
     load_iter: 0,
     no_html: false,

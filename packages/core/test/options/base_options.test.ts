@@ -44,7 +44,7 @@ describe('reference option schemas (REFERENCE.md §1.3)', () => {
     expect(BASE_OPTIONS.gpu_ids!.noEffect).toMatch(/^translate runs on the --backend it selects/);
   });
 
-  it('TrainOptions, plus save_format and tensorboard (with the reference\'s wandb options, refused at run time)', () => {
+  it('TrainOptions, plus save_format, tensorboard and dry_run (with the reference\'s wandb options, refused at run time)', () => {
     expect(defaults(TRAIN_OPTIONS)).toEqual({
       display_freq: 400,
       update_html_freq: 1000,
@@ -56,6 +56,7 @@ describe('reference option schemas (REFERENCE.md §1.3)', () => {
       print_freq: 100,
       no_html: false,
       tensorboard: false,
+      dry_run: false,
       use_wandb: false,
       wandb_project_name: 'CycleGAN-and-pix2pix',
       save_latest_freq: 5000,

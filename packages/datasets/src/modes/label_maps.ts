@@ -23,11 +23,11 @@ import { listSome, onceWarner, preprocessOptions, readImage, scanImages, stem } 
 export const LABEL_MAP_OPTIONS: OptionSchema = {
   ...DATA_OPTIONS,
   preprocess: { ...DATA_OPTIONS.preprocess!, choices: PREPROCESS_MODES, help: 'scaling and cropping of images at load time [resize_and_crop | crop | scale_width | scale_width_and_crop | scale_shortside | scale_shortside_and_crop | fixed | none]' },
-  label_nc: { type: 'int', default: 13, help: '# of input label classes without unknown class. If you have unknown class as class label, specify --contain_dontcare_label.' },
+  label_nc: { type: 'int', default: 13, minimum: 1, help: '# of input label classes without unknown class. If you have unknown class as class label, specify --contain_dontcare_label.' },
   contain_dontcare_label: { type: 'bool', default: false, help: 'if the label map contains dontcare label (dontcare=255)' },
   no_instance: { type: 'bool', default: false, help: 'if specified, do *not* add instance map as input' },
   no_pairing_check: { type: 'bool', default: false, help: 'If specified, skip sanity check of correct label-image file pairing' },
-  aspect_ratio: { type: 'float', default: 1.0, help: 'The ratio width/height. The final height of the load image will be crop_size/aspect_ratio' },
+  aspect_ratio: { type: 'float', default: 1.0, exclusiveMinimum: 0, help: 'The ratio width/height. The final height of the load image will be crop_size/aspect_ratio' },
 };
 
 /** Defaults of every label-map mode: `--preprocess none` rounds sides to multiples of 32, as SPADE's `__make_power_2`. */

@@ -33,6 +33,7 @@ export const SUPER_RESOLUTION_OPTIONS: OptionSchema = {
   scale: {
     type: 'int',
     default: 4,
+    minimum: 2,
     help: 'super resolution upscale factor (2, 4 or 8); HR images: --phase train takes random crop_size crops, val the centre square, other phases the whole image cropped to a multiple of scale',
     aliases: ['upscale_factor'],
   },

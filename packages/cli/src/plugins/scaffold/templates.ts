@@ -160,7 +160,7 @@ export const plugin: ModelPlugin = {
   name: '${model}',
   description: '${model}: a conditional GAN for paired images (GAN + L1 loss).',
   options: {
-    lambda_L1: { type: 'float', default: 100, help: 'weight of the L1 loss between G(A) and B', phase: 'train' },
+    lambda_L1: { type: 'float', default: 100, minimum: 0, help: 'weight of the L1 loss between G(A) and B', phase: 'train' },
   },
   defaults: { dataset_mode: 'aligned', netG: 'unet_256' },
   trainDefaults: { gan_mode: 'vanilla' },
