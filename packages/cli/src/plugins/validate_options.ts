@@ -66,7 +66,7 @@ function specProblems(spec: unknown): string[] {
 function boundProblems(spec: Record<string, unknown>): string[] {
   const given = BOUND_KEYS.filter((k) => spec[k] !== undefined);
   if (given.length === 0) return [];
-  if (spec.type !== 'int' && spec.type !== 'float') return [`${given.map((k) => `'${k}'`).join(', ')} apply only to int and float options.`];
+  if (spec.type !== 'int' && spec.type !== 'float') return [`${given.map((k) => `'${k}'`).join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to int and float options.`];
   const notNumbers = given.filter((k) => typeof spec[k] !== 'number' || Number.isNaN(spec[k]));
   if (notNumbers.length > 0) return notNumbers.map((k) => `'${k}' must be a number (got ${describeValue(spec[k])}).`);
   const typed = spec as unknown as OptionSpec;
