@@ -93,6 +93,8 @@ describe('translate doctor', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ {2}cpu +available +@tensorflow\/tfjs-backend-cpu/m);
     expect(stdout).toMatch(/^ {2}tensorflow-gpu +(available|unavailable) +@tensorflow\/tfjs-node-gpu/m);
+    // A default install has no TensorFlow backend; doctor names the one command that adds each.
+    expect(stdout).toContain('  tensorflow      unavailable  @tensorflow/tfjs-node  @tensorflow/tfjs-node is not installed (opt-in)\n                  To add it: pnpm add -w @tensorflow/tfjs-node@4.22.0\n');
     expect(stdout).toMatch(/^ {2}winograd +on +3x3 stride-1 convs/m);
     expect(stdout).toMatch(/^Models: cyclegan, pix2pix, .*test$/m);
     expect(stdout).toMatch(/^Dataset modes: .*aligned.*unaligned/m);

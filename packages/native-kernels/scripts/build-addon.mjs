@@ -16,7 +16,7 @@ const verbose = process.argv.includes('--verbose');
 const NAME = '@translate/native-kernels';
 const INSTALL_HINT =
   'install oneDNN (Debian/Ubuntu: apt-get install libdnnl-dev; macOS: brew install onednn; conda: conda install -c conda-forge onednn) ' +
-  `and a C++ compiler, then run: pnpm --filter ${NAME} rebuild`;
+  `and a C++ compiler, then run: pnpm --filter ${NAME} run rebuild`;
 
 function record(status) {
   mkdirSync(join(root, 'build'), { recursive: true });

@@ -61,7 +61,7 @@ export type AddonProbe =
   | { ok: false; reason: string; hint: string };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const REBUILD = 'pnpm --filter @translate/native-kernels rebuild';
+const REBUILD = 'pnpm --filter @translate/native-kernels run rebuild';
 
 let cached: AddonProbe | undefined;
 

@@ -16,6 +16,7 @@ export function addDoctorCommand(program: Command, ctx: CliContext): void {
       for (const status of statuses) {
         const reason = status.reason === undefined ? '' : `  ${status.reason}`;
         io.stdout(`  ${status.name.padEnd(15)} ${status.available ? 'available    ' : 'unavailable  '}${status.packageName}${reason}\n`);
+        if (status.hint !== undefined) io.stdout(`  ${''.padEnd(15)} ${status.hint}\n`);
       }
       const native = await probeNativeKernels();
       const nativeState = nativeKernelsDisabled()

@@ -81,6 +81,8 @@ export interface BackendStatus {
   reason?: string;
   /** The npm package providing it. */
   packageName: string;
+  /** What to do to make it available (when it is not and something can be done). */
+  hint?: string;
 }
 
 let current: BackendInfo | undefined;
@@ -225,7 +227,7 @@ export async function describeBackends(): Promise<BackendStatus[]> {
         probe = { ok: false, reason: firstLine(err) };
       }
     }
-    out.push({ name, available: probe.ok, ...(probe.reason !== undefined ? { reason: probe.reason } : {}), packageName });
+    out.push({ name, available: probe.ok, ...(probe.reason !== undefined ? { reason: probe.reason } : {}), packageName, ...(!probe.ok && probe.hint ? { hint: probe.hint } : {}) });
   }
   return out;
 }

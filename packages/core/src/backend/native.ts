@@ -1,9 +1,10 @@
 /**
- * The optional native backends, `@tensorflow/tfjs-node-gpu` and `@tensorflow/tfjs-node` (both register
- * the tfjs backend 'tensorflow'; one process can load only one of them). They are optional
- * dependencies whose install script downloads libtensorflow, so they are often present without their
- * native addon: a preflight looks for the addon before importing anything, because a failed import
- * leaves registrations behind.
+ * The opt-in native backends, `@tensorflow/tfjs-node-gpu` and `@tensorflow/tfjs-node` (both register
+ * the tfjs backend 'tensorflow'; one process can load only one of them). A default install has
+ * neither: their install scripts download libtensorflow from outside the npm registry, so a user
+ * adds one with its {@link NATIVE_INSTALL_COMMANDS} entry. A download that failed leaves the package
+ * without its native addon: a preflight looks for the addon before importing anything, because a
+ * failed import leaves registrations behind.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,6 +18,15 @@ export type NativeBackendName = 'tensorflow-gpu' | 'tensorflow';
 export const NATIVE_PACKAGES: Record<NativeBackendName, string> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
   tensorflow: '@tensorflow/tfjs-node',
+};
+
+/**
+ * The one command that adds each native backend to this checkout (run at the repository root; its
+ * install script downloads libtensorflow, so it needs access to storage.googleapis.com).
+ */
+export const NATIVE_INSTALL_COMMANDS: Record<NativeBackendName, string> = {
+  'tensorflow-gpu': 'pnpm add -w @tensorflow/tfjs-node-gpu@4.22.0',
+  tensorflow: 'pnpm add -w @tensorflow/tfjs-node@4.22.0',
 };
 
 /** Outcome of checking or loading a backend. */
@@ -52,7 +62,7 @@ export function preflightNative(name: NativeBackendName, resolve: (id: string) =
   try {
     pkgJson = resolve(`${pkg}/package.json`);
   } catch {
-    return { ok: false, reason: `${pkg} is not installed` };
+    return { ok: false, reason: `${pkg} is not installed (opt-in)`, hint: `To add it: ${NATIVE_INSTALL_COMMANDS[name]}` };
   }
   const lib = join(dirname(pkgJson), 'lib');
   const found = existsSync(lib)
@@ -64,7 +74,7 @@ export function preflightNative(name: NativeBackendName, resolve: (id: string) =
       reason:
         `${pkg} is installed but its native addon (lib/napi-v*/tfjs_binding.node) is missing ` +
         `(its install script downloads libtensorflow and did not complete)`,
-      hint: `Run \`npm rebuild ${pkg}\` with network access (or reinstall it)`,
+      hint: `Run \`${NATIVE_INSTALL_COMMANDS[name]}\` again with network access`,
     };
   }
   return { ok: true };

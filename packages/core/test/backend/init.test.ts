@@ -115,14 +115,14 @@ describe('native preflight', () => {
     const probe = preflightNative('tensorflow', () => {
       throw new Error('Cannot find module');
     });
-    expect(probe).toEqual({ ok: false, reason: '@tensorflow/tfjs-node is not installed' });
+    expect(probe).toEqual({ ok: false, reason: '@tensorflow/tfjs-node is not installed (opt-in)', hint: 'To add it: pnpm add -w @tensorflow/tfjs-node@4.22.0' });
   });
 
-  it('reports a package without its native addon, with a rebuild hint', () => {
+  it('reports a package without its native addon, with the command that adds it again', () => {
     const probe = preflightNative('tensorflow-gpu', fakePackage(false));
     expect(probe.ok).toBe(false);
     expect(probe.reason).toMatch(/native addon/);
-    expect(probe.hint).toContain('npm rebuild @tensorflow/tfjs-node-gpu');
+    expect(probe.hint).toBe('Run `pnpm add -w @tensorflow/tfjs-node-gpu@4.22.0` again with network access');
   });
 
   it('accepts a package with its native addon', () => {
