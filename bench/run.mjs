@@ -1,26 +1,34 @@
 #!/usr/bin/env node
 /**
- * `pnpm bench`: the benchmark suite (not tests). Per available backend (`wasm` = pure wasm,
- * `wasm-native` = wasm with the `@translate/native-kernels` oneDNN addon, `tensorflow(-gpu)` where
- * installed): CycleGAN train s/iter at each size, pix2pix at the largest, GauGAN (64²) and SRGAN (×4,
- * 96² HR) at small sizes, resnet_9blocks and U-Net inference, each in its own process so that its
- * peak RSS is its own, with the tensor count growth after the steps; the data loader on 256×256
- * JPEGs; and, when PyTorch is importable by python3, `../shared/bench/torch_baseline.py` in the
- * same run (with its peak RSS), so each speed is reported as a ratio to PyTorch. Writes
- * `bench/results/<stamp>.json` and the table in `docs/performance.md`.
+ * `pnpm bench`: the benchmark suite (not tests). In one run, per available backend (`wasm` = pure
+ * wasm, `wasm-native` = wasm with the `@translate/native-kernels` oneDNN addon, `tensorflow(-gpu)`
+ * where added): CycleGAN training at each size, both as the bench's bare step and as `translate
+ * train` itself (the CLI's per-iteration wall time and its loss log's step time, see cli_train.mjs);
+ * pix2pix at the largest size, GauGAN (64²) and SRGAN (×4, 96² HR) at small sizes; resnet_9blocks
+ * inference at each size and U-Net inference at the largest; each job in its own process so that
+ * its peak RSS is its own, with the tensor count growth after the steps; the data loader on
+ * 256×256 JPEGs; and PyTorch's side (bench/torch_baseline.py, with OpenBLAS: see torch.mjs) at each
+ * size. Every figure is the median of the timed iterations (≥ 5, after one warm-up) with their
+ * minimum and maximum; a ratio is ours / PyTorch's median time, printed only when PyTorch computed
+ * with an optimised BLAS. Ends with the targets of docs/performance.md, each met or not. Writes
+ * `bench/results/<stamp>.json` and docs/performance.md.
  *
- *   pnpm bench                      # full suite (minutes: 256 px CycleGAN steps take ~1 min each on wasm)
+ *   pnpm bench                      # full suite (about an hour on 2 cores: 256² CycleGAN steps on pure wasm take ~15 s)
  *   pnpm bench --smoke              # one tiny iteration of everything (CI)
  *   pnpm bench --sizes 128 --iters 5 --backends wasm-native
  *   node bench/run.mjs --doc-from bench/results/<stamp>.json   # rewrite docs/performance.md only
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cliTrainSpeed } from './cli_train.mjs';
+import { summary } from './stats.mjs';
+import { torchBaseline, torchEnvironment, torchPython } from './torch.mjs';
+import { evaluateTargets, writePerformanceDoc } from './performance_doc.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 // PyTorch runs with the environment we were started with: loading the native kernels sets
@@ -41,7 +49,7 @@ const { values: args } = parseArgs({
     'no-torch': { type: 'boolean', default: false },
     out: { type: 'string', default: '' },
     child: { type: 'string', default: '' },
-    'job-timeout': { type: 'string', default: '900' },
+    'job-timeout': { type: 'string', default: '1800' },
     'doc-from': { type: 'string', default: '' },
   },
 });
@@ -49,6 +57,10 @@ const childJob = args.child ? JSON.parse(args.child) : null;
 const smoke = childJob?.smoke ?? args.smoke;
 const sizes = smoke ? [32] : args.sizes.split(',').map(Number);
 const iters = smoke ? 1 : Number(childJob?.iters ?? args.iters);
+if (!smoke && !(iters >= 5)) {
+  console.error(`bench: --iters ${args.iters}: every figure is a median of at least 5 timed iterations; pass --iters 5 or more (or --smoke).`);
+  process.exit(2);
+}
 const warmup = 1;
 const ngf = smoke ? 8 : 64;
 
@@ -63,7 +75,6 @@ function trainOptions(model, overrides) {
   }).options;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const randomImage = (size, seed) => tf.randomUniform([1, size, size, 3], -1, 1, 'float32', seed);
 
 /** A training batch for `model` at `size` (the HR size for SRGAN). */
@@ -104,7 +115,7 @@ function trainSpeed(model, size, overrides = {}) {
   const tensorGrowth = tf.memory().numTensors - tensorsAfterWarmup;
   m.dispose();
   tf.dispose(Object.values(batch).filter((v) => v instanceof tf.Tensor));
-  return { s_per_iter: median(times), iters: times.length, tensor_growth: tensorGrowth };
+  return { s_per_iter: summary(times), tensor_growth: tensorGrowth };
 }
 
 /** Median seconds of one generator forward (eval mode, no gradients). */
@@ -114,14 +125,14 @@ function inferenceSpeed(netG, size) {
   G.eval();
   const x = randomImage(size, 3);
   const times = [];
-  for (let i = 0; i < warmup + Math.max(iters, 3); i++) {
+  for (let i = 0; i < warmup + iters; i++) {
     const t = performance.now();
     tf.tidy(() => G.forward(x).dataSync());
     if (i >= warmup) times.push((performance.now() - t) / 1000);
   }
   G.dispose();
   x.dispose();
-  return { s_per_image: median(times), images_per_s: 1 / median(times) };
+  return { s_per_image: summary(times) };
 }
 
 /** Loader throughput on 256×256 JPEGs made from the shipped samples (resize_and_crop 286 → 256). */
@@ -147,26 +158,13 @@ async function loaderSpeed() {
   return { batches_per_s: batches / ((performance.now() - start) / 1000), batches };
 }
 
-/** PyTorch's numbers from the shared baseline script, or null when python3 cannot import torch. */
-function torchBaseline(size) {
-  const script = join(repo, '..', 'shared', 'bench', 'torch_baseline.py');
-  if (args['no-torch'] || !existsSync(script)) return null;
-  // Debian's python3-torch installs for the system interpreter, which may not be the first python3 on PATH.
-  const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch']).status === 0);
-  if (!python) return null;
-  // Runs the script and then prints its own peak RSS (KiB on Linux) as a last line.
-  const wrapper = 'import resource, runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name="__main__"); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)';
-  const run = spawnSync(python, ['-c', wrapper, script, '--size', String(size), '--iters', String(Math.max(iters, 1)), '--ngf', String(ngf)], {
-    encoding: 'utf8',
-    env: { ...startEnv, OMP_NUM_THREADS: String(cpus().length) },
-  });
-  if (run.status !== 0) return { error: run.stderr.trim().split('\n').at(-1) };
-  const lines = run.stdout.trim().split('\n');
-  return { ...JSON.parse(lines.at(-2)), peak_rss_mib: Math.round(Number(lines.at(-1)) / 1024) };
-}
-
 /** Runs one job in this process (a child of the suite) and prints its result as one JSON line. */
 async function runChild(job) {
+  if (job.kind === 'cli-train') {
+    const timeoutMs = Number(args['job-timeout']) * 1000;
+    console.log(JSON.stringify(await cliTrainSpeed({ repo, backend: job.backend, size: job.size, iters, warmup, ngf, timeoutMs })));
+    return;
+  }
   const native = job.backend === 'wasm-native';
   const info = await core.initBackend(native ? 'wasm' : job.backend, { log: () => undefined, nativeKernels: native });
   let result;
@@ -196,7 +194,7 @@ if (childJob) {
   process.exit(0);
 }
 if (args['doc-from']) {
-  writePerformanceDoc(JSON.parse(readFileSync(args['doc-from'], 'utf8')));
+  writePerformanceDoc(repo, JSON.parse(readFileSync(args['doc-from'], 'utf8')));
   process.exit(0);
 }
 
@@ -207,109 +205,60 @@ async function defaultBackends() {
   return names.flatMap((n) => (n === 'wasm' && native.available ? ['wasm', 'wasm-native'] : [n]));
 }
 
+/** PyTorch's side at every size, or `{ skipped }` saying why there is none. */
+function torchSide() {
+  const python = torchPython();
+  if (args['no-torch']) return { skipped: '--no-torch' };
+  if (!python) return { skipped: 'no python3 here imports torch (Debian: apt-get install python3-torch)' };
+  const { env, openblas } = torchEnvironment(startEnv, join(repo, 'bench', '.cache'));
+  const script = join(repo, 'bench', 'torch_baseline.py');
+  const bySize = {};
+  for (const size of sizes) {
+    bySize[size] = torchBaseline({ python, script, size, iters, ngf, env });
+    const t = bySize[size];
+    console.log(`torch ${size}px: ${t.error ?? `${t.train_s_per_iter.median.toFixed(2)} s/iter with ${t.blas.kind} BLAS, peak RSS ${t.peak_rss_mib} MiB`}`);
+  }
+  return { python, openblas, sizes: bySize };
+}
+
 const backends = args.backends ? args.backends.split(',') : await defaultBackends();
 const results = {
   date: new Date().toISOString(),
   command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
   settings: { sizes, iters, warmup, ngf, batch: 1 },
+  torch: torchSide(),
   backends: {},
-  torch: {},
 };
-for (const size of sizes) results.torch[size] = torchBaseline(size);
-const ratio = (ours, theirs) => (ours && theirs ? ours / theirs : undefined);
 const big = Math.max(...sizes);
 // The largest U-Net whose input size `big` is a multiple of (unet_256 at 256, unet_128 at 128, …).
 const unet = ['unet_256', 'unet_128', 'unet_64', 'unet_32'].find((name) => big % Number(name.slice(5)) === 0) ?? 'unet_32';
 const small = smoke ? 32 : 64;
 for (const backend of backends) {
-  const entry = { detail: undefined, cyclegan_train: {}, pix2pix_train: {}, gaugan_train: {}, srgan_train: {}, inference: {} };
+  const entry = { detail: undefined, cyclegan_train: {}, cli_train: {}, pix2pix_train: {}, gaugan_train: {}, srgan_train: {}, inference: {} };
   const note = (r) => (entry.detail ??= r.detail, r);
   for (const size of sizes) {
-    const r = note(inChild({ kind: 'train', backend, model: 'cyclegan', size }));
-    r.ratio_to_torch = ratio(r.s_per_iter, results.torch[size]?.train_s_per_iter);
-    r.torch_peak_rss_mib = results.torch[size]?.peak_rss_mib;
-    entry.cyclegan_train[size] = r;
-    console.log(`${backend} cyclegan ${size}px: ${r.s_per_iter?.toFixed(2) ?? r.error} s/iter, peak RSS ${r.peak_rss_mib} MiB`);
+    const bare = note(inChild({ kind: 'train', backend, model: 'cyclegan', size }));
+    entry.cyclegan_train[size] = bare;
+    const cli = inChild({ kind: 'cli-train', backend, size });
+    entry.cli_train[size] = cli.error ? cli : { wall_s_per_iter: summary(cli.wall_s_per_iter), step_s_per_iter: summary(cli.step_s_per_iter), peak_rss_mib: cli.peak_rss_mib };
+    const show = (t) => (t?.median === undefined ? '—' : t.median.toFixed(2));
+    console.log(`${backend} cyclegan ${size}px: bare ${bare.error ?? show(bare.s_per_iter)} s/iter, translate train ${cli.error ?? show(entry.cli_train[size].wall_s_per_iter)} s/iter`);
+    entry.inference[`resnet_9blocks@${size}`] = note(inChild({ kind: 'infer', backend, netG: 'resnet_9blocks', size }));
   }
+  entry.inference[`${unet}@${big}`] = note(inChild({ kind: 'infer', backend, netG: unet, size: big }));
   entry.pix2pix_train[big] = note(inChild({ kind: 'train', backend, model: 'pix2pix', size: big, overrides: { netG: unet } }));
   entry.gaugan_train[small] = note(inChild({ kind: 'train', backend, model: 'gaugan', size: small }));
   entry.srgan_train[smoke ? 32 : 96] = note(inChild({ kind: 'train', backend, model: 'srgan', size: smoke ? 32 : 96 }));
-  for (const netG of ['resnet_9blocks', unet]) {
-    const r = note(inChild({ kind: 'infer', backend, netG, size: big }));
-    if (netG === 'resnet_9blocks') r.ratio_to_torch = ratio(r.s_per_image, results.torch[big]?.infer_s);
-    entry.inference[`${netG}@${big}`] = r;
-  }
   results.backends[backend] = entry;
 }
 results.loader = inChild({ kind: 'loader', backend: 'wasm' });
+results.targets = evaluateTargets(results);
 
 const outDir = args.out || (smoke ? tmpdir() : join(repo, 'bench', 'results'));
 mkdirSync(outDir, { recursive: true });
 const file = join(outDir, `${results.date.replace(/[:.]/g, '-')}${smoke ? '-smoke' : ''}.json`);
 writeFileSync(file, `${JSON.stringify(results, null, 1)}\n`);
 console.log(`wrote ${file}`);
-if (!smoke) writePerformanceDoc(results);
-
-function writePerformanceDoc(r) {
-  const fmt = (x, d = 2) => (x === undefined || x === null ? '—' : Number(x).toFixed(d));
-  const ratio = (x) => (x === undefined || x === null ? '—' : `${fmt(x)}×`);
-  const rows = [];
-  const rss = (t) => (t?.peak_rss_mib ? `${t.peak_rss_mib} MiB` : '—');
-  for (const [backend, e] of Object.entries(r.backends)) {
-    for (const [size, t] of Object.entries(e.cyclegan_train)) rows.push(`| ${backend} | CycleGAN train, ${size}² | ${fmt(t.s_per_iter)} s/iter | ${fmt(r.torch[size]?.train_s_per_iter)} s/iter | ${ratio(t.ratio_to_torch)} | ${rss(t)} | ${rss(r.torch[size])} |`);
-    for (const [size, t] of Object.entries(e.pix2pix_train)) rows.push(`| ${backend} | pix2pix train, ${size}² | ${fmt(t.s_per_iter)} s/iter | — | — | ${rss(t)} | — |`);
-    for (const [size, t] of Object.entries(e.gaugan_train ?? {})) rows.push(`| ${backend} | GauGAN train, ${size}² (no VGG loss) | ${t.error ?? `${fmt(t.s_per_iter)} s/iter`} | — | — | ${rss(t)} | — |`);
-    for (const [size, t] of Object.entries(e.srgan_train ?? {})) rows.push(`| ${backend} | SRGAN ×4 train, batch 4 × ${size}² HR (no VGG loss) | ${fmt(t.s_per_iter)} s/iter | — | — | ${rss(t)} | — |`);
-    for (const [name, t] of Object.entries(e.inference)) {
-      const torch = name.startsWith('resnet') ? r.torch[name.split('@')[1]] : undefined;
-      rows.push(`| ${backend} | ${name} inference | ${fmt(t.s_per_image, 3)} s/img (${fmt(t.images_per_s)} img/s) | ${torch?.infer_s ? `${fmt(torch.infer_s, 3)} s/img (${fmt(1 / torch.infer_s)} img/s)` : '—'} | ${ratio(t.ratio_to_torch)} | ${rss(t)} | — |`);
-    }
-  }
-  const details = Object.entries(r.backends).map(([b, e]) => `- \`${b}\`: ${e.detail ?? 'failed'}`).join('\n');
-  const doc = `# Performance
-
-Measured by \`${r.command}\` on ${r.date.slice(0, 10)}: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory_gib} GiB, Node ${r.machine.node}.
-Batch 1, ngf = ndf = ${r.settings.ngf}, median of ${r.settings.iters} iterations after ${r.settings.warmup} warm-up. PyTorch numbers come from
-\`shared/bench/torch_baseline.py\` run in the same invocation (${Object.values(r.torch).find((t) => t?.framework)?.framework ?? 'not available'}).
-A ratio is our time divided by PyTorch's (lower is better; 1.0 = PyTorch's speed).
-
-Backends (each row ran in its own process, so its peak RSS is its own):
-${details}
-
-| backend | what | translate | PyTorch | ratio | peak RSS | PyTorch peak RSS |
-|---|---|---|---|---|---|---|
-${rows.join('\n')}
-
-Data loader (256×256 JPEGs, resize_and_crop 286 → 256, flips): ${fmt(r.loader.batches_per_s, 1)} batches/s.
-Tensor count growth over the timed steps (CycleGAN's two image pools keep up to 50 images each, so they grow by 2 per step until full): ${Object.values(r.backends).flatMap((e) => Object.values(e.cyclegan_train).map((t) => t.tensor_growth)).join(', ')}.
-
-Raw results: \`bench/results/\` (JSON, one file per run).
-
-What the rows compare: \`wasm\` is tfjs' WebAssembly backend with our kernel fixes (SIMD, one thread per
-core; Winograd F(4×4, 3×3) for 3×3 stride-1 convolutions with ≥ 32 channels — forward, input and
-filter gradient — in translate's own wasm SIMD module on tfjs' heap, and in the same module large
-filters on small outputs as columns × filter, without XNNPACK's packing of every new filter; Sum/Mean
-over H, W as one average pool, filter-gradient columns in one pass over the heap, heap-view Slice,
-storage-sharing Identity);
-\`wasm-native\` adds \`@translate/native-kernels\` (oneDNN convolutions, Winograd F(4×4, 3×3) for 3×3
-stride-1 layers with ≥ 64 channels on AVX-512 CPUs, and matmuls; fused instance norm (+ ReLU),
-mirror-pad gradient, Adam and contiguous reductions, in place on the wasm heap; see its README). Both
-use the memory measures of issue 8: a backward pass that frees each gradient and saved activation
-once used, intermediate layer outputs released as soon as the next layer ran, an Adam step that holds
-one parameter's temporaries at a time, and CycleGAN's generator loss differentiated in four parts (at
-most two generators and one discriminator alive). PyTorch runs the same step with OpenMP on all cores
-(\`OMP_NUM_THREADS\` = cores) and its peak RSS is that of its whole process (training then
-inference), as ours is per row.
-
-Where pure wasm's time goes (\`node bench/profile.mjs --backend wasm --model cyclegan --size 256\`):
-the residual blocks' 3×3 convolutions (forward, input gradient, filter gradient) run as Winograd in
-\`packages/core/wasm/winograd.c\` (4× fewer multiplications; its matrix products reach ≈ 57 GFLOP/s
-per core in 128-bit SIMD) and take ≈ 35 % of a step, where XNNPACK's direct kernels made them ≈ 60 %
-of a step twice as long; the other convolutions and matmuls (XNNPACK, 80–88 GFLOP/s) take ≈ 45 %, the
-rest is memory-bound glue. oneDNN's AVX-512 kernels reach ≈ 460 GFLOP/s on the same cores, which is
-why the native path is faster than PyTorch.
-`;
-  writeFileSync(join(repo, 'docs', 'performance.md'), doc);
-  console.log('wrote docs/performance.md');
-}
+for (const t of results.targets) console.log(`${t.met === undefined ? '?' : t.met ? 'met' : 'NOT met'}  ${t.what}: ${t.measured}`);
+if (!smoke) writePerformanceDoc(repo, results, file);
