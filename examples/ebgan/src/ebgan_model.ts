@@ -1,7 +1,7 @@
 /**
  * A conditional energy-based GAN (Zhao et al. 2017, "Energy-based Generative Adversarial Network")
  * for paired translation: D is an auto-encoder over (A, B) pairs whose reconstruction error is an
- * energy E. With `--gan_mode ebgan` (LOSSES.md §1), D lowers the energy of real pairs and raises
+ * energy E. With `--gan_mode ebgan` (docs/losses.md §1), D lowers the energy of real pairs and raises
  * that of generated pairs up to the margin m: mean E(A⊕B) + mean relu(m − E(A⊕G(A))); G lowers
  * the energy of its pairs, mean E(A⊕G(A)), plus λ_L1·L1(G(A), B) to stay close to the target.
  */

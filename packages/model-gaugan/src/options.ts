@@ -1,5 +1,5 @@
 /**
- * GauGAN's options with SPADE's names, defaults and help (REFERENCE.md §2.1), and the defaults it
+ * GauGAN's options with SPADE's names, defaults and help (docs/reference.md §2.1), and the defaults it
  * changes in the shared schemas. `label_nc`, `contain_dontcare_label`, `no_instance` and
  * `aspect_ratio` come from the label-map dataset modes (`segmentation` by default; SPADE's
  * `coco`, `ade20k`, `cityscapes`, `custom`, `facades`).

@@ -1,5 +1,5 @@
 /**
- * GauGAN's networks: trainable parameter counts equal REFERENCE.md §2.10 (ngf = ndf = 64, normal
+ * GauGAN's networks: trainable parameter counts equal docs/reference.md §2.10 (ngf = ndf = 64, normal
  * upsampling), state-dict keys equal the SPADE reference's, D output shapes of §2.7, generator
  * output sizes for every --num_upsampling_layers and --aspect_ratio.
  */
@@ -26,7 +26,7 @@ const spadeG = (semanticNc: number, extra: Partial<SpadeGeneratorOptions> = {}) 
 const multiscaleD = (semanticNc: number, ndf = 64, nLayers = 4) =>
   spadeDiscriminator('multiscale', 2, { inputNc: semanticNc + 3, ndf, nLayers, norm: parsePlainNorm('spectralinstance', '--norm_D') }).net;
 
-describe('parameter counts equal REFERENCE.md §2.10', () => {
+describe('parameter counts equal docs/reference.md §2.10', () => {
   it.each([
     ['ADE20K', 151, 96_492_483, 5_836_930],
     ['COCO', 184, 97_480_899, 5_904_514],

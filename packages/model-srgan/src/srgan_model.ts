@@ -1,7 +1,7 @@
 /**
  * SRGAN (`--model srgan`, Ledig et al. 2017): SRResNet's generator and steps, extended with a
  * discriminator and the perceptual loss. It usually starts from an SRResNet checkpoint
- * (`--pretrained_G`). Per step (LOSSES.md §5), D first:
+ * (`--pretrained_G`). Per step (docs/losses.md §5), D first:
  * D: GAN(D(HR), t_real) + GAN(D(sg(SR)), t_fake) with noisy labels t_real ~ U(0.7, 1.2),
  * t_fake ~ U(0, 0.3) drawn per image per step (`--no_label_noise`: 1 and 0); then
  * G: λ_mse·MSE(SR, HR) + λ_vgg·MSE(φ(SR), sg(φ(HR))) + λ_adv·GAN(D(SR), 1), with φ the VGG19 layer

@@ -1,4 +1,4 @@
-/** SRResNet and the SRGAN discriminator: reference parameter counts (REFERENCE.md §3.6), keys, shapes. */
+/** SRResNet and the SRGAN discriminator: reference parameter counts (docs/reference.md §3.6), keys, shapes. */
 import { describe, expect, it } from 'vitest';
 import { tf } from '@translate/core';
 import { SRResNetGenerator } from '../src/generator.js';

@@ -14,7 +14,7 @@ import type { RawStateDict } from '../interop/raw_tensor.js';
 import type { BaseModel } from '../model/base_model.js';
 import { identifyNetwork } from '../networks/identify.js';
 import type { Module } from '../nn/module.js';
-import type { Options } from '../options/schema.js';
+import { optNumber, optString, type Options } from '../options/schema.js';
 import { commitFiles, recoverCommits } from './atomic_files.js';
 import { parseWeightsFile, readWeightsFile, type WeightsFile } from './weights_file.js';
 
@@ -61,6 +61,12 @@ export type NetworkFileFormat = (typeof NETWORK_FILE_FORMATS)[number];
 
 const manifestName = (label: string) => `${label}_checkpoint.json`;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** The checkpoint label the reference loads: `iter_<load_iter>` or `--epoch`. */
+export function checkpointLabel(opt: Options): string {
+  const loadIter = optNumber(opt, 'load_iter');
+  return loadIter > 0 ? `iter_${loadIter}` : optString(opt, 'epoch');
+}
 
 /** Everything `saveCheckpoint` writes besides the networks. */
 export interface CheckpointExtras {

@@ -2,9 +2,9 @@ export { disposeBatch, type DataSource, type TimedBatch } from './data.js';
 export { checkTrainOptions, trainModel, type TrainHooks, type TrainResult } from './train.js';
 export { TrainingStopped } from './training_stopped.js';
 export { acquireExperimentLock, LOCK_FILE, STALE_LOCK_MS, type ExperimentLock } from './experiment_lock.js';
-export { testModel, checkpointLabel, type TestHooks, type TestResult } from './test.js';
+export { testModel, type TestHooks, type TestResult } from './test.js';
 export {
-  saveCheckpoint, loadCheckpoint, readManifest, readCheckpointTensors, readCheckpointWeights, ARCHITECTURE_OPTIONS, type LoadCheckpointOptions,
+  checkpointLabel, saveCheckpoint, loadCheckpoint, readManifest, readCheckpointTensors, readCheckpointWeights, ARCHITECTURE_OPTIONS, type LoadCheckpointOptions,
   type CheckpointManifest, type CheckpointExtras, type TrainingProgress,
 } from './checkpoint.js';
 export { commitFiles, recoverCommits, writeFileAtomic } from './atomic_files.js';

@@ -12,7 +12,7 @@ import { TranslateError } from '../errors.js';
 import { getModel } from '../model/plugin.js';
 import type { tf } from '../tf.js';
 import { optBool, optNumber, optString, type Options } from '../options/schema.js';
-import { ARCHITECTURE_OPTIONS, loadCheckpoint, readManifest } from './checkpoint.js';
+import { ARCHITECTURE_OPTIONS, checkpointLabel, loadCheckpoint, readManifest } from './checkpoint.js';
 import { experimentFolder } from './experiment_folder.js';
 import { architectureOfWeights } from './weights_architecture.js';
 import { disposeBatch, type DataSource } from './data.js';
@@ -36,12 +36,6 @@ export interface TestResult {
   images: number;
   /** Mean of each `testMetrics()` value over the images, when the model reports metrics. */
   metrics?: Record<string, number>;
-}
-
-/** The checkpoint label the reference loads: `iter_<load_iter>` or `--epoch`. */
-export function checkpointLabel(opt: Options): string {
-  const loadIter = optNumber(opt, 'load_iter');
-  return loadIter > 0 ? `iter_${loadIter}` : optString(opt, 'epoch');
 }
 
 /** Runs a trained model on a dataset and writes the results page. */

@@ -16,7 +16,7 @@ import type { BaseModel } from '../model/base_model.js';
 import { globalRng } from '../random.js';
 import { optBool, optNumber, optString, type Options } from '../options/schema.js';
 import { OptionError } from '../errors.js';
-import { loadCheckpoint, readCheckpointTensors, saveCheckpoint, type TrainingProgress } from './checkpoint.js';
+import { checkpointLabel, loadCheckpoint, readCheckpointTensors, saveCheckpoint, type TrainingProgress } from './checkpoint.js';
 import { disposeBatch, type DataSource } from './data.js';
 import { appendLossLog, formatLossLine, lossLogHeader, readLossLog } from './loss_log.js';
 import { encodePng, tensorToImage } from './images.js';
@@ -31,7 +31,6 @@ import { experimentFolder } from './experiment_folder.js';
 import { TrainingStopped } from './training_stopped.js';
 import { ProgressBar } from './progress.js';
 import { LearningRates } from './learning_rates.js';
-import { checkpointLabel } from './test.js';
 
 /** What `trainModel` needs besides options. */
 export interface TrainHooks {

@@ -1,4 +1,4 @@
-/** pix2pixHD / GauGAN discriminator feature matching (LOSSES.md §4). */
+/** pix2pixHD / GauGAN discriminator feature matching (docs/losses.md §4). */
 import { tf } from '../tf.js';
 import { OptionError, unknownNameMessage } from '../errors.js';
 import { detach } from './detach.js';

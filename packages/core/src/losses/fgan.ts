@@ -23,7 +23,7 @@ export interface FDivergenceForms {
 const LOG2 = Math.log(2);
 
 /**
- * Per divergence (table of LOSSES.md §3):
+ * Per divergence (table of docs/losses.md §3):
  * - kl: g = v, f*(g) = exp(v − 1);
  * - reverse-kl: g = −exp(−v), f*(g) = −1 − log(exp(−v)) = v − 1;
  * - pearson: g = v, f*(g) = v²/4 + v;

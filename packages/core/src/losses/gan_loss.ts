@@ -1,5 +1,5 @@
 /**
- * The adversarial loss of every `--gan_mode` (LOSSES.md §1): one class, called once per
+ * The adversarial loss of every `--gan_mode` (docs/losses.md §1): one class, called once per
  * (prediction, target) pair, that handles multi-scale discriminators and soft/noisy labels.
  */
 import { tf } from '../tf.js';
@@ -45,7 +45,7 @@ export interface GanLossCallOptions {
 }
 
 /**
- * `GANLoss(mode)` of LOSSES.md §1. `loss(pred, targetIsReal)` gives D's loss on real
+ * `GANLoss(mode)` of docs/losses.md §1. `loss(pred, targetIsReal)` gives D's loss on real
  * (`true`) or fake (`false`) samples; `loss(pred, true, { forDiscriminator: false })` gives G's loss.
  * Every loss is a mean over all elements; a multi-scale prediction gives the mean of the per-scale
  * losses, each from the scale's last map.

@@ -1,5 +1,5 @@
 /**
- * The WGAN-GP gradient penalty (LOSSES.md §2, the reference's `cal_gradient_penalty`).
+ * The WGAN-GP gradient penalty (docs/losses.md §2, the reference's `cal_gradient_penalty`).
  */
 import { tf } from '../tf.js';
 import { OptionError, unknownNameMessage } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * SPADE's `VGGLoss` (LOSSES.md §4): Σ_k w_k · L1(φ_k(fake), sg(φ_k(real))) over VGG19's relu1_1,
+ * SPADE's `VGGLoss` (docs/losses.md §4): Σ_k w_k · L1(φ_k(fake), sg(φ_k(real))) over VGG19's relu1_1,
  * relu2_1, relu3_1, relu4_1 and relu5_1 with w = [1/32, 1/16, 1/8, 1/4, 1]. The reference feeds the
  * [-1, 1] images as they are; `imagenetNormalize` maps them to [0, 1] and applies ImageNet's
  * statistics first. The caller multiplies by λ_vgg.

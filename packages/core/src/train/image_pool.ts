@@ -1,6 +1,6 @@
 /**
  * The history of generated images that CycleGAN's discriminators see (Shrivastava et al. 2017;
- * REFERENCE.md §1.11): half of the time D judges an older fake instead of the newest one.
+ * docs/reference.md §1.11): half of the time D judges an older fake instead of the newest one.
  */
 import { tf } from '../tf.js';
 import { OptionError } from '../errors.js';

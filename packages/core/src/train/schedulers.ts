@@ -1,5 +1,5 @@
 /**
- * Learning-rate schedules of `--lr_policy` (REFERENCE.md §1.10), stepped once at the end of every
+ * Learning-rate schedules of `--lr_policy` (docs/reference.md §1.10), stepped once at the end of every
  * epoch (the 2025 upstream order): the LR during epoch k is what the schedule gives after
  * k − epoch_count steps.
  */

@@ -23,7 +23,7 @@ function lossOf(mode: string, v: Float32Array, real: boolean, forDiscriminator =
   return value;
 }
 
-/** LOSSES.md §3, composed the textbook way in float64 (fine for moderate v). */
+/** docs/losses.md §3, composed the textbook way in float64 (fine for moderate v). */
 const F_TABLE: Record<string, { g: (v: number) => number; fStar: (t: number) => number }> = {
   kl: { g: (v) => v, fStar: (t) => Math.exp(t - 1) },
   'reverse-kl': { g: (v) => -Math.exp(-v), fStar: (t) => -1 - Math.log(-t) },
@@ -45,7 +45,7 @@ describe.each(BACKENDS)('on %s', (backend) => {
     await useBackend('cpu');
   });
 
-  describe('GANLoss modes (LOSSES.md §1 table)', () => {
+  describe('GANLoss modes (docs/losses.md §1 table)', () => {
     const v = uniformArray(N, 11);
     const relu = (x: number) => Math.max(x, 0);
     const cases: Array<[string, (x: number) => number, (x: number) => number, (x: number) => number]> = [

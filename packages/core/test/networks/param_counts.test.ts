@@ -10,7 +10,7 @@ function count(build: () => Module<any, any>): number {
   return n;
 }
 
-// REFERENCE.md §1.16: trainable parameter counts for ngf = ndf = 64.
+// docs/reference.md §1.16: trainable parameter counts for ngf = ndf = 64.
 describe('parameter counts equal the reference (ngf = ndf = 64)', () => {
   const g = { inputNc: 3, outputNc: 3, ngf: 64, useDropout: false };
   it.each([

@@ -4,7 +4,7 @@ import type { OptionSchema } from '../../src/options/schema.js';
 
 const defaults = (schema: OptionSchema) => Object.fromEntries(Object.entries(schema).map(([k, s]) => [k, s.default]));
 
-describe('reference option schemas (REFERENCE.md §1.3)', () => {
+describe('reference option schemas (docs/reference.md §1.3)', () => {
   it('BaseOptions: the reference defaults, plus backend and seed, and gpu_ids accepted without effect', () => {
     expect(defaults(BASE_OPTIONS)).toEqual({
       dataroot: undefined,

@@ -1,6 +1,6 @@
 /**
  * ImagePool: the exact sequence of returned images under a seeded RNG against an independent
- * simulation of REFERENCE.md §1.11, ownership (detached results, no leaks once full), and
+ * simulation of docs/reference.md §1.11, ownership (detached results, no leaks once full), and
  * state/restore.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ function idsOf(batch: tf.Tensor4D): number[] {
   });
 }
 
-/** The reference algorithm on ids, written from REFERENCE.md §1.11 with its own RNG. */
+/** The reference algorithm on ids, written from docs/reference.md §1.11 with its own RNG. */
 function simulate(poolSize: number, batches: number[][], seed: number): number[][] {
   const rng = new SeededRandom(seed);
   const pool: number[] = [];

@@ -1,5 +1,5 @@
 /**
- * LR schedules: the LR during every epoch against independent formulas (REFERENCE.md §1.10,
+ * LR schedules: the LR during every epoch against independent formulas (docs/reference.md §1.10,
  * 2025 order), PyTorch's recursive cosine, ReduceLROnPlateau worked by hand, errors, state/restore.
  */
 import { describe, expect, it } from 'vitest';
