@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const core = await import(join(repo, 'packages/core/dist/index.js'));
-const { registerBuiltinModels, datasetModeInfo } = await import(join(repo, 'packages/cli/dist/builtins.js'));
+const datasets = await import(join(repo, 'packages/datasets/dist/index.js'));
+const { registerBuiltinModels } = await import(join(repo, 'packages/cli/dist/builtins.js'));
 const { tf } = core;
 
 const { values: args } = parseArgs({
@@ -37,7 +38,7 @@ registerBuiltinModels();
 const model = args.infer ? (args.infer.startsWith('unet') ? 'pix2pix' : 'cyclegan') : args.model;
 const extra = model === 'gaugan' ? { label_nc: 8, no_instance: true, no_vgg_loss: true } : model === 'srgan' ? { lambda_vgg: 0 } : {};
 const values = { model, dataroot: '(profile)', ngf: Number(args.ngf), ndf: Number(args.ngf), seed: 0, crop_size: size, load_size: size, ...extra, ...(args.infer ? { netG: args.infer } : {}) };
-const opt = core.resolveOptions({ phase: 'train', layers: [{ source: 'profile', values }], datasetMode: datasetModeInfo }).options;
+const opt = core.resolveOptions({ phase: 'train', layers: [{ source: 'profile', values }], datasetMode: datasets.getDatasetMode }).options;
 
 /** The work to profile: one inference, or one setInput + optimizeParameters. */
 function makeStep() {

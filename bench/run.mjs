@@ -37,7 +37,7 @@ const startEnv = { ...process.env };
 const load = (pkg) => import(join(repo, 'packages', pkg, 'dist', 'index.js'));
 const core = await load('core');
 const datasets = await load('datasets');
-const { registerBuiltinModels, datasetModeInfo } = await import(join(repo, 'packages/cli/dist/builtins.js'));
+const { registerBuiltinModels } = await import(join(repo, 'packages/cli/dist/builtins.js'));
 const { tf } = core;
 
 const { values: args } = parseArgs({
@@ -71,7 +71,7 @@ function trainOptions(model, overrides) {
   return core.resolveOptions({
     phase: 'train',
     layers: [{ source: 'bench', values: { model, dataroot: '(bench)', ngf, ndf: ngf, seed: 0, ...overrides } }],
-    datasetMode: datasetModeInfo,
+    datasetMode: datasets.getDatasetMode,
   }).options;
 }
 
@@ -262,3 +262,11 @@ writeFileSync(file, `${JSON.stringify(results, null, 1)}\n`);
 console.log(`wrote ${file}`);
 for (const t of results.targets) console.log(`${t.met === undefined ? '?' : t.met ? 'met' : 'NOT met'}  ${t.what}: ${t.measured}`);
 if (!smoke) writePerformanceDoc(repo, results, file);
+// A job that failed is a broken bench (the CI smoke run catches it), whatever the targets say.
+const failed = [...Object.entries(results.backends).flatMap(([b, e]) => Object.entries(e).flatMap(([k, rows]) =>
+  typeof rows === 'object' && rows !== null ? Object.entries(rows).filter(([, r]) => r?.error).map(([at, r]) => `${b} ${k} ${at}: ${r.error}`) : [])),
+  ...(results.loader?.error ? [`loader: ${results.loader.error}`] : [])];
+if (failed.length > 0) {
+  console.error(`bench: ${failed.length} job(s) failed:\n${failed.join('\n')}`);
+  process.exit(1);
+}

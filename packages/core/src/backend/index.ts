@@ -41,6 +41,7 @@ export {
   NATIVE_KERNELS_PACKAGE, type NativeKernelsStatus,
 } from './onednn.js';
 export { winogradDisabled } from './kernels/winograd_wasm.js';
+export { relaxedSimdSupported, relaxedSimdWanted } from './kernels/winograd_runtime.js';
 export { installReleasingBackprop } from './releasing_backprop.js';
 export { ensureStockGradients, hasStockGradients } from './stock_gradients.js';
 export {

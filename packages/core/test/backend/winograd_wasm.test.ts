@@ -10,7 +10,7 @@ import { initBackend } from '../../src/backend/index.js';
 import { conv2dBackpropFilter } from '../../src/backend/kernels/conv2d_backprop_filter.js';
 import { convGeometry } from '../../src/backend/kernels/util.js';
 import { directTakes, winogradTakes } from '../../src/backend/kernels/winograd_wasm.js';
-import { WinogradRuntime, winogradRuntime, type EmscriptenWasm, type WinogradFunction } from '../../src/backend/kernels/winograd_runtime.js';
+import { relaxedSimdSupported, WinogradRuntime, winogradRuntime, type EmscriptenWasm, type WinogradFunction } from '../../src/backend/kernels/winograd_runtime.js';
 import { convFilterGradRef, convInputGradRef, convRef, geom, rand, relErr, type Dense, type RefPad } from './reference.js';
 
 interface Case {
@@ -119,6 +119,11 @@ describe('Winograd convolutions on pure wasm', () => {
       expect(calls.get('wino_filter_grad')).toBe(1); // the filter gradient
     });
   }
+
+  it("run relaxed SIMD's fused multiply-adds on Node 20 and later (V8's flag set at run time)", () => {
+    // The equality tests above then check the relaxed build; TRANSLATE_RELAXED_SIMD=0 checks the plain one.
+    expect(relaxedSimdSupported()).toBe(true);
+  });
 
   it('take only 3x3 stride-1 convs with 32+ channels in multiples of 8 and 16+ output tiles', () => {
     const takes = (x: number[], f: number[], s = 1, d = 1) => winogradTakes(convGeometry(x, f, s, 'same', d));

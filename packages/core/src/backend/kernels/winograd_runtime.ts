@@ -5,10 +5,12 @@
  * ranges of one dimension; each thread runs the same function on its range, the caller waits for all.
  */
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 
 /** The part of Node's global WebAssembly API used here (the project's TypeScript libs do not declare it). */
 declare namespace WebAssembly {
+  function validate(bytes: Uint8Array): boolean;
   class Module {
     constructor(bytes: Uint8Array);
   }
@@ -179,12 +181,50 @@ export class WinogradRuntime {
 /** The compiled module, per memory kind (shared or plain); null where this engine cannot compile it. */
 const compiled = new Map<boolean, WebAssembly.Module | null>();
 
+/** True unless `TRANSLATE_RELAXED_SIMD=0` keeps the module without fused multiply-adds. */
+export function relaxedSimdWanted(): boolean {
+  return !['0', 'off', 'false'].includes(process.env.TRANSLATE_RELAXED_SIMD ?? '');
+}
+
+let relaxed: boolean | undefined;
+
+/**
+ * Whether this engine runs WebAssembly relaxed SIMD (`f32x4.relaxed_madd`: one fused multiply-add
+ * where plain SIMD needs a multiply and an add). V8 ships it from 11.4 (Node 22, Chrome 114); on
+ * Node 20's V8 11.3 it is behind `--experimental-wasm-relaxed-simd`, which is set here at run time
+ * (it only enables the instructions; nothing else of the engine changes).
+ */
+export function relaxedSimdSupported(): boolean {
+  if (relaxed === undefined) {
+    const probe = wasmFile('winograd-relaxed.wasm');
+    relaxed = probe !== undefined && WebAssembly.validate(probe);
+    if (!relaxed && probe !== undefined) {
+      setFlagsFromString('--experimental-wasm-relaxed-simd');
+      relaxed = WebAssembly.validate(probe);
+    }
+  }
+  return relaxed;
+}
+
+function wasmFile(name: string): Uint8Array | undefined {
+  try {
+    return readFileSync(new URL(`../../../wasm/${name}`, import.meta.url));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The module's file: relaxed SIMD where the engine has it (and it is wanted), shared-memory or plain. */
+function moduleFile(shared: boolean): string {
+  const fma = relaxedSimdWanted() && relaxedSimdSupported() ? '-relaxed' : '';
+  return `winograd${shared ? '-shared' : ''}${fma}.wasm`;
+}
+
 function moduleFor(shared: boolean): WebAssembly.Module | null {
   let module = compiled.get(shared);
   if (module === undefined) {
     try {
-      const file = shared ? 'winograd-shared.wasm' : 'winograd.wasm';
-      module = new WebAssembly.Module(readFileSync(new URL(`../../../wasm/${file}`, import.meta.url)));
+      module = new WebAssembly.Module(wasmFile(moduleFile(shared))!);
     } catch {
       module = null; // no wasm SIMD (or threads) here, or the file is missing: the stock kernels serve
     }
