@@ -138,7 +138,7 @@ function inferenceSpeed(netG, size) {
 /** Loader throughput on 256×256 JPEGs made from the shipped samples (resize_and_crop 286 → 256). */
 async function loaderSpeed() {
   const root = mkdtempSync(join(tmpdir(), 'bench-loader-'));
-  const sources = await datasets.listImages(join(repo, 'samples', 'photo2gray', 'trainA'));
+  const sources = await datasets.listImages(join(repo, 'samples', 'photo2gray', 'trainA'), { warn: () => undefined });
   const sharp = createRequire(join(repo, 'packages/core/package.json'))('sharp');
   for (const side of ['trainA', 'trainB']) {
     mkdirSync(join(root, side));
@@ -194,7 +194,7 @@ if (childJob) {
   process.exit(0);
 }
 if (args['doc-from']) {
-  writePerformanceDoc(repo, JSON.parse(readFileSync(args['doc-from'], 'utf8')));
+  writePerformanceDoc(repo, JSON.parse(readFileSync(args['doc-from'], 'utf8')), args['doc-from']);
   process.exit(0);
 }
 
