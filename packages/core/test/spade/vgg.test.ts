@@ -12,9 +12,10 @@ import { seedEverything } from '../../src/random.js';
 import { Vgg19Features, HOW_TO_GET_VGG } from '../../src/perceptual/vgg19.js';
 import { writePth } from '../../src/interop/pth.js';
 import { readSafetensors } from '../../src/interop/safetensors.js';
+import { VGGLoss } from '../../src/spade/index.js';
 import {
-  VGGLoss, convertVgg19Weights, defaultVgg19Weights, loadVgg19, sha256PrefixOfUrl, translateCacheDir, vgg19CachePath, VGG19_URL,
-} from '../../src/spade/index.js';
+  convertVgg19Weights, defaultVgg19Weights, loadVgg19, sha256PrefixOfUrl, translateCacheDir, vgg19CachePath, VGG19_URL,
+} from '../../src/perceptual/index.js';
 import { useBackend } from '../helpers.js';
 
 const savedCache = process.env.XDG_CACHE_HOME;

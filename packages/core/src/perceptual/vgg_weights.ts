@@ -11,7 +11,7 @@ import { TranslateError } from '../errors.js';
 import { readPth } from '../interop/pth.js';
 import { writeSafetensors } from '../interop/safetensors.js';
 import type { RawStateDict } from '../interop/raw_tensor.js';
-import { HOW_TO_GET_VGG, Vgg19Features } from '../perceptual/vgg19.js';
+import { HOW_TO_GET_VGG, Vgg19Features } from './vgg19.js';
 
 /** torchvision's VGG19 ImageNet weights. */
 export const VGG19_URL = 'https://download.pytorch.org/models/vgg19-dcbb9e9d.pth';
