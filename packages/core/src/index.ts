@@ -16,4 +16,3 @@ export * from './train/schedulers.js';
 export * from './engine/index.js';
 export * from './perceptual/index.js';
 export * from './metrics/index.js';
-export * from './spade/index.js';

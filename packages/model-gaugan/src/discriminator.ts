@@ -6,9 +6,9 @@
  * core's `MultiscaleDiscriminator` (children `discriminator_<i>`).
  */
 import {
-  Conv2d, LeakyReLU, Module, MultiscaleDiscriminator, OptionError, Sequential, normalizedConv, tf,
-  type FeatureDiscriminator, type ForwardContext, type PlainNormConfig,
+  Conv2d, LeakyReLU, Module, MultiscaleDiscriminator, OptionError, Sequential, tf, type FeatureDiscriminator, type ForwardContext,
 } from '@translate/core';
+import { normalizedConv, type PlainNormConfig } from './spade/index.js';
 
 /** Options of `SpadeNLayerDiscriminator`. */
 export interface SpadeNLayerOptions {

@@ -8,7 +8,8 @@
  * layers and to 128 with five, so small crops work; the reference's latent width 256 is `--z_dim`'s
  * default, and fc_mu/fc_var output `--z_dim` values so the generator's z always fits.
  */
-import { Linear, Module, interpolate, tf, type ForwardContext, type PlainNormConfig, normalizedConv } from '@translate/core';
+import { Linear, Module, interpolate, tf, type ForwardContext } from '@translate/core';
+import { type PlainNormConfig, normalizedConv } from './spade/index.js';
 
 /** Options of `ConvEncoder`. */
 export interface ConvEncoderOptions {

@@ -6,10 +6,11 @@
  * is a G update every `--D_steps_per_G` steps, then a D update on a freshly generated fake.
  */
 import {
-  BaseModel, GANLoss, OptionError, TranslateError, VGGLoss, afterDiscriminatorUpdate, discriminatorPenalty, ganLossFromOptions, featureMatchingLoss,
-  globalRng, kldLoss, loadVgg19, optBool, optNumber, optString, tf,
-  type Batch, type ModelEnvironment, type Options, type RawStateDict, type Vgg19Features,
+  BaseModel, GANLoss, OptionError, TranslateError, afterDiscriminatorUpdate, discriminatorPenalty, ganLossFromOptions,
+  featureMatchingLoss, globalRng, kldLoss, loadVgg19, optBool, optNumber, optString, tf, type Batch, type ModelEnvironment,
+  type Options, type RawStateDict, type Vgg19Features,
 } from '@translate/core';
+import { VGGLoss } from './spade/index.js';
 import { labelMapModeNames, semanticInput, type SemanticOptions } from '@translate/datasets';
 import type { ScaledDiscriminator } from './discriminator.js';
 import { reparameterize, type ConvEncoder } from './encoder.js';

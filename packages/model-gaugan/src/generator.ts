@@ -4,10 +4,8 @@
  * conv3×3 to RGB and tanh. The start map is the label map nearest-resized to sh×sw and convolved
  * (`fc` = Conv2d), or with `--use_vae` a linear map of z (`fc` = Linear). Keys as the reference's.
  */
-import {
-  Conv2d, InputShapeError, Linear, Module, OptionError, SPADEResnetBlock, globalRng, interpolate, tf,
-  type ForwardContext, type SpadeNormConfig,
-} from '@translate/core';
+import { Conv2d, InputShapeError, Linear, Module, OptionError, globalRng, interpolate, tf, type ForwardContext } from '@translate/core';
+import { SPADEResnetBlock, type SpadeNormConfig } from './spade/index.js';
 import { roundHalfEven } from '@translate/datasets';
 
 /** Values of `--num_upsampling_layers`: 5, 6 or 7 nearest ×2 upsamplings. */

@@ -8,7 +8,8 @@
  * `weight_orig` keys, the param-free norm from BatchNorm running statistics, 'most' from an `up_4`
  * block, --use_vae from `fc` being a Linear (then z_dim and the start map size, hence crop_size).
  */
-import { BASE_OPTIONS, parsePlainNorm, parseSpadeNorm, stateDictMismatch, type OptionValue, type RawStateDict, type WeightsMatch } from '@translate/core';
+import { BASE_OPTIONS, stateDictMismatch, type OptionValue, type RawStateDict, type WeightsMatch } from '@translate/core';
+import { parsePlainNorm, parseSpadeNorm } from './spade/index.js';
 import { ConvEncoder } from './encoder.js';
 import { SPADEGenerator, UPSAMPLING_LAYERS, latentSize, type UpsamplingLayers } from './generator.js';
 import { GAUGAN_OPTIONS } from './options.js';

@@ -4,9 +4,10 @@
  * tanh, every conv but the last normalised by `--norm_G` (instance by default). Keys `model.N…`.
  */
 import {
-  ConvTranspose2d, Conv2d, InstanceNorm2d, BatchNorm2d, Module, OptionError, Pad2d, ReLU, Sequential, Tanh, assertInputSize, normalizedConv, tf,
-  type ForwardContext, type PlainNormConfig,
+  ConvTranspose2d, Conv2d, InstanceNorm2d, BatchNorm2d, Module, OptionError, Pad2d, ReLU, Sequential, Tanh, assertInputSize, tf,
+  type ForwardContext,
 } from '@translate/core';
+import { normalizedConv, type PlainNormConfig } from './spade/index.js';
 
 /** Options of `Pix2PixHDGenerator` (SPADE's `--resnet_*` flags). */
 export interface Pix2PixHDOptions {

@@ -3,7 +3,8 @@
  * options that rebuild them; other state dicts are not claimed.
  */
 import { describe, expect, it } from 'vitest';
-import { parsePlainNorm, parseSpadeNorm, tf, type Module, type RawStateDict } from '@translate/core';
+import { tf, type Module, type RawStateDict } from '@translate/core';
+import { parsePlainNorm, parseSpadeNorm } from '../src/spade/index.js';
 import { ConvEncoder, SPADEGenerator, identifyGauganWeights, type SpadeGeneratorOptions } from '../src/index.js';
 import { useBackend } from '../../core/test/helpers.js';
 

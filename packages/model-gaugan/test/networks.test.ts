@@ -4,7 +4,8 @@
  * output sizes for every --num_upsampling_layers and --aspect_ratio.
  */
 import { describe, expect, it } from 'vitest';
-import { tf, parsePlainNorm, parseSpadeNorm, type Module } from '@translate/core';
+import { tf, type Module } from '@translate/core';
+import { parsePlainNorm, parseSpadeNorm } from '../src/spade/index.js';
 import {
   ConvEncoder, Pix2PixHDGenerator, SPADEGenerator, latentSize, spadeDiscriminator, type SpadeGeneratorOptions,
 } from '../src/index.js';

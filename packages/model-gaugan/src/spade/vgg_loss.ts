@@ -4,10 +4,7 @@
  * [-1, 1] images as they are; `imagenetNormalize` maps them to [0, 1] and applies ImageNet's
  * statistics first. The caller multiplies by λ_vgg.
  */
-import { tf } from '../tf.js';
-import { detach } from '../losses/detach.js';
-import { l1Loss } from '../losses/reconstruction.js';
-import { imagenetNormalize, type Vgg19Features } from '../perceptual/vgg19.js';
+import { detach, imagenetNormalize, l1Loss, tf, type Vgg19Features } from '@translate/core';
 
 /** The VGG19 layers of SPADE's perceptual loss. */
 export const SPADE_VGG_LAYERS = ['relu1_1', 'relu2_1', 'relu3_1', 'relu4_1', 'relu5_1'] as const;

@@ -2,8 +2,8 @@
  * Plain-JS float64 NCHW references of SPADE's layers, written from the SPADE paper and
  * `normalization.py` / `architecture.py`, for checking the tfjs modules.
  */
-import { conv2dRef, type Nchw } from '../reference_ops.js';
-import type { RawStateDict } from '../../src/interop/raw_tensor.js';
+import { conv2dRef, type Nchw } from '../../../core/test/reference_ops.js';
+import type { RawStateDict } from '@translate/core';
 
 const at = (t: Nchw, n: number, c: number, y: number, x: number) => t.data[((n * t.c + c) * t.h + y) * t.w + x]!;
 

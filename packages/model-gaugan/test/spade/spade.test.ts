@@ -4,12 +4,10 @@
  * against cpu, and the norm-string parsers.
  */
 import { describe, expect, it } from 'vitest';
-import { tf } from '../../src/tf.js';
-import { OptionError } from '../../src/errors.js';
-import { seedEverything } from '../../src/random.js';
+import { OptionError, seedEverything, tf } from '@translate/core';
 import { SPADE, SPADEResnetBlock, parsePlainNorm, parseSpadeNorm, normalizedConv } from '../../src/spade/index.js';
-import { randomArray, randomNchw, toNhwc, type Nchw } from '../reference_ops.js';
-import { directionalDerivatives, maxAbsDiff, useBackend } from '../helpers.js';
+import { randomArray, randomNchw, toNhwc, type Nchw } from '../../../core/test/reference_ops.js';
+import { directionalDerivatives, maxAbsDiff, useBackend } from '../../../core/test/helpers.js';
 import { convOf, mapRef, spadeRef } from './spade_ref.js';
 
 const tensorOf = (x: Nchw) => tf.tensor4d(toNhwc(x), [x.n, x.h, x.w, x.c]);

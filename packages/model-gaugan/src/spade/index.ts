@@ -1,4 +1,4 @@
-/** Shared SPADE (GauGAN) pieces: norm strings, the SPADE layer and residual block, the VGG loss. */
+/** SPADE's building blocks: norm strings, the SPADE layer and residual block, the VGG loss. */
 export * from './norm_config.js';
 export { normalizedConv } from './normalized_conv.js';
 export { SPADE, SPADE_HIDDEN, type SpadeInput, type SpadeOptions } from './spade.js';

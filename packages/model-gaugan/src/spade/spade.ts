@@ -4,13 +4,7 @@
  * the label map nearest-resized to x's size → conv(k, 128) → ReLU → conv(k, C) for γ and for β.
  * Keys: `param_free_norm.*` (batch-norm buffers only), `mlp_shared.0.*`, `mlp_gamma.*`, `mlp_beta.*`.
  */
-import { tf } from '../tf.js';
-import { Module, type ForwardContext } from '../nn/module.js';
-import { Conv2d } from '../nn/conv.js';
-import { BatchNorm2d, InstanceNorm2d } from '../nn/norm.js';
-import { ReLU } from '../nn/activation.js';
-import { Sequential } from '../nn/sequential.js';
-import { interpolate } from '../nn/resample.js';
+import { BatchNorm2d, Conv2d, InstanceNorm2d, Module, ReLU, Sequential, interpolate, tf, type ForwardContext } from '@translate/core';
 import type { SpadeParamFreeNorm } from './norm_config.js';
 
 /** Hidden channels of SPADE's shared MLP (fixed in the reference). */

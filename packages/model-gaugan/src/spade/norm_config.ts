@@ -2,7 +2,7 @@
  * SPADE's normalisation mini-language: `--norm_G` strings such as `spectralspadesyncbatch3x3`
  * (SPADE layers) and `--norm_D` / `--norm_E` strings such as `spectralinstance` (plain layers).
  */
-import { OptionError } from '../errors.js';
+import { OptionError } from '@translate/core';
 
 /** Parameter-free normalisations a SPADE layer can use (`syncbatch` is batch norm on one device). */
 export const SPADE_PARAM_FREE_NORMS = ['instance', 'batch', 'syncbatch'] as const;

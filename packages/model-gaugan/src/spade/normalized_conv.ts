@@ -4,10 +4,7 @@
  * `nn.Sequential` (keys `0.weight_orig`, `1.running_mean`, …). Without a sub-norm the conv is
  * returned alone (keys `weight[_orig]`, `bias`).
  */
-import { Conv2d, type Conv2dOptions } from '../nn/conv.js';
-import { BatchNorm2d, InstanceNorm2d } from '../nn/norm.js';
-import { Sequential } from '../nn/sequential.js';
-import type { Module } from '../nn/module.js';
+import { BatchNorm2d, Conv2d, InstanceNorm2d, Sequential, type Conv2dOptions, type Module } from '@translate/core';
 import type { PlainNormConfig } from './norm_config.js';
 
 /** The conv of `options` wrapped as `norm` says (batch norm is affine, instance norm is not, as in SPADE). */

@@ -4,9 +4,7 @@
  * spectral norm on every conv when `--norm_G` contains `spectral`. Keys `conv_0`, `conv_1`,
  * `conv_s`, `norm_0`, `norm_1`, `norm_s` as in the reference.
  */
-import { tf } from '../tf.js';
-import { Module, type ForwardContext } from '../nn/module.js';
-import { Conv2d } from '../nn/conv.js';
+import { Conv2d, Module, tf, type ForwardContext } from '@translate/core';
 import { SPADE, type SpadeInput } from './spade.js';
 import type { SpadeNormConfig } from './norm_config.js';
 
