@@ -4,14 +4,13 @@
  * a confusing error, or as an option that silently does nothing, later.
  */
 import {
-  BASE_OPTIONS, OPTION_SPEC_FIELDS, TEST_OPTIONS, TRAIN_OPTIONS, describeRange, didYouMean, inRange, type OptionSchema, type OptionSpec,
+  BASE_OPTIONS, OPTION_RANGE_FIELDS, OPTION_SPEC_FIELDS, TEST_OPTIONS, TRAIN_OPTIONS, describeRange, didYouMean, inRange, type OptionSchema, type OptionSpec,
 } from '@translate/core';
 import { describeValue, isRecord } from './describe_value.js';
 
 const OPTION_TYPES = ['string', 'int', 'float', 'bool'] as const;
 const PHASES = ['both', 'train', 'test'] as const;
 const SPEC_KEYS: readonly string[] = OPTION_SPEC_FIELDS;
-const BOUND_KEYS = ['minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum'] as const;
 /** Option names: flag-safe identifiers (`lambda_L1`, `n_layers_D`). */
 const OPTION_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -64,7 +63,7 @@ function specProblems(spec: unknown): string[] {
 
 /** Problems of the range fields: numbers, on a number option, with the default inside. */
 function boundProblems(spec: Record<string, unknown>): string[] {
-  const given = BOUND_KEYS.filter((k) => spec[k] !== undefined);
+  const given = OPTION_RANGE_FIELDS.filter((k) => spec[k] !== undefined);
   if (given.length === 0) return [];
   if (spec.type !== 'int' && spec.type !== 'float') return [`${given.map((k) => `'${k}'`).join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to int and float options.`];
   const notNumbers = given.filter((k) => typeof spec[k] !== 'number' || Number.isNaN(spec[k]));

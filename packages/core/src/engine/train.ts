@@ -53,19 +53,19 @@ export interface TrainResult {
  * Checks of the training options that no single option's range covers, made before any data is
  * read or tensor exists: a `--name` inside `--checkpoints_dir`, and at least one epoch to train (`--epoch_count` up
  * to `--n_epochs + --n_epochs_decay`) unless `--continue_train` takes the epoch from a checkpoint
- * or `--dry_run` trains none.
+ * or `--dry_run` trains none. Returns the experiment folder.
  */
-export function checkTrainOptions(opt: Options): void {
-  experimentFolder(opt);
+export function checkTrainOptions(opt: Options): string {
+  const dir = experimentFolder(opt);
   const first = optNumber(opt, 'epoch_count');
   if (first > lastEpoch(opt) && !optBool(opt, 'continue_train') && !optBool(opt, 'dry_run')) throw nothingToTrain(opt, first);
+  return dir;
 }
 
 /** Trains the `--model` plugin on `hooks.data` with resolved options (`--dry_run`: one step, nothing written). */
 export async function trainModel(opt: Options, hooks: TrainHooks): Promise<TrainResult> {
-  checkTrainOptions(opt);
+  const dir = checkTrainOptions(opt);
   const log = hooks.log ?? ((line: string) => console.log(line));
-  const dir = experimentFolder(opt);
   const dryRun = optBool(opt, 'dry_run');
   let lock: ExperimentLock | undefined;
   try {

@@ -73,6 +73,9 @@ const BOUNDS = [
   ['exclusiveMaximum', 'below', (v: number, b: number) => v < b],
 ] as const;
 
+/** The range fields of {@link OptionSpec} (`minimum`, `exclusiveMinimum`, `maximum`, `exclusiveMaximum`). */
+export const OPTION_RANGE_FIELDS = BOUNDS.map(([field]) => field);
+
 /**
  * The declared range of a number option in words (`at least 1`, `at least 0 and below 1`), or
  * undefined when it declares none.
