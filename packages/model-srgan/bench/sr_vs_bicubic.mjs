@@ -4,7 +4,8 @@
  * (a benchmark, not a test).
  *
  * 1. Training set: `translate datasets make sr` cuts `--count` native-scale `--size` px crops from
- *    each TRAIN photo of `shared/sample-images` into a temporary folder (training then takes random
+ *    each TRAIN photo (of those `samples/LICENSES.md` lists, saved under its names in the `--images`
+ *    folder) into a temporary folder (training then takes random
  *    `--crop_size` crops of those, with flips/transpose).
  * 2. `translate train --model srresnet` with the stated budget (batch, crop, n_blocks, ngf, lr,
  *    epochs; iterations = epochs × crops / batch), a checkpoint every `--eval_every` epochs.
@@ -13,8 +14,8 @@
  *    the mean row of its `metrics.csv`: PSNR/SSIM on the Y channel (BT.601), shave 4, 8-bit, for SR
  *    and for the bicubic baseline.
  *
- *   pnpm build && node packages/model-srgan/bench/sr_vs_bicubic.mjs             # the README's budget
- *   node packages/model-srgan/bench/sr_vs_bicubic.mjs --n_epochs 1 --n_epochs_decay 0 --count 4  # smoke
+ *   pnpm build && node packages/model-srgan/bench/sr_vs_bicubic.mjs --images <photos>             # the README's budget
+ *   node packages/model-srgan/bench/sr_vs_bicubic.mjs --images <photos> --n_epochs 1 --n_epochs_decay 0 --count 4  # smoke
  *
  * Prints a table (iterations, train wall time, PSNR/SSIM Y of SR and bicubic) and a JSON line; with
  * `--out file.json` writes the JSON there too.
@@ -43,7 +44,7 @@ const HELD_OUT = [
 
 const { values: args } = parseArgs({
   options: {
-    images: { type: 'string', default: join(repo, '..', 'shared', 'sample-images') },
+    images: { type: 'string', default: '' },
     count: { type: 'string', default: '40' },
     size: { type: 'string', default: '128' },
     crop_size: { type: 'string', default: '96' },
@@ -63,7 +64,7 @@ const { values: args } = parseArgs({
 });
 
 if (!existsSync(bin)) throw new Error('Run `pnpm build` first (packages/cli/dist is missing).');
-for (const f of [...TRAIN, ...HELD_OUT]) if (!existsSync(join(args.images, f))) throw new Error(`Missing ${join(args.images, f)} (pass --images <shared/sample-images>).`);
+for (const f of [...TRAIN, ...HELD_OUT]) if (!existsSync(join(args.images, f))) throw new Error(`Missing ${join(args.images, f)} (pass --images <a folder of the photos samples/LICENSES.md lists, under its names>).`);
 const work = args.work || mkdtempSync(join(tmpdir(), 'sr-bench-'));
 const ckpt = join(work, 'checkpoints');
 
