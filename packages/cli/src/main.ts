@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { registerBuiltinModels } from './builtins.js';
 import { registerDatasetsCommand } from './commands/datasets.js';
 import { addDoctorCommand } from './commands/doctor.js';
+import { addExportCommand } from './commands/export.js';
 import { addModelsCommand } from './commands/models.js';
 import { addNewModelCommand } from './commands/new_model.js';
 import { addTestCommand } from './commands/test.js';
@@ -47,5 +48,6 @@ function buildProgram(ctx: CliContext): Command {
   addDoctorCommand(program, ctx);
   registerDatasetsCommand(program, ctx);
   addWeightsCommand(program, ctx);
+  addExportCommand(program, ctx);
   return program;
 }

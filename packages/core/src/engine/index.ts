@@ -3,6 +3,7 @@ export { checkTrainOptions, trainModel, type TrainHooks, type TrainResult } from
 export { TrainingStopped } from './training_stopped.js';
 export { acquireExperimentLock, LOCK_FILE, STALE_LOCK_MS, type ExperimentLock } from './experiment_lock.js';
 export { testModel, type TestHooks, type TestResult } from './test.js';
+export { openTrainedModel, type TrainedModel } from './trained_model.js';
 export {
   checkpointLabel, saveCheckpoint, loadCheckpoint, readManifest, readCheckpointTensors, readCheckpointWeights, ARCHITECTURE_OPTIONS, type LoadCheckpointOptions,
   type CheckpointManifest, type CheckpointExtras, type TrainingProgress,

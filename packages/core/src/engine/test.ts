@@ -9,15 +9,11 @@
 import { join, basename, extname } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { TranslateError } from '../errors.js';
-import { getModel } from '../model/plugin.js';
 import type { tf } from '../tf.js';
-import { optBool, optNumber, optString, type Options } from '../options/schema.js';
-import { ARCHITECTURE_OPTIONS, checkpointLabel, loadCheckpoint, readManifest } from './checkpoint.js';
-import { experimentFolder } from './experiment_folder.js';
-import { architectureOfWeights } from './weights_architecture.js';
+import { optNumber, optString, type Options } from '../options/schema.js';
+import { openTrainedModel } from './trained_model.js';
 import { disposeBatch, type DataSource } from './data.js';
 import { tensorToImage, writePng } from './images.js';
-import { printNetworks } from './print_networks.js';
 import { resultsPage } from './html.js';
 import { writeFileAtomic } from './atomic_files.js';
 import { writeOptionsFile } from './options_file.js';
@@ -41,16 +37,12 @@ export interface TestResult {
 /** Runs a trained model on a dataset and writes the results page. */
 export async function testModel(options: Options, hooks: TestHooks): Promise<TestResult> {
   const log = hooks.log ?? ((line: string) => console.log(line));
-  const dir = experimentFolder(options);
-  const label = checkpointLabel(options);
-  const plugin = getModel(optString(options, 'model'));
-  const opt = withCheckpointArchitecture(options, [...ARCHITECTURE_OPTIONS, ...(plugin.architectureOptions ?? [])], dir, label, log);
-  const model = plugin.create(opt, { isTrain: false });
+  const trained = await openTrainedModel(options, log).catch(async (error: unknown) => {
+    await hooks.data.close?.();
+    throw error;
+  });
+  const { plugin, options: opt, model, dir } = trained;
   try {
-    await model.setup();
-    printNetworks(model.networks, optBool(opt, 'verbose'), log);
-    loadCheckpoint(dir, label, model, { withOptimizers: false });
-    if (optBool(opt, 'eval')) model.eval();
     const loadIter = optNumber(opt, 'load_iter');
     const webDir = join(optString(opt, 'results_dir'), optString(opt, 'name'), `${optString(opt, 'phase')}_${optString(opt, 'epoch')}${loadIter > 0 ? `_iter${loadIter}` : ''}`);
     if (hooks.optionsText) writeOptionsFile('test_opt.txt', hooks.optionsText, dir, webDir, log);
@@ -119,25 +111,6 @@ function batchImages(model: string, visuals: ReadonlyArray<[string, tf.Tensor4D]
     throw new TranslateError(`Model '${model}': visual '${odd[0]}' holds ${odd[1].shape[0]} image(s) but '${first}' holds ${n}; every visual must hold one image per input of the batch.`, { usage: false });
   }
   return n;
-}
-
-/**
- * Applies the architecture stored with a checkpoint (its manifest's options or, for bare weights
- * such as a downloaded `.pth`, what the weights themselves fix), logging the flags it overrides.
- */
-function withCheckpointArchitecture(opt: Options, keys: readonly string[], dir: string, label: string, log: (line: string) => void): Options {
-  const manifest = readManifest(dir, label);
-  const weights = manifest ? null : architectureOfWeights(dir, label, keys);
-  const stored = manifest?.options ?? weights?.options;
-  if (!stored) return opt;
-  const source = manifest ? 'the checkpoint' : `the weights in ${weights!.files.map((f) => basename(f)).join(', ')}`;
-  const out: Options = { ...opt };
-  for (const key of keys) {
-    if (!(key in stored)) continue;
-    if (key in opt && opt[key] !== stored[key]) log(`Using --${key} ${String(stored[key])} from ${source} (not ${String(opt[key])}).`);
-    out[key] = stored[key]!;
-  }
-  return out;
 }
 
 /** `name value, …` with 4 decimals. */
