@@ -1,0 +1,2 @@
+/** `@translate/web`: translate's inference path for the browser (being written). */
+export {};
