@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <list>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -136,11 +137,15 @@ struct Conv {
   memory::desc outputFor(dnnl::algorithm alg) const { return alg == dnnl::algorithm::convolution_winograd ? anyLayout(output()) : output(); }
   static memory::desc anyLayout(const memory::desc& d) { return memory::desc(d.dims(), dt::f32, tag::any); }
 
-  dnnl::convolution_forward::primitive_desc forward(dnnl::algorithm alg, bool withBias, const dnnl::primitive_attr& attr = {}) const {
-    auto d = withBias ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, alg, inputFor(alg), filterAny(), bias(),
-                                                        outputFor(alg), strides(), dilates(), padL(), padR())
-                      : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, alg, inputFor(alg), filterAny(),
-                                                        outputFor(alg), strides(), dilates(), padL(), padR());
+  // `inference`: forward_inference, whose Winograd kernel takes weights already transformed (by the
+  // weights reorder, which a caller keeping them across calls pays once).
+  dnnl::convolution_forward::primitive_desc forward(dnnl::algorithm alg, bool withBias, const dnnl::primitive_attr& attr = {},
+                                                    bool inference = false) const {
+    const auto prop = inference ? dnnl::prop_kind::forward_inference : dnnl::prop_kind::forward_training;
+    auto d = withBias ? dnnl::convolution_forward::desc(prop, alg, inputFor(alg), filterAny(), bias(), outputFor(alg), strides(),
+                                                        dilates(), padL(), padR())
+                      : dnnl::convolution_forward::desc(prop, alg, inputFor(alg), filterAny(), outputFor(alg), strides(), dilates(),
+                                                        padL(), padR());
     return dnnl::convolution_forward::primitive_desc(d, attr, cpuEngine());
   }
   dnnl::convolution_backward_data::primitive_desc backwardData(dnnl::algorithm alg) const {
@@ -172,7 +177,9 @@ struct ConvPlan {
   memory input, output;
 };
 
-enum class ConvKind { forward, backwardInput, backwardFilter };
+// forwardFrozen: a forward pass whose weights stay the same across calls (inference), kept by
+// the caller in the primitive's layout (see FrozenWeights).
+enum class ConvKind { forward, backwardInput, backwardFilter, forwardFrozen };
 
 bool winogradAllowed() {
   static const bool allowed = [] {
@@ -186,14 +193,14 @@ bool winogradAllowed() {
 ConvPlan buildPlan(const Conv& k, dnnl::algorithm alg, ConvKind kind, bool withBias, int32_t activation, float alpha) {
   ConvPlan p;
   memory::desc want, in, out;
-  if (kind == ConvKind::forward) {
+  if (kind == ConvKind::forward || kind == ConvKind::forwardFrozen) {
     dnnl::primitive_attr attr;
     if (activation != 0) {
       dnnl::post_ops ops;
       ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, activation == 1 ? 0.f : alpha, 0.f);
       attr.set_post_ops(ops);
     }
-    auto pd = k.forward(alg, withBias, attr);
+    auto pd = k.forward(alg, withBias, attr, kind == ConvKind::forwardFrozen);
     p.conv = dnnl::convolution_forward(pd);
     p.implementation = pd.impl_info_str();
     want = pd.weights_desc();
@@ -253,6 +260,55 @@ memory planWeights(ConvPlan& p, const Conv& k, float* hwio, bool reorderIn) {
   return p.weights;
 }
 
+// Weights kept in their primitive's layout between calls, for convolutions whose weights do not
+// change (inference): one entry per plan and weights key (the caller's name for one immutable
+// filter array), least recently used dropped beyond TRANSLATE_FROZEN_WEIGHTS_MB (default 1024).
+class FrozenWeights {
+ public:
+  memory get(ConvPlan& p, const Conv& k, float* hwio, double key) {
+    const Key id{&p, key};
+    auto found = entries_.find(id);
+    if (found != entries_.end()) {
+      order_.splice(order_.begin(), order_, found->second.second);
+      return found->second.first;
+    }
+    memory kept(p.weights.get_desc(), cpuEngine());
+    memory user(k.filterHwio(), cpuEngine(), hwio);
+    p.weightsReorder.execute(cpuStream(), user, kept);
+    order_.push_front(id);
+    entries_.emplace(id, std::make_pair(kept, order_.begin()));
+    bytes_ += kept.get_desc().get_size();
+    while (bytes_ > budget() && order_.size() > 1) {
+      auto last = entries_.find(order_.back());
+      bytes_ -= last->second.first.get_desc().get_size();
+      entries_.erase(last);
+      order_.pop_back();
+    }
+    return kept;
+  }
+
+ private:
+  using Key = std::pair<const ConvPlan*, double>;
+  struct KeyHash {
+    size_t operator()(const Key& k) const { return std::hash<const void*>()(k.first) ^ (std::hash<double>()(k.second) << 1); }
+  };
+  static size_t budget() {
+    static const size_t mb = [] {
+      const char* v = std::getenv("TRANSLATE_FROZEN_WEIGHTS_MB");
+      return v == nullptr ? size_t{1024} : static_cast<size_t>(std::strtoul(v, nullptr, 10));
+    }();
+    return mb << 20;
+  }
+  std::list<Key> order_;
+  std::unordered_map<Key, std::pair<memory, std::list<Key>::iterator>, KeyHash> entries_;
+  size_t bytes_ = 0;
+};
+
+FrozenWeights& frozenWeights() {
+  static FrozenWeights cache;
+  return cache;
+}
+
 // An activation the primitive reads: the caller's NHWC array itself, or `buffer` (the plan's layout)
 // after copying the array into it.
 memory activationIn(memory buffer, const memory::desc& nhwc, float* data) {
@@ -273,21 +329,24 @@ void activationOut(memory buffer, const memory::desc& nhwc, float* data) {
   dnnl::reorder(buffer, user).execute(cpuStream(), buffer, user);
 }
 
-// conv2dForward(x, filter, bias|null, y, geometry, activation, alpha): y = act(conv(x, filter) + bias).
-// activation: 0 linear, 1 relu, 2 leaky relu (slope alpha).
+// conv2dForward(x, filter, bias|null, y, geometry, activation, alpha, weightsKey): y = act(conv(x, filter) + bias).
+// activation: 0 linear, 1 relu, 2 leaky relu (slope alpha). weightsKey > 0 names `filter` as
+// unchanging (the same key always comes with the same values): its layout change is done once.
 napi_value Conv2dForward(napi_env env, napi_callback_info info) {
-  const auto a = arguments<7>(env, info);
+  const auto a = arguments<8>(env, info);
   Conv k = Conv::read(env, a[4]);
   napi_valuetype biasType;
   check(napi_typeof(env, a[2], &biasType), "bias");
   const bool withBias = biasType != napi_null && biasType != napi_undefined;
   const int32_t activation = intArg(env, a[5], "activation");
   const float alpha = static_cast<float>(numberArg(env, a[6], "alpha"));
-  ConvPlan& p = plan(k, ConvKind::forward, withBias, activation, alpha);
+  const double weightsKey = numberArg(env, a[7], "weightsKey");
+  ConvPlan& p = plan(k, weightsKey > 0 ? ConvKind::forwardFrozen : ConvKind::forward, withBias, activation, alpha);
+  float* filter = floats(env, a[1], k.filterSize(), "filter");
   float* y = floats(env, a[3], k.outSize(), "y");
   std::unordered_map<int, memory> args{
       {DNNL_ARG_SRC, activationIn(p.input, k.input(), floats(env, a[0], k.inSize(), "x"))},
-      {DNNL_ARG_WEIGHTS, planWeights(p, k, floats(env, a[1], k.filterSize(), "filter"), true)},
+      {DNNL_ARG_WEIGHTS, weightsKey > 0 && !p.direct ? frozenWeights().get(p, k, filter, weightsKey) : planWeights(p, k, filter, true)},
       {DNNL_ARG_DST, activationTarget(p.output, k.output(), y)}};
   if (withBias) args.insert({DNNL_ARG_BIAS, memory(k.bias(), cpuEngine(), floats(env, a[2], k.oc, "bias"))});
   p.conv.execute(cpuStream(), args);
@@ -585,7 +644,7 @@ napi_value Adam(napi_env env, napi_callback_info info) {
 napi_value Implementation(napi_env env, napi_callback_info info) {
   const auto a = arguments<2>(env, info);
   const int32_t kind = intArg(env, a[0], "kind");
-  if (kind < 0 || kind > 2) throw JsError{"native-kernels: kind must be 0, 1 or 2"};
+  if (kind < 0 || kind > 3) throw JsError{"native-kernels: kind must be 0, 1, 2 or 3"};
   const std::string& name = plan(Conv::read(env, a[1]), static_cast<ConvKind>(kind)).implementation;
   napi_value out;
   check(napi_create_string_utf8(env, name.c_str(), name.size(), &out), "result");

@@ -16,8 +16,13 @@ export type ConvGeometryArray = Int32Array;
 
 /** The addon's functions. Outputs are written into the arrays passed; nothing is allocated for JS. */
 export interface NativeKernels {
-  /** y = act(conv2d(x, filter) + bias); activation 0 linear, 1 relu, 2 leaky relu with slope `alpha`. */
-  conv2dForward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: ConvGeometryArray, activation: number, alpha: number): void;
+  /**
+   * y = act(conv2d(x, filter) + bias); activation 0 linear, 1 relu, 2 leaky relu with slope `alpha`.
+   * `weightsKey` > 0 declares `filter` unchanging under that key (inference): the addon keeps it in
+   * the kernel's own layout (Winograd-transformed) and skips that conversion on later calls; 0 for
+   * weights that may change.
+   */
+  conv2dForward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: ConvGeometryArray, activation: number, alpha: number, weightsKey: number): void;
   /** dx = the input gradient of conv2d (also the forward pass of conv2dTranspose). */
   conv2dBackwardInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: ConvGeometryArray): void;
   /** dw = the filter gradient of conv2d, HWIO. */
@@ -48,9 +53,10 @@ export interface NativeKernels {
   adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, outParam: Float32Array, outM: Float32Array, outV: Float32Array, hyper: Float32Array): void;
   /**
    * The oneDNN implementation a conv runs with ("jit_wino_4x3:avx512_core" for Winograd,
-   * "brgconv:avx512_core", ...): kind 0 forward, 1 backward-input, 2 backward-filter.
+   * "brgconv:avx512_core", ...): kind 0 forward, 1 backward-input, 2 backward-filter, 3 forward
+   * with unchanging weights.
    */
-  implementation(kind: 0 | 1 | 2, geometry: ConvGeometryArray): string;
+  implementation(kind: 0 | 1 | 2 | 3, geometry: ConvGeometryArray): string;
   /** "oneDNN x.y.z". */
   version(): string;
 }

@@ -43,6 +43,7 @@ export {
 export { winogradDisabled } from './kernels/winograd_wasm.js';
 export { relaxedSimdSupported, relaxedSimdWanted } from './kernels/winograd_runtime.js';
 export { installReleasingBackprop } from './releasing_backprop.js';
+export { withFrozenWeights } from './frozen_weights.js';
 export { ensureStockGradients, hasStockGradients } from './stock_gradients.js';
 export {
   conv2dBackpropFilter, type Conv2DBackpropFilterArgs, type BackpropFilterMethod,

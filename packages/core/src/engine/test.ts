@@ -9,6 +9,7 @@
 import { join, basename, extname } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { TranslateError } from '../errors.js';
+import { withFrozenWeights } from '../backend/frozen_weights.js';
 import type { tf } from '../tf.js';
 import { optNumber, optString, type Options } from '../options/schema.js';
 import { openTrainedModel } from './trained_model.js';
@@ -56,7 +57,7 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
         break;
       }
       model.setInput(batch);
-      model.test();
+      withFrozenWeights(() => model.test());
       model.computeVisuals();
       disposeBatch(batch);
       const visuals = Object.entries(model.currentVisuals());

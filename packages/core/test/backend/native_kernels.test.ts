@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/tf.js';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend, withFrozenWeights } from '../../src/backend/index.js';
 import { nativeKernelsInstalled } from '../../src/backend/onednn.js';
 import { InstanceNorm2d, instanceNormalize } from '../../src/nn/norm.js';
 import { ReLU } from '../../src/nn/activation.js';
@@ -206,7 +206,7 @@ describe.skipIf(!NATIVE_KERNELS)('native convolution algorithm', () => {
       const out = Math.floor((12 + 2 - k) / s) + 1;
       return Int32Array.from([1, 12, 12, c, out, out, oc, k, k, s, s, 1, 1, 1, 1]);
     };
-    const kinds = [0, 1, 2] as const;
+    const kinds = [0, 1, 2, 3] as const;
     const avx512 = existsSync('/proc/cpuinfo') && /\bavx512f\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
     for (const kind of kinds) {
       expect(probe.kernels.implementation(kind, geometry(64, 64, 3, 1)).includes('wino')).toBe(avx512 && process.env['TRANSLATE_WINOGRAD'] !== '0');
@@ -214,6 +214,36 @@ describe.skipIf(!NATIVE_KERNELS)('native convolution algorithm', () => {
       expect(probe.kernels.implementation(kind, geometry(64, 64, 3, 2))).not.toMatch(/wino/);
       expect(probe.kernels.implementation(kind, geometry(64, 64, 4, 1))).not.toMatch(/wino/);
     }
+  });
+});
+
+describe.skipIf(!NATIVE_KERNELS)('frozen weights (inference)', () => {
+  it('give the plain convolution\'s values, and follow a variable that is assigned new weights', async () => {
+    await initBackend('wasm', { ...quiet, nativeKernels: true });
+    // Two 3×3 64→64 layers (Winograd on AVX-512) and a 7×7 one (direct), as network parameters.
+    const filter = (k: number, seed: number) => tf.tidy(() => tf.mul(tn([k, k, 64, 64], seed), 0.05));
+    const weights = [filter(3, 1), filter(3, 2), filter(7, 3)].map((f) => {
+      const v = tf.variable(f);
+      f.dispose();
+      return v;
+    });
+    const x = t4([1, 20, 20, 64], 4);
+    const forward = () => tf.tidy(() => weights.reduce((h, w) => tf.relu(tf.conv2d(h, w as tf.Tensor4D, 1, 'same')), x as tf.Tensor4D).dataSync().slice());
+    const plain = forward();
+    const before = tf.memory().numTensors;
+    const frozen = [withFrozenWeights(forward), withFrozenWeights(forward)];
+    frozen.forEach((f) => expect(relErr(plain, f)).toBeLessThan(1e-5));
+    const replacement = filter(3, 5);
+    weights[1]!.assign(replacement);
+    replacement.dispose();
+    const reassigned = forward();
+    expect(relErr(plain, reassigned)).toBeGreaterThan(0.1);
+    expect(relErr(reassigned, withFrozenWeights(forward))).toBeLessThan(1e-5);
+    // Inside a gradient the weights are not taken as frozen: the gradient is the plain one's.
+    const grad = () => tf.tidy(() => tf.grad((w: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'))))(weights[0]!).dataSync().slice());
+    expect(relErr(grad(), withFrozenWeights(grad))).toBeLessThan(1e-5);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([...weights, x]);
   });
 });
 

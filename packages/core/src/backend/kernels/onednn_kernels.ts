@@ -10,6 +10,7 @@ import type { NativeKernels } from '@translate/native-kernels';
 import { tf } from '../../tf.js';
 import { convGeometry, type ConvKernelAttrs } from './util.js';
 import { f32, heapOf, withFallback } from './wasm_heap.js';
+import { frozenWeightsKey } from '../frozen_weights.js';
 
 
 /** The 15-int geometry the addon takes (see `ConvGeometryArray`). */
@@ -46,7 +47,8 @@ export function onednnKernels(
       const geometry = geometryArray(x!.shape, filter!.shape, a);
       const b = heapOf(args);
       const out = b.makeOutput([geometry[0]!, geometry[4]!, geometry[5]!, outC], 'float32');
-      native.conv2dForward(f32(b, x!), f32(b, filter!), bias ? f32(b, bias) : null, f32(b, out), geometry, activation, a.leakyreluAlpha ?? 0.2);
+      const weightsKey = frozenWeightsKey(filter!.dataId);
+      native.conv2dForward(f32(b, x!), f32(b, filter!), bias ? f32(b, bias) : null, f32(b, out), geometry, activation, a.leakyreluAlpha ?? 0.2, weightsKey);
       return out;
     });
 
