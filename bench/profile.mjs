@@ -47,7 +47,7 @@ function makeStep() {
     const G = core.generatorFromOptions(opt, { inputNc: 3, outputNc: 3 });
     G.eval();
     const x = image(1);
-    return () => tf.tidy(() => G.forward(x).dataSync());
+    return () => core.withFrozenWeights(() => tf.tidy(() => G.forward(x).dataSync()));
   }
   const m = core.getModel(model).create(opt, { isTrain: true });
   const batch =

@@ -118,7 +118,7 @@ function trainSpeed(model, size, overrides = {}) {
   return { s_per_iter: summary(times), tensor_growth: tensorGrowth };
 }
 
-/** Median seconds of one generator forward (eval mode, no gradients). */
+/** Median seconds of one generator forward (eval mode, no gradients, weights frozen as `translate test` runs it). */
 function inferenceSpeed(netG, size) {
   const opt = trainOptions(netG.startsWith('unet') ? 'pix2pix' : 'cyclegan', { netG, crop_size: size, load_size: size });
   const G = core.generatorFromOptions(opt, { inputNc: 3, outputNc: 3 });
@@ -127,7 +127,7 @@ function inferenceSpeed(netG, size) {
   const times = [];
   for (let i = 0; i < warmup + iters; i++) {
     const t = performance.now();
-    tf.tidy(() => G.forward(x).dataSync());
+    core.withFrozenWeights(() => tf.tidy(() => G.forward(x).dataSync()));
     if (i >= warmup) times.push((performance.now() - t) / 1000);
   }
   G.dispose();
