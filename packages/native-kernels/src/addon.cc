@@ -355,15 +355,69 @@ napi_value Conv2dForward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// A 3×3 stride-1 'valid' convolution whose input is its output plus a one-pixel ring (a residual
+// block's reflect-padded conv): oneDNN's Winograd input gradient works in 4×4 output tiles, and a
+// 66×66 gradient costs as much as 68×68. It is split into the gradient of the same convolution with
+// zero padding 1 (the interior, in whole tiles) and the ring, whose every row or column sees one
+// filter row or column (12 small matrix products).
+bool splitsRing(const Conv& k) {
+  return k.winogradShape() && k.pt == 0 && k.pl == 0 && k.pb == 0 && k.pr == 0 && k.h == k.oh + 2 && k.w == k.ow + 2 && !k.cropped() &&
+         winogradAllowed();
+}
+
+// dx[y, x0..x0+len) (row stride `ldx` floats) = Σ over the filter taps (ky, kx) ∈ taps of dy[y−ky, x−kx]·W[ky, kx]ᵀ,
+// for one sample: `rows` are output rows y with their dy row and tap row, `kxs` the tap columns.
+void ringProducts(const Conv& k, const float* dy, const float* filter, float* dx) {
+  const memory::dim c = k.c, oc = k.oc, w = k.w, oh = k.oh, ow = k.ow, h = k.h;
+  auto gemm = [&](memory::dim m, const float* a, memory::dim lda, const float* b, float beta, float* out, memory::dim ldc) {
+    if (m <= 0) return;
+    if (dnnl_sgemm('N', 'T', m, c, oc, 1.f, a, lda, b, oc, beta, out, ldc) != dnnl_success) throw JsError{"native-kernels: dnnl_sgemm failed"};
+  };
+  auto tap = [&](memory::dim ky, memory::dim kx) { return filter + (ky * 3 + kx) * c * oc; };
+  // Top row (y = 0, tap row 0) and bottom row (y = h−1, tap row 2), every x: dy row 0 / oh−1.
+  for (const auto& [y, ky, dyRow] : {std::array<memory::dim, 3>{0, 0, 0}, std::array<memory::dim, 3>{h - 1, 2, oh - 1}}) {
+    float* out = dx + y * w * c;
+    std::memset(out, 0, sizeof(float) * w * c);
+    for (memory::dim kx = 0; kx < 3; kx++) gemm(ow, dy + dyRow * ow * oc, oc, tap(ky, kx), 1.f, out + kx * c, c);
+  }
+  // Left column (x = 0, tap column 0) and right column (x = w−1, tap column 2), rows 1..h−2.
+  for (const auto& [x, kx, dyCol] : {std::array<memory::dim, 3>{0, 0, 0}, std::array<memory::dim, 3>{w - 1, 2, ow - 1}}) {
+    for (memory::dim y = 1; y < h - 1; y++) std::memset(dx + (y * w + x) * c, 0, sizeof(float) * c);
+    for (memory::dim ky = 0; ky < 3; ky++) {
+      const memory::dim first = std::max<memory::dim>(ky, 1), last = std::min<memory::dim>(ky + oh - 1, h - 2);
+      gemm(last - first + 1, dy + ((first - ky) * ow + dyCol) * oc, ow * oc, tap(ky, kx), 1.f, dx + (first * w + x) * c, w * c);
+    }
+  }
+}
+
 // conv2dBackwardInput(dy, filter, dx, geometry): dx = the input gradient (also conv2dTranspose).
 napi_value Conv2dBackwardInput(napi_env env, napi_callback_info info) {
   const auto a = arguments<4>(env, info);
   Conv k = Conv::read(env, a[3]);
   float* dx = floats(env, a[2], k.inSize(), "dx");
+  float* dy = floats(env, a[0], k.outSize(), "dy");
+  float* filter = floats(env, a[1], k.filterSize(), "filter");
   if (k.cropped()) std::memset(dx, 0, sizeof(float) * k.inSize());
+  if (splitsRing(k)) {
+    Conv inner = k;
+    inner.h = inner.hUsed = k.oh;
+    inner.w = inner.wUsed = k.ow;
+    inner.pt = inner.pl = inner.pb = inner.pr = 1;
+    ConvPlan& p = plan(inner, ConvKind::backwardInput);
+    // The interior of each sample's dx, rows and columns 1..h−2, as a strided view.
+    const memory::desc interior({k.n, k.c, inner.h, inner.w}, dt::f32, {k.h * k.w * k.c, 1, k.w * k.c, k.c});
+    float* corner = dx + (k.w + 1) * k.c;
+    p.conv.execute(cpuStream(), {{DNNL_ARG_DIFF_DST, activationIn(p.output, inner.output(), dy)},
+                                 {DNNL_ARG_WEIGHTS, planWeights(p, inner, filter, true)},
+                                 {DNNL_ARG_DIFF_SRC, activationTarget(p.input, interior, corner)}});
+    activationOut(p.input, interior, corner);
+    cpuStream().wait();
+    for (memory::dim i = 0; i < k.n; i++) ringProducts(k, dy + i * k.outSize() / k.n, filter, dx + i * k.inSize() / k.n);
+    return nullptr;
+  }
   ConvPlan& p = plan(k, ConvKind::backwardInput);
-  p.conv.execute(cpuStream(), {{DNNL_ARG_DIFF_DST, activationIn(p.output, k.output(), floats(env, a[0], k.outSize(), "dy"))},
-                               {DNNL_ARG_WEIGHTS, planWeights(p, k, floats(env, a[1], k.filterSize(), "filter"), true)},
+  p.conv.execute(cpuStream(), {{DNNL_ARG_DIFF_DST, activationIn(p.output, k.output(), dy)},
+                               {DNNL_ARG_WEIGHTS, planWeights(p, k, filter, true)},
                                {DNNL_ARG_DIFF_SRC, activationTarget(p.input, k.input(), dx)}});
   activationOut(p.input, k.input(), dx);
   cpuStream().wait();
