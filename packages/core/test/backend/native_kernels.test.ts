@@ -72,10 +72,11 @@ const CONV_CASES: ConvCase[] = [
   { x: [1, 7, 7, 2], f: [3, 3, 2, 3], s: [1, 1], pad: 'same', d: [2, 2] },
   // 3×3 stride 1 with ≥ 64 channels: Winograd where the CPU has it (output sizes not multiples of 4).
   { x: [2, 10, 10, 64], f: [3, 3, 64, 64], s: [1, 1], pad: 1 },
-  // 'valid' on a ring-padded input (a residual block): the input gradient is split into the
-  // zero-padded interior and the one-pixel ring.
   { x: [1, 11, 13, 64], f: [3, 3, 64, 80], s: [1, 1], pad: 'valid' },
-  { x: [2, 10, 10, 64], f: [3, 3, 64, 64], s: [1, 1], pad: 'valid' },
+  // 'valid' on a ring-padded input (a residual block) with outputs from 64×64: the input gradient
+  // is split into the zero-padded interior and the one-pixel ring.
+  { x: [1, 66, 67, 64], f: [3, 3, 64, 80], s: [1, 1], pad: 'valid' },
+  { x: [2, 66, 66, 64], f: [3, 3, 64, 64], s: [1, 1], pad: 'valid' },
 ];
 const label = (c: ConvCase) => `x[${c.x}] f[${c.f}] s${c.s.join('x')} ${JSON.stringify(c.pad)}${c.d ? ` d${c.d.join('x')}` : ''}`;
 
