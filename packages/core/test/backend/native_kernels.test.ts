@@ -75,8 +75,7 @@ const CONV_CASES: ConvCase[] = [
   { x: [1, 11, 13, 64], f: [3, 3, 64, 80], s: [1, 1], pad: 'valid' },
   // 'valid' on a ring-padded input (a residual block) with outputs from 64×64: the input gradient
   // is split into the zero-padded interior and the one-pixel ring.
-  { x: [1, 66, 67, 64], f: [3, 3, 64, 80], s: [1, 1], pad: 'valid' },
-  { x: [2, 66, 66, 64], f: [3, 3, 64, 64], s: [1, 1], pad: 'valid' },
+  { x: [2, 66, 67, 64], f: [3, 3, 64, 72], s: [1, 1], pad: 'valid' },
 ];
 const label = (c: ConvCase) => `x[${c.x}] f[${c.f}] s${c.s.join('x')} ${JSON.stringify(c.pad)}${c.d ? ` d${c.d.join('x')}` : ''}`;
 
