@@ -4,9 +4,11 @@
  * conv3×3 to RGB and tanh. The start map is the label map nearest-resized to sh×sw and convolved
  * (`fc` = Conv2d), or with `--use_vae` a linear map of z (`fc` = Linear). Keys as the reference's.
  */
-import { Conv2d, InputShapeError, Linear, Module, OptionError, globalRng, interpolate, tf, type ForwardContext } from '@translate/core';
-import { SPADEResnetBlock, type SpadeNormConfig } from './spade/index.js';
-import { roundHalfEven } from '@translate/datasets';
+import {
+  Conv2d, InputShapeError, Linear, Module, OptionError, globalRng, interpolate, resizeNearestToOnnx, tf, upsampleNearestOnnx, type ForwardContext,
+  type OnnxGraph, type OnnxSignature, type OnnxValues, roundHalfEven } from '@translate/core';
+import { SPADEResnetBlock } from './spade/spade_resblock.js';
+import type { SpadeNormConfig } from './spade/norm_config.js';
 
 /** Values of `--num_upsampling_layers`: 5, 6 or 7 nearest ×2 upsamplings. */
 export const UPSAMPLING_LAYERS = { normal: 5, more: 6, most: 7 } as const;
@@ -110,6 +112,45 @@ export class SPADEGenerator extends Module<GeneratorInput, tf.Tensor4D> {
       for (const step of this.plan) x = step === 'up' ? upsample2(x) : step.forward({ x, segmap }, context);
       return tf.tanh(this.convImg.forward(tf.leakyRelu(x, 0.2), context));
     });
+  }
+
+  /** The forward pass with z a graph input (a VAE generator's no-encoder path) instead of a draw inside the model. */
+  override toOnnx(graph: OnnxGraph, { segmap, z }: OnnxValues<GeneratorInput>, prefix: string): string {
+    const names = new Map(this.namedChildren().map(([name, child]) => [child, name]));
+    let x = this.startOnnx(graph, segmap, z, prefix);
+    this.plan.forEach((step, i) => {
+      x = step === 'up' ? upsampleNearestOnnx(graph, x, 2, `${prefix}up${i}.`) : step.toOnnx(graph, { x, segmap }, `${prefix}${names.get(step)!}.`);
+    });
+    const activated = graph.node('LeakyRelu', [x], { alpha: { f: 0.2 } }, `${prefix}LeakyRelu`);
+    return graph.node('Tanh', [this.convImg.toOnnx(graph, activated, `${prefix}conv_img.`)], {}, `${prefix}Tanh`);
+  }
+
+  /**
+   * Fixed shapes (the start map is sh×sw): `input` the semantic map [N, semantic_nc, H, W], and
+   * for a VAE generator `z` [N, z_dim] (draw it from N(0, 1)); `output` the image [N, 3, H, W] in [-1, 1].
+   */
+  override onnxSignature(): OnnxSignature<GeneratorInput> {
+    const [h, w] = this.outputSize;
+    const { semanticNc, outputNc, useVae, zDim } = this.options;
+    const semantic = {
+      name: 'input',
+      dims: ['N', semanticNc, h, w],
+      description: `float32 NCHW semantic map: one-hot labels (label_nc, +1 dontcare if contained), +1 instance-edge channel unless --no_instance; ${semanticNc} channels in all`,
+    };
+    const latent = { name: 'z', dims: ['N', zDim], description: 'float32 latent code [N, z_dim], drawn from N(0, 1) (the no-encoder path of a VAE generator)' };
+    return {
+      inputs: useVae ? [semantic, latent] : [semantic],
+      forwardInput: useVae ? { segmap: 'input', z: 'z' } : { segmap: 'input' },
+      output: { name: 'output', dims: ['N', outputNc, h, w], description: 'float32 NCHW image in [-1, 1]' },
+    };
+  }
+
+  private startOnnx(graph: OnnxGraph, segmap: string, z: string | undefined, prefix: string): string {
+    if (!this.options.useVae) return this.fc.toOnnx(graph, resizeNearestToOnnx(graph, segmap, [this.sh, this.sw], `${prefix}start.`), `${prefix}fc.`);
+    if (z === undefined) throw new InputShapeError('The ONNX export of a VAE SPADE generator needs the z input.');
+    // PyTorch's view of the linear output as [N, 16nf, sh, sw], which is NCHW already.
+    const shape = graph.int64s(`${prefix}fc.view`, [-1, 16 * this.options.ngf, this.sh, this.sw]);
+    return graph.node('Reshape', [this.fc.toOnnx(graph, z, `${prefix}fc.`), shape], {}, `${prefix}fc.Reshape`);
   }
 
   private start(segmap: tf.Tensor4D, z: tf.Tensor2D | undefined, context: ForwardContext): tf.Tensor4D {

@@ -5,9 +5,10 @@
  */
 import {
   ConvTranspose2d, Conv2d, InstanceNorm2d, BatchNorm2d, Module, OptionError, Pad2d, ReLU, Sequential, Tanh, assertInputSize, tf,
-  type ForwardContext,
+  type ForwardContext, type OnnxGraph, type OnnxSignature, type OnnxValues,
 } from '@translate/core';
-import { normalizedConv, type PlainNormConfig } from './spade/index.js';
+import { normalizedConv } from './spade/normalized_conv.js';
+import type { PlainNormConfig } from './spade/norm_config.js';
 
 /** Options of `Pix2PixHDGenerator` (SPADE's `--resnet_*` flags). */
 export interface Pix2PixHDOptions {
@@ -34,6 +35,10 @@ class HDResnetBlock extends Module {
 
   override forward(x: tf.Tensor4D, ctx?: ForwardContext): tf.Tensor4D {
     return tf.add(x, this.convBlock.forward(x, this.defaultContext(ctx)));
+  }
+
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    return graph.node('Add', [x, this.convBlock.toOnnx(graph, x, `${prefix}conv_block.`)], {}, `${prefix}Add`);
   }
 }
 
@@ -75,5 +80,19 @@ export class Pix2PixHDGenerator extends Module<{ segmap: tf.Tensor4D }, tf.Tenso
     const multiple = 2 ** this.options.nDownsample;
     assertInputSize('pix2pixhd', segmap, multiple, Math.max(2 * multiple, 8));
     return this.model.forward(segmap, this.defaultContext(ctx));
+  }
+
+  override toOnnx(graph: OnnxGraph, { segmap }: OnnxValues<{ segmap: tf.Tensor4D }>, prefix: string): string {
+    return this.model.toOnnx(graph, segmap, `${prefix}model.`);
+  }
+
+  /** Dynamic N, H, W (multiples of 2^n_downsample): `input` the semantic map, `output` the image. */
+  override onnxSignature(): OnnxSignature<{ segmap: tf.Tensor4D }> {
+    const { semanticNc, outputNc, nDownsample } = this.options;
+    return {
+      inputs: [{ name: 'input', dims: ['N', semanticNc, 'H', 'W'], description: `float32 NCHW semantic map (one-hot labels, +dontcare, +instance edges), ${semanticNc} channels; H and W multiples of ${2 ** nDownsample}` }],
+      forwardInput: { segmap: 'input' },
+      output: { name: 'output', dims: ['N', outputNc, 'H', 'W'], description: 'float32 NCHW image in [-1, 1]' },
+    };
   }
 }

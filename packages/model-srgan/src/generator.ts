@@ -10,7 +10,9 @@
  * kernel, and the high-resolution tail (the upsampling blocks and the 9×9 output conv, local ops) runs
  * in horizontal stripes with a halo, so no full-resolution feature map of the input ever exists.
  */
-import { BatchNorm2d, Conv2d, Module, OptionError, PReLU, PixelShuffle, Sequential, tf, type ForwardContext } from '@translate/core';
+import {
+  BatchNorm2d, Conv2d, Module, OptionError, PReLU, PixelShuffle, Sequential, imageSignature, tf, type ForwardContext, type OnnxGraph, type OnnxSignature,
+} from '@translate/core';
 import { chain, type Step } from './chain.js';
 
 /** The scale factors the generator supports. */
@@ -79,6 +81,12 @@ class ResidualBlock extends Module {
     });
   }
 
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    const h = this.bn1.toOnnx(graph, this.conv1.toOnnx(graph, x, `${prefix}conv1.`), `${prefix}bn1.`);
+    const y = this.bn2.toOnnx(graph, this.conv2.toOnnx(graph, this.prelu.toOnnx(graph, h, `${prefix}prelu.`), `${prefix}conv2.`), `${prefix}bn2.`);
+    return graph.node('Add', [x, y], {}, `${prefix}Add`);
+  }
+
   /** `forward` for inference: at most the input and two more feature maps alive at a time. */
   infer(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     const h = chain(x, [layerStep(this.conv1, ctx), layerStep(this.bn1, ctx), preluStep(this.prelu), layerStep(this.conv2, ctx), layerStep(this.bn2, ctx)]);
@@ -142,6 +150,25 @@ export class SRResNetGenerator extends Module {
       const out = this.tail.forward(tf.add(head, trunk), c);
       return tf.div(tf.add(tf.tanh(out), 1), 2);
     });
+  }
+
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    const { nBlocks } = this.options;
+    const head = this.head.toOnnx(graph, x, `${prefix}block1.`);
+    const blocks = this.blocks.reduce((h, block, i) => block.toOnnx(graph, h, `${prefix}block${i + 2}.`), head);
+    const trunk = this.trunkEnd.toOnnx(graph, blocks, `${prefix}block${nBlocks + 2}.`);
+    const out = this.tail.toOnnx(graph, graph.node('Add', [head, trunk], {}, `${prefix}skip`), `${prefix}block${nBlocks + 3}.`);
+    const shifted = graph.node('Add', [graph.node('Tanh', [out], {}, `${prefix}Tanh`), graph.scalar(1)], {}, `${prefix}tanh_plus_1`);
+    return graph.node('Div', [shifted, graph.scalar(2)], {}, `${prefix}half`);
+  }
+
+  /** Dynamic N, H, W; the output is scale× the input, both images in [0, 1]. */
+  override onnxSignature(): OnnxSignature<tf.Tensor4D> {
+    const { inputNc, outputNc, scale } = this.options;
+    return imageSignature(
+      { channels: inputNc, description: 'float32 NCHW low-resolution image in [0, 1]' },
+      { channels: outputNc, description: `float32 NCHW image in [0, 1], ${scale}× the input's height and width`, height: `${scale}H`, width: `${scale}W` },
+    );
   }
 
   /**
@@ -222,6 +249,11 @@ class Upsample extends Module {
 
   override forward(x: tf.Tensor4D, ctx?: ForwardContext): tf.Tensor4D {
     return tf.tidy(() => this.prelu.forward(this.shuffle.forward(this.conv.forward(x, ctx))));
+  }
+
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    const shuffled = this.shuffle.toOnnx(graph, this.conv.toOnnx(graph, x, `${prefix}conv.`), `${prefix}pixel_shuffle.`);
+    return this.prelu.toOnnx(graph, shuffled, `${prefix}prelu.`);
   }
 
   /** `forward` for inference: the conv output, its shuffled copy and the PReLU output, two at a time. */

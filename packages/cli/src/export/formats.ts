@@ -39,7 +39,7 @@ export interface ExportFormat {
 export const EXPORT_FORMATS: Readonly<Record<string, ExportFormat>> = {
   web: { name: 'web', description: 'a static page that runs the model in a browser', write: writeWeb },
   onnx: { name: 'onnx', description: 'an ONNX model per generator, for onnxruntime or Triton', write: writeOnnx },
-  tfjs: { name: 'tfjs', description: 'a TensorFlow.js graph model per generator', write: writeTfjs },
+  tfjs: { name: 'tfjs', description: 'not supported: use web or onnx (docs/export.md says why)', write: writeTfjs },
 };
 
 /** The format `--format` names; a missing or unknown one is a usage error listing the formats. */

@@ -8,6 +8,8 @@ import { ReLU, Tanh } from '../nn/activation.js';
 import { Dropout } from '../nn/dropout.js';
 import { convBiasFor, normLayer, type NormType } from './norm_layer.js';
 import { assertInputSize } from './input_size.js';
+import type { OnnxGraph } from '../export/onnx/graph.js';
+import { imageSignature, type OnnxSignature } from '../export/onnx/signature.js';
 
 /** Options of `ResnetGenerator`. */
 export interface ResnetGeneratorOptions {
@@ -48,6 +50,10 @@ export class ResnetBlock extends Module {
 
   override forward(x: tf.Tensor4D, ctx?: ForwardContext): tf.Tensor4D {
     return residualAdd(x, this.convBlock.forward(x, this.defaultContext(ctx)));
+  }
+
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    return graph.node('Add', [x, this.convBlock.toOnnx(graph, x, `${prefix}conv_block.`)], {}, `${prefix}Add`);
   }
 }
 
@@ -98,6 +104,18 @@ export class ResnetGenerator extends Module {
   override forward(x: tf.Tensor4D, ctx?: ForwardContext): tf.Tensor4D {
     assertInputSize(`resnet_${this.options.nBlocks}blocks`, x, 4, 8);
     return this.model.forward(x, this.defaultContext(ctx));
+  }
+
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    return this.model.toOnnx(graph, x, `${prefix}model.`);
+  }
+
+  /** Dynamic N, H, W; H and W must be multiples of 4 and at least 8, as for `forward`. */
+  override onnxSignature(): OnnxSignature<tf.Tensor4D> {
+    return imageSignature(
+      { channels: this.options.inputNc, description: 'float32 NCHW image in [-1, 1]; H and W multiples of 4, at least 8' },
+      { channels: this.options.outputNc, description: 'float32 NCHW image in [-1, 1]' },
+    );
   }
 }
 

@@ -7,6 +7,8 @@ import { LeakyReLU, ReLU, Tanh } from '../nn/activation.js';
 import { Dropout } from '../nn/dropout.js';
 import { convBiasFor, normLayer, type NormType } from './norm_layer.js';
 import { assertInputSize } from './input_size.js';
+import type { OnnxGraph } from '../export/onnx/graph.js';
+import { imageSignature, type OnnxSignature } from '../export/onnx/signature.js';
 
 /** Options of `UnetGenerator`. */
 export interface UnetGeneratorOptions {
@@ -62,6 +64,11 @@ export class UnetSkipConnectionBlock extends Module {
     const y = this.model.forward(x, this.defaultContext(ctx));
     return this.role === 'outermost' ? y : tf.concat([x, y], 3);
   }
+
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    const y = this.model.toOnnx(graph, x, `${prefix}model.`);
+    return this.role === 'outermost' ? y : graph.node('Concat', [x, y], { axis: { i: 1 } }, `${prefix}Concat`);
+  }
 }
 
 /** U-Net generator with skip connections between mirrored layers. */
@@ -84,5 +91,18 @@ export class UnetGenerator extends Module {
     const multiple = 2 ** this.options.numDowns;
     assertInputSize(`unet_${multiple}`, x, multiple);
     return this.model.forward(x, this.defaultContext(ctx));
+  }
+
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    return this.model.toOnnx(graph, x, `${prefix}model.`);
+  }
+
+  /** Dynamic N, H, W; H and W must be multiples of 2^numDowns, as for `forward`. */
+  override onnxSignature(): OnnxSignature<tf.Tensor4D> {
+    const multiple = 2 ** this.options.numDowns;
+    return imageSignature(
+      { channels: this.options.inputNc, description: `float32 NCHW image in [-1, 1]; H and W multiples of ${multiple}` },
+      { channels: this.options.outputNc, description: 'float32 NCHW image in [-1, 1]' },
+    );
   }
 }

@@ -8,6 +8,8 @@ import { Module, type ForwardContext } from './module.js';
 import { uniformTensor, normalTensor, torchFans } from './init.js';
 import { pad2d, type PaddingMode } from './pad.js';
 import { SpectralNormState } from './spectral_norm.js';
+import type { OnnxGraph, OnnxTensor } from '../export/onnx/graph.js';
+import { padOnnx, torchTensor } from '../export/onnx/ops.js';
 
 /** A size given as one number or as (height, width). */
 export type Pair = number | [number, number];
@@ -88,6 +90,34 @@ export class Conv2d extends Module {
     const y = tf.conv2d(input, f, strides, pad, 'NHWC', dilations);
     return this.biasVar ? tf.add(y, this.biasVar) : y;
   }
+
+  /**
+   * `Conv`, with reflect/replicate padding as a `Pad` before it. A spectral-norm weight is exported
+   * already normalised (weight_orig / σ with the stored u, v) under the key `weight`.
+   */
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    const { stride, dilation, paddingMode } = this.options;
+    const [ph, pw] = pair(this.options.padding);
+    const padded = paddingMode !== 'zeros' && (ph > 0 || pw > 0);
+    const input = padded ? padOnnx(graph, x, [pw, pw, ph, ph], paddingMode, prefix) : x;
+    const pads = padded ? [0, 0, 0, 0] : [ph, pw, ph, pw];
+    const inputs = [input, graph.initializer(`${prefix}weight`, this.torchWeight(graph))];
+    if (this.biasVar) inputs.push(graph.initializer(`${prefix}bias`, torchTensor(this.biasVar, 'plain')));
+    const attributes = { kernel_shape: { ints: pair(this.options.kernelSize) }, strides: { ints: pair(stride) }, pads: { ints: pads }, dilations: { ints: pair(dilation) } };
+    return graph.node('Conv', inputs, attributes, `${prefix}Conv`);
+  }
+
+  /** The conv weight in PyTorch's OIHW layout, spectral norm applied. */
+  private torchWeight(graph: OnnxGraph): OnnxTensor {
+    if (!this.spectral) return torchTensor(this.weightVar, 'conv');
+    if (this.training) graph.note('Spectral-norm weights are exported as weight_orig / σ from the stored u, v, without the power iteration that train mode runs on every forward.');
+    const weight = this.spectral.normalizedWeight(false);
+    try {
+      return torchTensor(weight, 'conv');
+    } finally {
+      weight.dispose();
+    }
+  }
 }
 
 /** Options of `ConvTranspose2d`, named as PyTorch's `nn.ConvTranspose2d` arguments. */
@@ -150,6 +180,20 @@ export class ConvTranspose2d extends Module {
       if (keepH < outH || keepW < outW) y = tf.pad(y, [[0, 0], [0, outH - keepH], [0, outW - keepW], [0, 0]]);
       return this.biasVar ? tf.add(y, this.biasVar) : y;
     });
+  }
+
+  /** `ConvTranspose` with PyTorch's padding and output_padding as attributes (weight [in, out, kH, kW] as ONNX wants it). */
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    const [ph, pw] = pair(this.options.padding);
+    const inputs = [x, graph.initializer(`${prefix}weight`, torchTensor(this.weightVar, 'convTranspose'))];
+    if (this.biasVar) inputs.push(graph.initializer(`${prefix}bias`, torchTensor(this.biasVar, 'plain')));
+    const attributes = {
+      kernel_shape: { ints: pair(this.options.kernelSize) },
+      strides: { ints: pair(this.options.stride) },
+      pads: { ints: [ph, pw, ph, pw] },
+      output_padding: { ints: pair(this.options.outputPadding) },
+    };
+    return graph.node('ConvTranspose', inputs, attributes, `${prefix}ConvTranspose`);
   }
 }
 

@@ -2,6 +2,7 @@
 import { tf } from '../tf.js';
 import { Module, type ForwardContext } from './module.js';
 import { globalRng } from '../random.js';
+import type { OnnxGraph } from '../export/onnx/graph.js';
 
 /** `nn.Dropout(p)`; masks come from the seeded global generator. */
 export class Dropout extends Module {
@@ -13,5 +14,13 @@ export class Dropout extends Module {
     const { training } = this.defaultContext(ctx);
     if (!training || this.p === 0) return x;
     return tf.dropout(x, this.p, undefined, globalRng().nextSeed()) as tf.Tensor4D;
+  }
+
+  /** Always the identity: an exported model is deterministic, so train-mode dropout is dropped (and noted). */
+  override toOnnx(graph: OnnxGraph, x: string): string {
+    if (this.training && this.p > 0) {
+      graph.note('Dropout is exported as the identity: the network is in train mode, where translate applies random dropout, so its outputs differ from the export by that noise (export with --eval for the deterministic network).');
+    }
+    return x;
   }
 }

@@ -2,6 +2,8 @@
 import { tf } from '../tf.js';
 import { Module } from './module.js';
 import { uniformTensor } from './init.js';
+import type { OnnxGraph } from '../export/onnx/graph.js';
+import { torchTensor } from '../export/onnx/ops.js';
 
 /** `nn.Linear(in_features, out_features, bias)`. Keys `weight`, `bias`. */
 export class Linear extends Module<tf.Tensor2D, tf.Tensor2D> {
@@ -34,5 +36,12 @@ export class Linear extends Module<tf.Tensor2D, tf.Tensor2D> {
       const y = tf.matMul(x, this.weightVar as tf.Tensor2D) as tf.Tensor2D;
       return this.biasVar ? (tf.add(y, this.biasVar) as tf.Tensor2D) : y;
     });
+  }
+
+  /** `Gemm` with the weight in PyTorch's [out, in] layout (transB). */
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    const weight = graph.initializer(`${prefix}weight`, torchTensor(this.weightVar, 'linear'));
+    const bias = this.biasVar ? [graph.initializer(`${prefix}bias`, torchTensor(this.biasVar, 'plain'))] : [];
+    return graph.node('Gemm', [x, weight, ...bias], { transB: { i: 1 } }, `${prefix}Gemm`);
   }
 }

@@ -5,7 +5,9 @@
  * layout is produced only at the state-dict border, through `interop/layout.ts`.
  */
 import { tf } from '../tf.js';
-import { StateDictError } from '../errors.js';
+import { StateDictError, TranslateError } from '../errors.js';
+import type { OnnxGraph } from '../export/onnx/graph.js';
+import type { OnnxSignature, OnnxValues } from '../export/onnx/signature.js';
 import type { RawStateDict, RawTensor } from '../interop/raw_tensor.js';
 import { fromTorchLayout, toTorchLayout, torchShapeFor, type ParamLayout } from '../interop/layout.js';
 
@@ -52,6 +54,25 @@ export abstract class Module<In = tf.Tensor4D, Out = tf.Tensor4D> {
 
   /** Computes the output. `ctx.training` defaults to the module's mode. */
   abstract forward(x: In, ctx?: ForwardContext): Out;
+
+  /**
+   * Writes this module's forward pass, in its current train/eval mode, into `graph` in PyTorch's
+   * NCHW layout, reading the value(s) `input`; `prefix` is the module's state-dict key prefix
+   * (`model.3.`), which names its initializers. Returns the output value. Layers without an ONNX
+   * form throw a TranslateError that names them.
+   */
+  toOnnx(_graph: OnnxGraph, _input: OnnxValues<In>, prefix: string): string {
+    const where = prefix === '' ? 'the network itself' : `'${prefix.slice(0, -1)}'`;
+    throw new TranslateError(
+      `Layer ${this.constructor.name} (${where}) has no ONNX export; implement toOnnx(graph, input, prefix) on it to export this network.`,
+      { usage: false },
+    );
+  }
+
+  /** The graph inputs and output of this module exported as a whole ONNX model; only whole networks declare one. */
+  onnxSignature(): OnnxSignature<In> {
+    throw new TranslateError(`${this.constructor.name} cannot be exported as an ONNX model: it declares no onnxSignature() (its graph inputs and output).`, { usage: false });
+  }
 
   /** Fills in a forward call's context: the module's own mode unless the caller decided it. */
   protected defaultContext(ctx?: ForwardContext): ResolvedContext {

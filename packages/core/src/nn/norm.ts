@@ -7,6 +7,8 @@ import { tf } from '../tf.js';
 import { FUSED, hasFusedKernel, instanceNormGradOps, standardize } from '../backend/fused.js';
 import type { RawStateDict } from '../interop/raw_tensor.js';
 import { Module, type ForwardContext } from './module.js';
+import type { OnnxGraph } from '../export/onnx/graph.js';
+import { channelInitializer, normScaleShift, torchTensor } from '../export/onnx/ops.js';
 
 /**
  * Per-sample, per-channel normalisation over H and W of an NHWC tensor, with the closed-form
@@ -72,6 +74,12 @@ export class InstanceNorm2d extends Module {
       const y = instanceNormalize(x, this.options.eps ?? 1e-5);
       return this.gamma && this.beta ? tf.add(tf.mul(y, this.gamma), this.beta) : y;
     });
+  }
+
+  /** `InstanceNormalization`; without affine parameters its scale and bias are constant ones and zeros. */
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    const [scale, shift] = normScaleShift(graph, prefix, this.numFeatures, this.gamma, this.beta);
+    return graph.node('InstanceNormalization', [x, scale, shift], { epsilon: { f: this.options.eps ?? 1e-5 } }, `${prefix}InstanceNormalization`);
   }
 }
 
@@ -146,5 +154,35 @@ export class BatchNorm2d extends Module {
     this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
     this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, m * unbiased)));
     this.batchesTracked.assign(tf.add(this.batchesTracked, tf.scalar(1, 'int32')));
+  }
+
+  /**
+   * In eval mode, `BatchNormalization` with the running statistics. In train mode (what translate's
+   * test runs without --eval) the batch statistics, as ReduceMean ops: y = (x − mean)·γ/√(var + eps) + β.
+   */
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    if (!this.training && this.runningMean && this.runningVar) return this.runningStatsOnnx(graph, x, prefix);
+    graph.note(
+      this.training
+        ? 'Batch norm uses the statistics of each batch: the network is in train mode, as translate test runs without --eval (export with --eval for running statistics).'
+        : 'Batch norm without running statistics (track_running_stats=False) uses the statistics of each batch.',
+    );
+    graph.batchDependent = true;
+    const axes = { axes: { ints: [0, 2, 3] } };
+    const mean = graph.node('ReduceMean', [x], axes, `${prefix}mean`);
+    const centered = graph.node('Sub', [x, mean], {}, `${prefix}centered`);
+    const variance = graph.node('ReduceMean', [graph.node('Mul', [centered, centered], {}, `${prefix}squared`)], axes, `${prefix}variance`);
+    const std = graph.node('Sqrt', [graph.node('Add', [variance, graph.scalar(this.eps)], {}, `${prefix}add_eps`)], {}, `${prefix}std`);
+    let y = graph.node('Div', [centered, std], {}, `${prefix}normalized`);
+    if (this.gamma) y = graph.node('Mul', [y, channelInitializer(graph, `${prefix}weight`, this.gamma)], {}, `${prefix}scaled`);
+    if (this.beta) y = graph.node('Add', [y, channelInitializer(graph, `${prefix}bias`, this.beta)], {}, `${prefix}shifted`);
+    return y;
+  }
+
+  private runningStatsOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    const [scale, shift] = normScaleShift(graph, prefix, this.numFeatures, this.gamma, this.beta);
+    const mean = graph.initializer(`${prefix}running_mean`, torchTensor(this.runningMean!, 'plain'));
+    const variance = graph.initializer(`${prefix}running_var`, torchTensor(this.runningVar!, 'plain'));
+    return graph.node('BatchNormalization', [x, scale, shift, mean, variance], { epsilon: { f: this.eps } }, `${prefix}BatchNormalization`);
   }
 }

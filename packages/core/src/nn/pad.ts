@@ -1,6 +1,8 @@
 /** Spatial padding of NHWC tensors with PyTorch's modes: zeros, reflect (ReflectionPad2d), replicate. */
 import { tf } from '../tf.js';
 import { Module } from './module.js';
+import type { OnnxGraph } from '../export/onnx/graph.js';
+import { padOnnx } from '../export/onnx/ops.js';
 
 /** PyTorch's padding modes. */
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate';
@@ -53,5 +55,9 @@ export class Pad2d extends Module {
 
   override forward(x: tf.Tensor4D): tf.Tensor4D {
     return pad2d(x, this.widths, this.mode);
+  }
+
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    return padOnnx(graph, x, this.widths, this.mode, prefix);
   }
 }

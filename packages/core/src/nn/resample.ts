@@ -2,6 +2,9 @@
 import { tf } from '../tf.js';
 import { Module } from './module.js';
 import { pair, type Pair } from './conv.js';
+import { TranslateError } from '../errors.js';
+import type { OnnxGraph } from '../export/onnx/graph.js';
+import { upsampleNearestOnnx } from '../export/onnx/ops.js';
 
 /**
  * Resizes an NHWC tensor to (height, width) as `F.interpolate` does: 'nearest' picks
@@ -67,6 +70,12 @@ export class Upsample extends Module {
     const [, h, w] = x.shape;
     return interpolate(x, [Math.floor(h * this.scaleFactor), Math.floor(w * this.scaleFactor)], this.mode);
   }
+
+  /** Nearest upsampling as `Resize` (floor(dst / scale)); bilinear has no export yet. */
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    if (this.mode !== 'nearest') throw new TranslateError(`Layer Upsample ('${prefix.slice(0, -1)}') with mode '${this.mode}' has no ONNX export; only nearest upsampling is exported.`, { usage: false });
+    return upsampleNearestOnnx(graph, x, this.scaleFactor, prefix);
+  }
 }
 
 /**
@@ -91,6 +100,11 @@ export class PixelShuffle extends Module {
 
   override forward(x: tf.Tensor4D): tf.Tensor4D {
     return pixelShuffle(x, this.upscaleFactor);
+  }
+
+  /** `DepthToSpace` in CRD mode, PyTorch's channel order. */
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    return graph.node('DepthToSpace', [x], { blocksize: { i: this.upscaleFactor }, mode: { s: 'CRD' } }, `${prefix}DepthToSpace`);
   }
 }
 

@@ -3,6 +3,7 @@ import type { tf } from '../tf.js';
 import { ReLU } from './activation.js';
 import { Module, type ForwardContext } from './module.js';
 import { InstanceNorm2d } from './norm.js';
+import type { OnnxGraph } from '../export/onnx/graph.js';
 
 /** A chain of modules whose state keys are `<index>.<key>`, as PyTorch names them. */
 export class Sequential extends Module {
@@ -24,6 +25,10 @@ export class Sequential extends Module {
   /** Number of layers. */
   get length(): number {
     return this.layers.length;
+  }
+
+  override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
+    return this.layers.reduce((h, layer, i) => layer.toOnnx(graph, h, `${prefix}${i}.`), x);
   }
 
   override forward(x: tf.Tensor4D, ctx?: ForwardContext): tf.Tensor4D {

@@ -4,7 +4,10 @@
  * the label map nearest-resized to x's size → conv(k, 128) → ReLU → conv(k, C) for γ and for β.
  * Keys: `param_free_norm.*` (batch-norm buffers only), `mlp_shared.0.*`, `mlp_gamma.*`, `mlp_beta.*`.
  */
-import { BatchNorm2d, Conv2d, InstanceNorm2d, Module, ReLU, Sequential, interpolate, tf, type ForwardContext } from '@translate/core';
+import {
+  BatchNorm2d, Conv2d, InstanceNorm2d, Module, ReLU, Sequential, interpolate, resizeNearestLikeOnnx, tf, type ForwardContext, type OnnxGraph,
+  type OnnxValues,
+} from '@translate/core';
 import type { SpadeParamFreeNorm } from './norm_config.js';
 
 /** Hidden channels of SPADE's shared MLP (fixed in the reference). */
@@ -60,5 +63,15 @@ export class SPADE extends Module<SpadeInput, tf.Tensor4D> {
       const beta = this.mlpBeta.forward(actv, context);
       return tf.add(tf.mul(normalized, tf.add(gamma, 1)), beta);
     });
+  }
+
+  override toOnnx(graph: OnnxGraph, { x, segmap }: OnnxValues<SpadeInput>, prefix: string): string {
+    const normalized = this.paramFreeNorm.toOnnx(graph, x, `${prefix}param_free_norm.`);
+    const resized = resizeNearestLikeOnnx(graph, segmap, x, `${prefix}segmap.`);
+    const actv = this.mlpShared.toOnnx(graph, resized, `${prefix}mlp_shared.`);
+    const gamma = this.mlpGamma.toOnnx(graph, actv, `${prefix}mlp_gamma.`);
+    const beta = this.mlpBeta.toOnnx(graph, actv, `${prefix}mlp_beta.`);
+    const scale = graph.node('Add', [gamma, graph.scalar(1)], {}, `${prefix}one_plus_gamma`);
+    return graph.node('Add', [graph.node('Mul', [normalized, scale], {}, `${prefix}modulated`), beta], {}, `${prefix}Add`);
   }
 }

@@ -4,7 +4,7 @@
  * spectral norm on every conv when `--norm_G` contains `spectral`. Keys `conv_0`, `conv_1`,
  * `conv_s`, `norm_0`, `norm_1`, `norm_s` as in the reference.
  */
-import { Conv2d, Module, tf, type ForwardContext } from '@translate/core';
+import { Conv2d, Module, tf, type ForwardContext, type OnnxGraph, type OnnxValues } from '@translate/core';
 import { SPADE, type SpadeInput } from './spade.js';
 import type { SpadeNormConfig } from './norm_config.js';
 
@@ -53,5 +53,13 @@ export class SPADEResnetBlock extends Module<SpadeInput, tf.Tensor4D> {
       const dx = this.conv1.forward(tf.leakyRelu(this.norm1.forward({ x: h, segmap }, context), 0.2), context);
       return tf.add(xs, dx);
     });
+  }
+
+  override toOnnx(graph: OnnxGraph, { x, segmap }: OnnxValues<SpadeInput>, prefix: string): string {
+    const leaky = (v: string, name: string) => graph.node('LeakyRelu', [v], { alpha: { f: 0.2 } }, `${prefix}${name}.LeakyRelu`);
+    const xs = this.convS && this.normS ? this.convS.toOnnx(graph, this.normS.toOnnx(graph, { x, segmap }, `${prefix}norm_s.`), `${prefix}conv_s.`) : x;
+    const h = this.conv0.toOnnx(graph, leaky(this.norm0.toOnnx(graph, { x, segmap }, `${prefix}norm_0.`), 'norm_0'), `${prefix}conv_0.`);
+    const dx = this.conv1.toOnnx(graph, leaky(this.norm1.toOnnx(graph, { x: h, segmap }, `${prefix}norm_1.`), 'norm_1'), `${prefix}conv_1.`);
+    return graph.node('Add', [xs, dx], {}, `${prefix}Add`);
   }
 }
