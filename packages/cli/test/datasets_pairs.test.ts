@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { decodeImage, writeImage, type RawImage } from '@translate/core';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeImage, writeImage, type RawImage } from '@translate/datasets';
 import { capturePrinted, tempDir, translate } from './helpers.js';
 
 /** A 12×8 RGB image filled with `value`. */

@@ -4,11 +4,11 @@
  * container; a file that cannot load is one message (exit 2) naming the file and what it is, and
  * nothing is written to the checkpoint folder.
  */
+import { decodeImage } from '@translate/core';
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decodeImage } from '@translate/datasets';
 import { tempDir, translate } from './helpers.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../core/test/fixtures/published/${name}`, import.meta.url));

@@ -16,6 +16,23 @@ export class TranslateError extends Error {
   }
 }
 
+/** A name that is already registered (a model, network or dataset mode of two packages or plugins). */
+export class RegistryError extends TranslateError {}
+
+/** An image that cannot be used as given (its channels, its file name); names the file. */
+export class ImageError extends TranslateError {}
+
+/** An image file that cannot be decoded (corrupt, truncated, unsupported). Names the file. */
+export class ImageDecodeError extends ImageError {
+  /** The file that failed. */
+  readonly file: string;
+
+  constructor(file: string, reason: string, cause?: unknown) {
+    super(`Cannot read image ${file}: ${reason}. Re-export the file as PNG or JPEG, or remove it (or pass --skip_bad_images to skip unreadable files).`, { cause });
+    this.file = file;
+  }
+}
+
 /** A bad option value or combination (unknown name, wrong type, unsupported combination). */
 export class OptionError extends TranslateError {}
 

@@ -2,7 +2,9 @@
 export { tf } from './tf.js';
 export * from './errors.js';
 export * from './suggest.js';
+export * from './registry.js';
 export * from './random.js';
+export * from './python_round.js';
 export * from './backend/index.js';
 export * from './interop/index.js';
 export * from './nn/index.js';
@@ -16,3 +18,5 @@ export * from './train/schedulers.js';
 export * from './engine/index.js';
 export * from './perceptual/index.js';
 export * from './metrics/index.js';
+export * from './image/index.js';
+export * from './export/onnx/index.js';

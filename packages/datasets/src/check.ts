@@ -3,10 +3,10 @@
  * counts, sizes, channel modes, problems, and what the loader will produce — without training.
  */
 import { createDataset, type DatasetContext } from './dataset.js';
-import { DatasetError, ImageDecodeError } from './errors.js';
-import { decodeImage, probeImage, type ImageInfo } from './image/decode.js';
+import { isDataProblem } from './errors.js';
 import { mapLimit } from './modes/common.js';
 import { deriveRng } from './rng.js';
+import { decodeImage, probeImage, type ImageInfo, ImageDecodeError } from '@translate/core';
 
 /** What `checkDataset` found. */
 export interface CheckReport {
@@ -36,7 +36,7 @@ export async function checkDataset(options: Record<string, unknown>): Promise<Ch
   try {
     dataset = await createDataset({ ...options, skip_bad_images: false }, ctx);
   } catch (err) {
-    if (!(err instanceof DatasetError)) throw err;
+    if (!isDataProblem(err)) throw err;
     report.problems.push(err.message);
     return report;
   }
@@ -68,7 +68,7 @@ export async function checkDataset(options: Record<string, unknown>): Promise<Ch
         }
       }
     } catch (err) {
-      if (!(err instanceof DatasetError)) throw err;
+      if (!isDataProblem(err)) throw err;
       report.problems.push(err.message);
     }
   }

@@ -5,11 +5,10 @@
  * start; third parties add theirs with `registerDatasetMode`.
  */
 import type { DatasetModeInfo, OptionSchema } from '@translate/core';
-import { defaultsFor, schemaValues, unknownNameMessage } from '@translate/core';
+import { defaultsFor, Registry, schemaValues, type ImageArray, type LabelMap } from '@translate/core';
 import { DatasetError } from './errors.js';
 import { BUILTIN_MODES } from './modes/index.js';
 import { withDefaults } from './options.js';
-import type { ImageArray, LabelMap } from './image/types.js';
 import type { Rng } from './rng.js';
 
 /**
@@ -70,33 +69,27 @@ export interface DatasetMode extends DatasetModeInfo {
   create(options: Record<string, unknown>, ctx: DatasetContext): Promise<Dataset>;
 }
 
-const registry = new Map<string, DatasetMode>(BUILTIN_MODES.map((m) => [m.name, m]));
+/** The registered dataset modes (`--dataset_mode`). */
+export const DATASET_MODES = new Registry<DatasetMode>({ kind: 'dataset mode', flag: '--dataset_mode', builtinSource: '@translate/datasets' });
+for (const mode of BUILTIN_MODES) DATASET_MODES.register(mode.name, mode);
 
-/** Adds a mode. Throws `DatasetError` if the name is taken (pass `replace` to override on purpose). */
-export function registerDatasetMode(mode: DatasetMode, { replace = false } = {}): void {
-  if (registry.has(mode.name) && !replace) throw new DatasetError(`Dataset mode '${mode.name}' is already registered.`);
-  registry.set(mode.name, mode);
+/** Adds a mode; `source` (a package or plugin file) is named if the name is taken. */
+export function registerDatasetMode(mode: DatasetMode, source?: string): void {
+  DATASET_MODES.register(mode.name, mode, source === undefined ? {} : { source });
 }
 
-/** The mode called `name`; an unknown name is a `DatasetError` listing the known ones. */
+/** The mode called `name`; an unknown name is an `OptionError` listing the known ones. */
 export function getDatasetMode(name: string): DatasetMode {
-  const mode = registry.get(name);
-  if (!mode) throw new DatasetError(`--dataset_mode: ${unknownNameMessage('dataset mode', name, [...registry.keys()])}`);
-  return mode;
+  return DATASET_MODES.get(name);
 }
 
 /** Names of the registered modes, sorted. */
 export function datasetModeNames(): string[] {
-  return [...registry.keys()].sort();
+  return DATASET_MODES.names().sort();
 }
 
 /** Warnings go to stderr. */
 export const consoleContext: DatasetContext = { warn: (message) => console.warn(message) };
-
-/** Names of the registered modes whose samples hold label maps (they declare `label_nc`, which GauGAN reads), sorted. */
-export function labelMapModeNames(): string[] {
-  return datasetModeNames().filter((name) => registry.get(name)!.options['label_nc'] !== undefined);
-}
 
 /**
  * Builds the dataset of `options.dataset_mode` (default `unaligned`, as the reference): options

@@ -3,12 +3,11 @@
  * decodes `prefetch` batches ahead so decoding overlaps the training step, stacks each batch into
  * NHWC tensors, and records how long the consumer waited for it (the `data` field of loss_log.txt).
  */
-import { tf } from '@translate/core';
+import { tf, type ImageArray, type LabelMap, ImageDecodeError } from '@translate/core';
 
 type Tensor4D = tf.Tensor4D;
-import { DatasetError, ImageDecodeError } from './errors.js';
+import { DatasetError } from './errors.js';
 import type { Dataset, Sample } from './dataset.js';
-import type { ImageArray, LabelMap } from './image/types.js';
 import { mapLimit } from './modes/common.js';
 import { deriveRng, shuffleInPlace } from './rng.js';
 

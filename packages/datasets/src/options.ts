@@ -3,9 +3,8 @@
  * the CLI turns into flags. Names and defaults are the reference's; options that the reference
  * lacks are marked "(translate)" in their help.
  */
-import { BASE_OPTIONS, type OptionSchema, type OptionValue } from '@translate/core';
+import { BASE_OPTIONS, type OptionSchema, type OptionValue, type AlphaMode } from '@translate/core';
 import { DatasetError } from './errors.js';
-import type { AlphaMode } from './image/ops.js';
 import type { PreprocessMode } from './transform/preprocess.js';
 
 /** Options every image dataset mode reads. */

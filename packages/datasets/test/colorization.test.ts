@@ -7,10 +7,8 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataset } from '../src/dataset.js';
-import { decodeImage } from '../src/image/decode.js';
-import { rgbToLab } from '../src/image/lab.js';
-import type { ImageArray } from '../src/image/types.js';
 import { FIXTURES, coordImage, scriptedRng, tempDir, writePng } from './helpers.js';
+import { decodeImage, rgbToLab, type ImageArray } from '@translate/core';
 
 const here = join(FIXTURES, 'colorization');
 const skimage = JSON.parse(await readFile(join(here, 'lab_skimage.json'), 'utf8')) as {

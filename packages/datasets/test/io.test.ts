@@ -2,12 +2,9 @@ import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImageDecodeError } from '../src/errors.js';
-import { decodeImage, probeImage } from '../src/image/decode.js';
 import { listImages } from '../src/image/discover.js';
-import { normalizeImage, toChannels } from '../src/image/ops.js';
-import { resizeBicubic } from '../src/image/resize.js';
 import { FIXTURES, pixel, tempDir, writeBytes, writePng } from './helpers.js';
+import { decodeImage, probeImage, normalizeImage, toChannels, resizeBicubic, ImageDecodeError } from '@translate/core';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '@translate/core';
+import { tf, ImageDecodeError } from '@translate/core';
 import { createDataset, type Dataset } from '../src/dataset.js';
-import { ImageDecodeError } from '../src/errors.js';
 import { createLoader, type Batch } from '../src/loader.js';
 import { coordImage, tempDir, writePng } from './helpers.js';
 

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDataset, formatCheckReport } from '../src/check.js';
 import { createDataset } from '../src/dataset.js';
-import { decodeImage, probeImage } from '../src/image/decode.js';
 import { MAKE_KINDS, type MakeKindOptions } from '../src/make/index.js';
 import { cannyEdges, sobelEdges } from '../src/make/edges.js';
 import { FIXTURES, coordImage, pixel, tempDir, writeBytes, writePng } from './helpers.js';
+import { decodeImage, probeImage } from '@translate/core';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataset, datasetModeNames, registerDatasetMode, type DatasetMode } from '../src/dataset.js';
-import type { RawImage } from '../src/image/types.js';
 import { deriveRng } from '../src/rng.js';
 import { coordImage, pixel, scriptedRng, tempDir, to8, writeBytes, writePng } from './helpers.js';
+import { type RawImage } from '@translate/core';
 
 let dir: string;
 let cleanup: () => Promise<void>;

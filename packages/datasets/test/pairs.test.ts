@@ -5,13 +5,11 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDataset } from '../src/check.js';
 import { createDataset } from '../src/dataset.js';
-import { decodeImage } from '../src/image/decode.js';
-import { cropImage, sideBySide } from '../src/image/ops.js';
-import type { RawImage } from '../src/image/types.js';
 import { combineAB, type CombineOptions } from '../src/pairs/combine.js';
 import { makeAligned } from '../src/pairs/make_aligned.js';
 import { deriveRng } from '../src/rng.js';
 import { coordImage, tempDir, to8, writeBytes, writePng } from './helpers.js';
+import { decodeImage, cropImage, sideBySide, type RawImage } from '@translate/core';
 
 let dir: string;
 let cleanup: () => Promise<void>;

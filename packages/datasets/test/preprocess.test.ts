@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getParams, preprocess, roundHalfEven, type PreprocessOptions } from '../src/transform/preprocess.js';
+import { getParams, preprocess, type PreprocessOptions } from '../src/transform/preprocess.js';
 import { coordImage, pixel, scriptedRng } from './helpers.js';
 
 const base: PreprocessOptions = { preprocess: 'resize_and_crop', load_size: 286, crop_size: 256, no_flip: false, size_multiple: 4, aspect_ratio: 1 };
@@ -129,11 +129,5 @@ describe('preprocess (reference get_transform)', () => {
     await expect(preprocess(coordImage(50, 80), opts({ preprocess: 'crop', crop_size: 64 }), null, scriptedRng([0, 0], [0]), 'bicubic', quiet)).rejects.toThrow(
       'x.png is 50x80 after resizing, smaller than --crop_size 64',
     );
-  });
-});
-
-describe('roundHalfEven', () => {
-  it('is Python round', () => {
-    expect([0.5, 1.5, 2.5, 2.4, 2.6, 49.5, 50.5].map(roundHalfEven)).toEqual([0, 2, 2, 2, 3, 50, 50]);
   });
 });

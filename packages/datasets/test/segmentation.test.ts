@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@translate/core';
 import { createDataset } from '../src/dataset.js';
 import { createLoader } from '../src/loader.js';
-import { instanceEdges, labelOneHot, semanticChannels, semanticInput } from '../src/semantics.js';
 import { coordImage, scriptedRng, tempDir, writePng } from './helpers.js';
 
 let dir: string;
@@ -74,21 +73,8 @@ describe('segmentation mode', () => {
   });
 });
 
-describe('semantic input (tensor side)', () => {
-  it('one-hot has label_nc + dontcare channels; edges mark both sides of every boundary', () => {
-    const label = tf.tensor4d([0, 1, 1, 2], [1, 2, 2, 1], 'int32');
-    const oh = labelOneHot(label, 3);
-    expect(oh.shape).toEqual([1, 2, 2, 3]);
-    expect(Array.from(oh.dataSync())).toEqual([1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 1]);
-    const inst = tf.tensor4d([5, 5, 7, 5, 5, 7, 5, 5, 5], [1, 3, 3, 1], 'int32');
-    expect(Array.from(instanceEdges(inst).dataSync())).toEqual([0, 1, 1, 0, 1, 1, 0, 0, 1]);
-    const sem = semanticInput({ label, instance: tf.tensor4d([1, 1, 1, 1], [1, 2, 2, 1], 'int32') }, { label_nc: 2, contain_dontcare_label: true, no_instance: false });
-    expect(sem.shape).toEqual([1, 2, 2, semanticChannels({ label_nc: 2, contain_dontcare_label: true, no_instance: false })]);
-    expect(sem.shape[3]).toBe(4);
-    tf.dispose([label, oh, inst, sem]);
-  });
-
-  it('a loader batch of the segmentation mode feeds semanticInput', async () => {
+describe('segmentation batches', () => {
+  it('carry int32 label and instance maps beside the photo', async () => {
     const root = await makeSet('batch', 2);
     const ds = await createDataset({ dataset_mode: 'segmentation', dataroot: root, label_nc: 4, preprocess: 'none', size_multiple: 4 }, quiet);
     const loader = createLoader(ds, { batchSize: 1, shuffle: false, seed: 0 });
@@ -96,9 +82,8 @@ describe('semantic input (tensor side)', () => {
       expect(batch.label!.dtype).toBe('int32');
       expect(batch.label!.shape).toEqual([1, 4, 8, 1]);
       expect(batch.B!.shape).toEqual([1, 4, 8, 3]);
-      const sem = semanticInput(batch, { label_nc: 4, contain_dontcare_label: false, no_instance: false });
-      expect(sem.shape).toEqual([1, 4, 8, 5]);
-      tf.dispose([sem, batch.label!, batch.B!, batch.instance!]);
+      expect(batch.instance!.shape).toEqual([1, 4, 8, 1]);
+      tf.dispose([batch.label!, batch.B!, batch.instance!]);
     }
   });
 });

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDataset } from '../src/check.js';
-import { createDataset, labelMapModeNames } from '../src/dataset.js';
+import { createDataset } from '../src/dataset.js';
 import { naturalSort } from '../src/image/discover.js';
 import { coordImage, scriptedRng, tempDir, writePng } from './helpers.js';
 
@@ -214,9 +214,5 @@ describe('facades', () => {
 describe('shared pieces', () => {
   it("natural sort orders digit runs as numbers, as SPADE's util.natural_sort", () => {
     expect(naturalSort(['x/img10.png', 'x/img2.png', 'x/img1b.png', 'x/img1a.png', 'w/img100.png'])).toEqual(['w/img100.png', 'x/img1a.png', 'x/img1b.png', 'x/img2.png', 'x/img10.png']);
-  });
-
-  it('every label-map mode is listed for GauGAN', () => {
-    expect(labelMapModeNames()).toEqual(['ade20k', 'cityscapes', 'coco', 'custom', 'facades', 'segmentation']);
   });
 });

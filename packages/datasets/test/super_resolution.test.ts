@@ -2,11 +2,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataset } from '../src/dataset.js';
 import { createLoader } from '../src/loader.js';
-import { decodeImage } from '../src/image/decode.js';
-import { resizeBicubic } from '../src/image/resize.js';
-import { normalizeImage } from '../src/image/ops.js';
-import { cropImage, flipHorizontal, transposeImage } from '../src/image/ops.js';
 import { FIXTURES, coordImage, pixel, scriptedRng, tempDir, to8, writePng } from './helpers.js';
+import { decodeImage, resizeBicubic, normalizeImage, cropImage, flipHorizontal, transposeImage } from '@translate/core';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -11,7 +11,7 @@ import {
   type Options, type RawStateDict, type Vgg19Features,
 } from '@translate/core';
 import { VGGLoss } from './spade/index.js';
-import { labelMapModeNames, semanticInput, type SemanticOptions } from '@translate/datasets';
+import { semanticInput, type SemanticOptions } from './semantics.js';
 import type { ScaledDiscriminator } from './discriminator.js';
 import { reparameterize, type ConvEncoder } from './encoder.js';
 import { SPADEGenerator } from './generator.js';
@@ -47,7 +47,9 @@ export class GauGANModel extends BaseModel {
   constructor(opt: Options, env: ModelEnvironment) {
     super(opt, env);
     if (opt['label_nc'] === undefined) {
-      throw new OptionError(`GauGAN translates label maps: use a --dataset_mode that reads them (${labelMapModeNames().join(', ')}); got '${optString(opt, 'dataset_mode')}'.`);
+      throw new OptionError(
+        `GauGAN translates label maps, and --dataset_mode '${optString(opt, 'dataset_mode')}' reads none (it has no --label_nc): use a label-map mode such as segmentation, ade20k, cityscapes or coco.`,
+      );
     }
     this.semanticOptions = {
       label_nc: optNumber(opt, 'label_nc'),
@@ -119,7 +121,7 @@ export class GauGANModel extends BaseModel {
   override setInput(batch: Batch): void {
     const label = batch.label as tf.Tensor4D | undefined;
     const real = batch.B as tf.Tensor4D | undefined;
-    if (!label || !real) throw new TranslateError(`GauGAN needs batches of label maps and photos (--dataset_mode ${labelMapModeNames().join(', ')}).`);
+    if (!label || !real) throw new TranslateError('GauGAN needs batches of label maps (`label`) and photos (`B`), as the label-map dataset modes give.');
     this.semantics?.dispose();
     this.semantics = tf.keep(tf.tidy(() => semanticInput({ label, instance: batch.instance as tf.Tensor4D | undefined }, this.semanticOptions)));
     tf.tidy(() => this.setVisual('input_label', colorizeLabels(label, this.semanticOptions.label_nc + 2)));

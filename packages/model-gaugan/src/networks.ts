@@ -1,7 +1,7 @@
 /** GauGAN's networks built from resolved options: G (`--netG spade|pix2pixhd`), D and the VAE encoder E. */
 import { OptionError, initNetwork, optBool, optNumber, optString, type Module, type Options } from '@translate/core';
 import { parsePlainNorm, parseSpadeNorm } from './spade/index.js';
-import { semanticChannels } from '@translate/datasets';
+import { semanticChannels } from './semantics.js';
 import { SPADEGenerator, type UpsamplingLayers } from './generator.js';
 import { Pix2PixHDGenerator } from './pix2pixhd.js';
 import { ConvEncoder } from './encoder.js';

@@ -3,8 +3,7 @@
  * on white, grayscale expanded to RGB), resized bicubically to the generator's output size.
  */
 import { existsSync } from 'node:fs';
-import { OptionError, tf } from '@translate/core';
-import { decodeImage, normalizeImage, resizeBicubic, toChannels } from '@translate/datasets';
+import { OptionError, tf, decodeImage, normalizeImage, resizeBicubic, toChannels } from '@translate/core';
 
 /** The photo at `file` as a [1, height, width, 3] tensor in [-1, 1]; a bad file is an OptionError naming `--style_image`. */
 export async function loadStyleImage(file: string, height: number, width: number): Promise<tf.Tensor4D> {

@@ -8,8 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Vgg19Features, seedEverything, writeSafetensors } from '@translate/core';
-import { decodeImage, resizeNearest } from '@translate/datasets';
+import { Vgg19Features, seedEverything, writeSafetensors, decodeImage, resizeNearest } from '@translate/core';
 import { main } from '../../cli/src/main.js';
 import { labelColormap } from '../src/index.js';
 

@@ -3,8 +3,7 @@
  * model uses for its visuals: XYZ relative to the D65 white (negative Z set to 0), skimage's
  * XYZ → linear RGB matrix, the sRGB gamma, then clipped to [0, 1].
  */
-import { tf } from '@translate/core';
-import { D65_WHITE, RGB_FROM_XYZ } from '@translate/datasets';
+import { tf, D65_WHITE, RGB_FROM_XYZ } from '@translate/core';
 
 /** An NHWC Lab batch (L in [0, 100], a and b about ±110) → sRGB in [0, 1], NHWC with 3 channels. */
 export function labToRgb(lab: tf.Tensor4D): tf.Tensor4D {

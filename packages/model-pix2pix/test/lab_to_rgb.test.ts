@@ -6,8 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { tf } from '@translate/core';
-import { decodeImage } from '@translate/datasets';
+import { tf, decodeImage } from '@translate/core';
 import { colorizationToRgb, labToRgb } from '../src/lab_to_rgb.js';
 import { BACKENDS, maxAbsDiff, useBackend } from '../../core/test/helpers.js';
 

@@ -8,8 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readSafetensors, srMetrics, type MetricImage } from '@translate/core';
-import { decodeImage } from '@translate/datasets';
+import { readSafetensors, srMetrics, type MetricImage, decodeImage } from '@translate/core';
 import { main } from '../../cli/src/main.js';
 import { randomVggFile, tempDir } from './helpers.js';
 

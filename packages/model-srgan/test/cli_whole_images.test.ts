@@ -8,8 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { srMetrics, type MetricImage } from '@translate/core';
-import { cropImage, decodeImage, writeImage, type RawImage } from '@translate/datasets';
+import { srMetrics, type MetricImage, cropImage, decodeImage, writeImage, type RawImage } from '@translate/core';
 import { main } from '../../cli/src/main.js';
 import { tempDir } from './helpers.js';
 

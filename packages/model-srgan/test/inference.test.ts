@@ -5,8 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { seedEverything, tf } from '@translate/core';
-import { decodeImage } from '@translate/datasets';
+import { seedEverything, tf, decodeImage } from '@translate/core';
 import { SRResNetGenerator, bicubicUpscale, runTiled } from '../src/index.js';
 import { maxAbsDiff, useBackend } from '../../core/test/helpers.js';
 

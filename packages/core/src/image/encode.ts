@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import sharp from 'sharp';
-import { DatasetError } from '../errors.js';
+import { ImageError } from '../errors.js';
 import type { ImageArray, RawImage } from './types.js';
 
 /** Raw pixels to PNG / JPEG / WebP / TIFF by the file's extension (folders created). */
@@ -19,7 +19,7 @@ export async function writeImage(file: string, img: RawImage, { quality = 90 } =
   else if (ext === '.jpg' || ext === '.jpeg') s = s.jpeg({ quality });
   else if (ext === '.webp') s = s.webp({ quality });
   else if (ext === '.tif' || ext === '.tiff') s = s.tiff();
-  else throw new DatasetError(`Cannot write ${file}: use a .png, .jpg, .webp or .tif name.`);
+  else throw new ImageError(`Cannot write ${file}: use a .png, .jpg, .webp or .tif name.`);
   await s.toFile(file);
 }
 

@@ -4,7 +4,7 @@
  * resize, RGB→L grayscale, alpha handling, and normalisation to [-1, 1] as torchvision's
  * ToTensor + Normalize(0.5, 0.5).
  */
-import { DatasetError } from '../errors.js';
+import { ImageError } from '../errors.js';
 import { allocLike, maxValue, type ImageArray, type LabelMap, type RawImage } from './types.js';
 
 /** How an alpha channel is treated: composite on white, discard it (the reference), or refuse the file. */
@@ -115,7 +115,7 @@ export function toChannels(img: RawImage, target: 1 | 3, alpha: AlphaMode, file:
 
 function removeAlpha(img: RawImage, mode: AlphaMode, file: string): RawImage {
   if (mode === 'error') {
-    throw new DatasetError(`${file} has an alpha (transparency) channel. Pass --alpha_mode flatten to composite it on white, or --alpha_mode drop to discard it as the reference does.`);
+    throw new ImageError(`${file} has an alpha (transparency) channel. Pass --alpha_mode flatten to composite it on white, or --alpha_mode drop to discard it as the reference does.`);
   }
   const colour = img.channels - 1;
   const n = img.width * img.height;

@@ -3,7 +3,7 @@
  * overrides (the reference's `modify_commandline_options`), and creates a `BaseModel`. Models are
  * found by explicit registration, never by scanning files; an unknown name lists the known ones.
  */
-import { OptionError, TranslateError, unknownNameMessage } from '../errors.js';
+import { Registry } from '../registry.js';
 import type { RawStateDict } from '../interop/raw_tensor.js';
 import type { DefaultOverrides, OptionSchema, OptionValue, Options } from '../options/schema.js';
 import type { BaseModel } from './base_model.js';
@@ -70,34 +70,23 @@ const MODEL_PLUGIN_FIELD_SET: { readonly [K in keyof ModelPlugin]-?: true } = {
 /** The fields a model plugin object may have, in declaration order (plugin validation accepts these). */
 export const MODEL_PLUGIN_FIELDS = Object.keys(MODEL_PLUGIN_FIELD_SET) as ReadonlyArray<keyof ModelPlugin>;
 
-const plugins = new Map<string, { plugin: ModelPlugin; source: string }>();
-const aliasToName = new Map<string, string>();
+/** The registered model plugins (`--model`). */
+export const MODELS = new Registry<ModelPlugin>({ kind: 'model', taken: 'model name', builtinSource: 'translate' });
 
 /**
  * Registers a model plugin. `source` names where it came from (package or file) for error
  * messages. A name or alias already taken is an error naming both sources.
  */
 export function registerModel(plugin: ModelPlugin, source = plugin.name): void {
-  for (const name of [plugin.name, ...(plugin.aliases ?? [])]) {
-    const taken = aliasToName.get(name);
-    if (taken !== undefined) {
-      throw new TranslateError(
-        `Model name '${name}' from ${source} is already registered by ${plugins.get(taken)!.source}. Rename one of the plugins.`,
-      );
-    }
-  }
-  plugins.set(plugin.name, { plugin, source });
-  for (const name of [plugin.name, ...(plugin.aliases ?? [])]) aliasToName.set(name, plugin.name);
+  MODELS.register(plugin.name, plugin, { aliases: plugin.aliases ?? [], source });
 }
 
 /** The plugin registered under `name` or one of its aliases; unknown names list the known ones. */
 export function getModel(name: string): ModelPlugin {
-  const canonical = aliasToName.get(name);
-  if (canonical === undefined) throw new OptionError(unknownNameMessage('model', name, [...aliasToName.keys()]));
-  return plugins.get(canonical)!.plugin;
+  return MODELS.get(name);
 }
 
 /** Every registered plugin with its source, in registration order. */
 export function listModels(): Array<{ plugin: ModelPlugin; source: string }> {
-  return [...plugins.values()];
+  return MODELS.list().map(({ value, source }) => ({ plugin: value, source }));
 }

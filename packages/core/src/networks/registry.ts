@@ -4,7 +4,7 @@
  * name is an error listing the known ones.
  */
 import type { Module } from '../nn/module.js';
-import { OptionError, TranslateError, unknownNameMessage } from '../errors.js';
+import { Registry } from '../registry.js';
 import type { NormType } from './norm_layer.js';
 import { initNetwork } from './init_network.js';
 import { ResnetGenerator } from './resnet.js';
@@ -39,48 +39,41 @@ export interface InitSpec {
 /** Builds a network from its spec. */
 export type NetworkFactory<S> = (spec: S) => Module<any, any>;
 
-const generators = new Map<string, NetworkFactory<GeneratorSpec>>();
-const discriminators = new Map<string, NetworkFactory<DiscriminatorSpec>>();
+/** The `--netG` architectures. */
+export const GENERATORS = new Registry<NetworkFactory<GeneratorSpec>>({ kind: '--netG', builtinSource: '@translate/core' });
+/** The `--netD` architectures. */
+export const DISCRIMINATORS = new Registry<NetworkFactory<DiscriminatorSpec>>({ kind: '--netD', builtinSource: '@translate/core' });
 
-function register<S>(registry: Map<string, NetworkFactory<S>>, kind: string, name: string, factory: NetworkFactory<S>): void {
-  if (registry.has(name)) throw new TranslateError(`${kind} '${name}' is already registered; choose another name.`, { usage: false });
-  registry.set(name, factory);
+/** Adds a `--netG` architecture; `source` (a package or plugin file) is named if the name is taken. */
+export function registerGenerator(name: string, factory: NetworkFactory<GeneratorSpec>, source?: string): void {
+  GENERATORS.register(name, factory, source === undefined ? {} : { source });
 }
 
-/** Adds a `--netG` architecture. */
-export function registerGenerator(name: string, factory: NetworkFactory<GeneratorSpec>): void {
-  register(generators, 'Generator', name, factory);
-}
-
-/** Adds a `--netD` architecture. */
-export function registerDiscriminator(name: string, factory: NetworkFactory<DiscriminatorSpec>): void {
-  register(discriminators, 'Discriminator', name, factory);
+/** Adds a `--netD` architecture; `source` (a package or plugin file) is named if the name is taken. */
+export function registerDiscriminator(name: string, factory: NetworkFactory<DiscriminatorSpec>, source?: string): void {
+  DISCRIMINATORS.register(name, factory, source === undefined ? {} : { source });
 }
 
 /** Registered `--netG` names. */
 export function generatorNames(): string[] {
-  return [...generators.keys()];
+  return GENERATORS.names();
 }
 
 /** Registered `--netD` names. */
 export function discriminatorNames(): string[] {
-  return [...discriminators.keys()];
+  return DISCRIMINATORS.names();
 }
 
 /** `define_G`: builds generator `name` and initialises it as the reference does. */
 export function defineG(name: string, spec: GeneratorSpec & InitSpec): Module<any, any> {
-  const factory = generators.get(name);
-  if (!factory) throw new OptionError(unknownNameMessage('--netG', name, generatorNames()));
-  const net = factory(spec);
+  const net = GENERATORS.get(name)(spec);
   initNetwork(net, spec.initType, spec.initGain);
   return net;
 }
 
 /** `define_D`: builds discriminator `name` and initialises it as the reference does. */
 export function defineD(name: string, spec: DiscriminatorSpec & InitSpec): Module<any, any> {
-  const factory = discriminators.get(name);
-  if (!factory) throw new OptionError(unknownNameMessage('--netD', name, discriminatorNames()));
-  const net = factory(spec);
+  const net = DISCRIMINATORS.get(name)(spec);
   initNetwork(net, spec.initType, spec.initGain);
   return net;
 }

@@ -1,5 +1,5 @@
 /** Edge maps for edges2photo: Sobel magnitude or Canny, drawn as dark lines on white (as edges2shoes). */
-import type { RawImage } from '../image/types.js';
+import type { RawImage } from '@translate/core';
 
 /** Sobel gradient magnitude of a gray image as dark-on-white 8-bit: 255 − min(255, |∇| · gain). */
 export function sobelEdges(gray: RawImage, gain = 1): RawImage {

@@ -1,10 +1,9 @@
 /** `edges2photo`: an aligned (pix2pix) set of A|B images, A = edges of B (Sobel or Canny), B = photo crop. */
 import { join } from 'node:path';
-import { sideBySide, toChannels } from '../image/ops.js';
-import { writeImage } from '../image/encode.js';
 import { deriveRng } from '../rng.js';
 import { cannyEdges, sobelEdges } from './edges.js';
 import { loadPhotos, randomCrop, split, type MakeOptions } from './sources.js';
+import { sideBySide, toChannels, writeImage } from '@translate/core';
 
 /** Builds `<output>/train/*.<format>` and `<output>/test/*` A|B images; returns the number written per split. */
 export async function makeEdges2Photo(o: MakeOptions & { edges: 'sobel' | 'canny' }): Promise<Record<string, number>> {

@@ -6,9 +6,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeImage } from '../image/encode.js';
 import { deriveRng } from '../rng.js';
 import { loadPhotos, randomCrop, split, type MakeOptions } from './sources.js';
+import { writeImage } from '@translate/core';
 
 /** Builds the mosaic set; returns the number of triplets per split and the class count (`label_nc`). */
 export async function makeMosaic(o: MakeOptions & { classes: number }): Promise<Record<string, number>> {

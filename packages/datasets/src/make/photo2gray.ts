@@ -3,10 +3,9 @@
  * as one-channel files) of other crops, so no A has its B twin. Grayscale source photos feed B only.
  */
 import { join } from 'node:path';
-import { toChannels } from '../image/ops.js';
-import { writeImage } from '../image/encode.js';
 import { deriveRng } from '../rng.js';
 import { loadPhotos, randomCrop, split, type MakeOptions } from './sources.js';
+import { toChannels, writeImage } from '@translate/core';
 
 /** Builds `<output>/{train,test}{A,B}`; returns the number written per folder. */
 export async function makePhoto2Gray(o: MakeOptions): Promise<Record<string, number>> {

@@ -2,12 +2,9 @@
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { DatasetError } from '../errors.js';
-import { decodeImage } from '../image/decode.js';
 import { listImages } from '../image/discover.js';
-import { cropImage, toChannels, toEightBit } from '../image/ops.js';
-import { resizeBicubic } from '../image/resize.js';
-import type { RawImage } from '../image/types.js';
 import type { Rng } from '../rng.js';
+import { decodeImage, cropImage, toChannels, toEightBit, resizeBicubic, type RawImage } from '@translate/core';
 
 /** Options every builder takes. */
 export interface MakeOptions {

@@ -1,9 +1,8 @@
 /** `sr`: a super-resolution set of high-resolution crops taken at the photos' native scale (no resampling). */
 import { join } from 'node:path';
-import { cropImage } from '../image/ops.js';
-import { writeImage } from '../image/encode.js';
 import { deriveRng } from '../rng.js';
 import { loadPhotos, split, type MakeOptions } from './sources.js';
+import { cropImage, writeImage } from '@translate/core';
 
 /** Builds `<output>/train` and `<output>/val` (SRGAN's names); returns the number written per split. */
 export async function makeSr(o: MakeOptions): Promise<Record<string, number>> {

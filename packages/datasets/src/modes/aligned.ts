@@ -5,12 +5,11 @@
 import { join } from 'node:path';
 import { DatasetError } from '../errors.js';
 import { listImages } from '../image/discover.js';
-import { decodeImage } from '../image/decode.js';
-import { cropImage, normalizeImage, toChannels } from '../image/ops.js';
 import { DATA_OPTIONS, checkDataOptions, type DataOptions } from '../options.js';
 import { getParams, preprocess } from '../transform/preprocess.js';
 import type { Dataset, DatasetMode, Sample } from '../dataset.js';
 import { listSome, noImagesError, onceWarner, preprocessOptions, scanImages } from './common.js';
+import { decodeImage, cropImage, normalizeImage, toChannels } from '@translate/core';
 
 /** The `aligned` mode (pix2pix). */
 export const alignedMode: DatasetMode = {

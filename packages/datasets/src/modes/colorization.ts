@@ -5,15 +5,12 @@
  */
 import { join } from 'node:path';
 import { DatasetError } from '../errors.js';
-import { decodeImage } from '../image/decode.js';
 import { listImages } from '../image/discover.js';
-import { rgbToLab } from '../image/lab.js';
-import { toChannels } from '../image/ops.js';
-import type { ImageArray } from '../image/types.js';
 import { DATA_OPTIONS, checkSizeOptions, type DataOptions } from '../options.js';
 import { preprocess } from '../transform/preprocess.js';
 import type { Dataset, DatasetMode, Sample } from '../dataset.js';
 import { listSome, noImagesError, onceWarner, preprocessOptions, scanImages } from './common.js';
+import { decodeImage, rgbToLab, toChannels, type ImageArray } from '@translate/core';
 
 /** The options the mode needs, as the reference asserts them: L in, ab out, A → B. */
 const LAB_CHANNELS = { input_nc: 1, output_nc: 2, direction: 'AtoB' } as const;

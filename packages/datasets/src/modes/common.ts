@@ -1,12 +1,10 @@
 /** Helpers shared by the dataset modes: reading and checking files, warnings, option plumbing. */
 import { basename, extname } from 'node:path';
-import { DatasetError, ImageDecodeError } from '../errors.js';
-import { decodeImage, probeImage, type ImageInfo } from '../image/decode.js';
-import { toChannels } from '../image/ops.js';
-import type { RawImage } from '../image/types.js';
+import { DatasetError } from '../errors.js';
 import type { DataOptions } from '../options.js';
 import type { PreprocessContext, PreprocessOptions } from '../transform/preprocess.js';
 import type { DatasetContext } from '../dataset.js';
+import { decodeImage, probeImage, toChannels, type ImageInfo, type RawImage, ImageDecodeError } from '@translate/core';
 
 /** Decodes `file` and converts it to `channels` (1 or 3) under the `alpha_mode` option. */
 export async function readImage(file: string, channels: number, opts: DataOptions): Promise<RawImage> {

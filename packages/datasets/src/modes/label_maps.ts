@@ -9,15 +9,13 @@
  */
 import { stat } from 'node:fs/promises';
 import type { DefaultOverrides, OptionSchema, OptionValue } from '@translate/core';
-import { DatasetError } from '../errors.js';
-import { decodeImage, type ImageInfo } from '../image/decode.js';
+import { DatasetError, isDataProblem } from '../errors.js';
 import { listImages, naturalSort } from '../image/discover.js';
-import { normalizeImage, toLabelMap } from '../image/ops.js';
-import type { LabelMap } from '../image/types.js';
 import { DATA_OPTIONS, checkDataOptions, type DataOptions } from '../options.js';
 import { PREPROCESS_MODES, getParams, preprocess } from '../transform/preprocess.js';
 import type { Dataset, DatasetContext, Sample } from '../dataset.js';
 import { listSome, onceWarner, preprocessOptions, readImage, scanImages, stem } from './common.js';
+import { decodeImage, normalizeImage, toLabelMap, type ImageInfo, type LabelMap } from '@translate/core';
 
 /** Options of every label-map mode: the common ones plus SPADE's. */
 export const LABEL_MAP_OPTIONS: OptionSchema = {
@@ -97,7 +95,7 @@ export async function createLabelMapDataset<O extends LabelMapOptions>(mode: str
   checkDataOptions(opts);
   if (!(opts.label_nc >= 1)) throw new DatasetError(`--label_nc must be at least 1, got ${opts.label_nc}.`);
   const found = await layout.find(opts, ctx).catch((err: unknown) => {
-    if (err instanceof DatasetError) throw new DatasetError(`${err.message} ${layout.description}`, { cause: err });
+    if (isDataProblem(err)) throw new DatasetError(`${err.message} ${layout.description}`, { cause: err });
     throw err;
   });
   const roles: [FileGroup | null, string][] = [[found.labels, 'label map'], [found.images, 'photo'], [found.instances, 'instance map']];

@@ -1,10 +1,10 @@
 /** `single`: one folder of images, `<dataroot>` itself, for `--model test` (one direction only). */
-import { normalizeImage } from '../image/ops.js';
 import { listImages } from '../image/discover.js';
 import { DATA_OPTIONS, checkDataOptions, type DataOptions } from '../options.js';
 import { preprocess } from '../transform/preprocess.js';
 import type { Dataset, DatasetMode, Sample } from '../dataset.js';
 import { noImagesError, onceWarner, preprocessOptions, readImage, scanImages } from './common.js';
+import { normalizeImage } from '@translate/core';
 
 /** The `single` mode. */
 export const singleMode: DatasetMode = {

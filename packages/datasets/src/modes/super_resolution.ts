@@ -17,15 +17,11 @@ import { join } from 'node:path';
 import type { OptionSchema } from '@translate/core';
 import { DatasetError } from '../errors.js';
 import { listImages } from '../image/discover.js';
-import { probeImage } from '../image/decode.js';
-import { cropImage, flipHorizontal, flipVertical, normalizeImage, toChannels, transposeImage } from '../image/ops.js';
-import { resizeBicubic } from '../image/resize.js';
-import type { RawImage } from '../image/types.js';
 import { DATA_OPTIONS, checkDataOptions, type DataOptions } from '../options.js';
-import { roundHalfEven } from '../transform/preprocess.js';
 import type { Dataset, DatasetContext, DatasetMode, Sample } from '../dataset.js';
 import type { Rng } from '../rng.js';
 import { listSome, noImagesError, readImage, scanImages, stem } from './common.js';
+import { probeImage, cropImage, flipHorizontal, flipVertical, normalizeImage, toChannels, transposeImage, resizeBicubic, type RawImage, roundHalfEven } from '@translate/core';
 
 /** Options of the super-resolution mode. */
 export const SUPER_RESOLUTION_OPTIONS: OptionSchema = {

@@ -4,12 +4,12 @@
  * gets its own random crop and flip, as the reference.
  */
 import { join } from 'node:path';
-import { normalizeImage } from '../image/ops.js';
 import { DATA_OPTIONS, checkDataOptions, type DataOptions } from '../options.js';
 import { preprocess } from '../transform/preprocess.js';
 import type { Dataset, DatasetContext, DatasetMode, Sample } from '../dataset.js';
 import { listImages } from '../image/discover.js';
 import { noImagesError, onceWarner, preprocessOptions, readImage, scanImages } from './common.js';
+import { normalizeImage } from '@translate/core';
 
 /** The `unaligned` mode (CycleGAN). */
 export const unalignedMode: DatasetMode = {

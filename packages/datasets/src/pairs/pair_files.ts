@@ -6,10 +6,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatasetError } from '../errors.js';
-import { decodeImage, probeImage } from '../image/decode.js';
-import { writeImage } from '../image/encode.js';
-import { sideBySide, toChannels, toEightBit } from '../image/ops.js';
 import { listSome, mapLimit } from '../modes/common.js';
+import { decodeImage, probeImage, writeImage, sideBySide, toChannels, toEightBit } from '@translate/core';
 
 /** One A|B image to write: its A file, its B file and where it goes. */
 export interface Pair {

@@ -4,10 +4,8 @@
  * `preprocess` applies resize → crop → round-to-multiple → flip to one image, in that order.
  */
 import { DatasetError } from '../errors.js';
-import { cropImage, flipHorizontal, resizeNearest } from '../image/ops.js';
-import { resizeBicubic } from '../image/resize.js';
-import type { RawImage } from '../image/types.js';
 import type { Rng } from '../rng.js';
+import { cropImage, flipHorizontal, resizeNearest, resizeBicubic, type RawImage, roundHalfEven } from '@translate/core';
 
 /** The `--preprocess` values. The last three are SPADE's (segmentation mode). */
 export const PREPROCESS_MODES = ['resize_and_crop', 'crop', 'scale_width', 'scale_width_and_crop', 'none', 'scale_shortside', 'scale_shortside_and_crop', 'fixed'] as const;
@@ -137,13 +135,4 @@ function shortsideSize(w: number, h: number, target: number): [number, number] {
   const ss = Math.min(w, h);
   const ls = Math.trunc((target * Math.max(w, h)) / ss);
   return w === ss ? [target, ls] : [ls, target];
-}
-
-/** Python's `round`: halves go to the even neighbour. */
-export function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const diff = x - f;
-  if (diff > 0.5) return f + 1;
-  if (diff < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
 }
