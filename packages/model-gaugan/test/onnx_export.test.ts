@@ -1,9 +1,9 @@
 /** ONNX export of GauGAN's generators: SPADE (spectral norm, sync-batch or instance param-free norm, VAE z input) and pix2pixHD. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/tf.js';
-import { Pix2PixHDGenerator, SPADEGenerator, type SpadeGeneratorOptions } from '@translate/model-gaugan';
-import { parsePlainNorm, parseSpadeNorm } from '../../../model-gaugan/src/spade/index.js';
-import { exportForTest, maxAbsDifference, runOnnx, useCpuBackend } from './onnx_helpers.js';
+import { tf } from '@translate/core';
+import { Pix2PixHDGenerator, SPADEGenerator, type SpadeGeneratorOptions } from '../src/index.js';
+import { parsePlainNorm, parseSpadeNorm } from '../src/spade/index.js';
+import { exportForTest, maxAbsDifference, runOnnx, useCpuBackend } from '../../core/test/export/onnx_helpers.js';
 
 beforeAll(useCpuBackend);
 

@@ -1,8 +1,8 @@
 /** ONNX export of SRGAN's SRResNet generator: PReLU, pixel shuffle (DepthToSpace CRD), ×2 and ×4, batch norm in both modes. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/tf.js';
-import { SRResNetGenerator } from '@translate/model-srgan';
-import { compareWithForward, exportForTest, useCpuBackend } from './onnx_helpers.js';
+import { tf } from '@translate/core';
+import { SRResNetGenerator } from '../src/index.js';
+import { compareWithForward, exportForTest, useCpuBackend } from '../../core/test/export/onnx_helpers.js';
 
 beforeAll(useCpuBackend);
 
