@@ -91,7 +91,7 @@ describe('translate export --format onnx', () => {
     // Float: the generator with the checkpoint's weights.
     const net = new ResnetGenerator({ inputNc: 3, outputNc: 3, ngf: 4, norm: 'instance', useDropout: false, nBlocks: 9 });
     net.loadStateDict(readSafetensors(new Uint8Array(readFileSync(join(checkpoints, 'cg', 'latest_net_G_A.safetensors')))).tensors);
-    const expected = tf.tidy(() => tf.transpose(net.forward(tf.transpose(tf.tensor(toInput(realA), dims), [0, 2, 3, 1]) as tf.Tensor4D), [0, 3, 1, 2]).dataSync() as Float32Array);
+    const expected = tf.tidy(() => tf.transpose(net.forward(tf.transpose(tf.tensor(toInput(realA), dims as [number, number, number, number]), [0, 2, 3, 1]) as tf.Tensor4D), [0, 3, 1, 2]).dataSync() as Float32Array);
     net.dispose();
     const floatDiff = Math.max(...expected.map((v, i) => Math.abs(v - onnx.data[i]!)));
     expect(floatDiff).toBeLessThan(1e-4);

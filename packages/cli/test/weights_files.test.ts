@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { halfToFloat, rawTensorBytes, readPth, readSafetensors, writePth, writeSafetensors, type RawStateDict } from '@translate/core';
+import { halfToFloat, rawTensorBytes, readPth, readSafetensors, writePth, writeSafetensors, type RawStateDict, type RawTensor } from '@translate/core';
 import { tempDir, translate } from './helpers.js';
 
 const core = (path: string) => fileURLToPath(new URL(`../../core/test/fixtures/${path}`, import.meta.url));
@@ -19,7 +19,7 @@ const contents = (tensors: RawStateDict) => [...tensors].map(([key, t]) => [key,
 /** A small state dict with every kind of entry the parameter count tells apart. */
 function mixedState(): RawStateDict {
   const f32 = (shape: number[], values: number[]) => ({ dtype: 'F32' as const, shape, data: Float32Array.from(values) });
-  return new Map([
+  return new Map<string, RawTensor>([
     ['conv.weight', f32([4, 1, 1, 1], [1, 65504, 65520, 2 ** -24])],
     ['conv.bias', f32([2], [0.1, -0])],
     ['bn.running_mean', f32([2], [0, 0])],

@@ -11,14 +11,12 @@ export function gauganOptions(phase: Phase, flags: Record<string, string | numbe
 }
 
 /** A segmentation batch: label ids [N, H, W, 1] (int32), instance ids, photo B in [-1, 1]. */
-export interface SegBatch {
+export type SegBatch = {
   label: tf.Tensor4D;
   instance: tf.Tensor4D;
   B: tf.Tensor4D;
   A_paths: string[];
-  labelIds: Int32Array;
-  instanceIds: Int32Array;
-}
+};
 
 /** N samples of size×size: labels in [0, classes) as 4×4 blocks, instances as 8×8 blocks, a random photo. */
 export function segBatch(n: number, size: number, classes: number, seed: number): SegBatch {
@@ -39,8 +37,6 @@ export function segBatch(n: number, size: number, classes: number, seed: number)
     instance: tf.tensor4d(instanceIds, [n, size, size, 1], 'int32'),
     B: tf.randomUniform([n, size, size, 3], -1, 1, 'float32', seed) as tf.Tensor4D,
     A_paths: Array.from({ length: n }, (_, i) => `label_${i}.png`),
-    labelIds,
-    instanceIds,
   };
 }
 
@@ -51,12 +47,13 @@ export function segBatch(n: number, size: number, classes: number, seed: number)
 export function semanticsOf(batch: SegBatch, n: number, size: number, classes: number): tf.Tensor4D {
   const c = classes + 1;
   const out = new Float32Array(n * size * size * c);
-  const inst = (b: number, y: number, x: number) => batch.instanceIds[(b * size + y) * size + x];
+  const [labelIds, instanceIds] = [batch.label.dataSync(), batch.instance.dataSync()];
+  const inst = (b: number, y: number, x: number) => instanceIds[(b * size + y) * size + x];
   for (let b = 0; b < n; b++)
     for (let y = 0; y < size; y++)
       for (let x = 0; x < size; x++) {
         const p = (b * size + y) * size + x;
-        out[p * c + batch.labelIds[p]!] = 1;
+        out[p * c + labelIds[p]!] = 1;
         const me = inst(b, y, x);
         const edge = [[0, 1], [0, -1], [1, 0], [-1, 0]].some(([dy, dx]) => {
           const [yy, xx] = [y + dy!, x + dx!];

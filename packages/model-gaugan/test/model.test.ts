@@ -185,7 +185,7 @@ describe('GauGAN inference', () => {
       model.setInput(batch);
       seedEverything(20);
       model.test();
-      return model.visual('synthesized_image').dataSync().slice();
+      return model.visual('synthesized_image').dataSync().slice() as Float32Array;
     };
     seedEverything(10);
     const styled = plugin.create(gauganOptions('test', { ...vae, style_image: styleFile }), { isTrain: false }) as GauGANModel;

@@ -54,7 +54,7 @@ describe("leftthomas/SRGAN's generators as its train.py saves them", () => {
         g.loadStateDict(weightsOf(c).tensors);
         g.eval();
         const expected = readSafetensors(new Uint8Array(readFileSync(fixture(c, c.tensors)))).tensors;
-        const nchw = (name: string) => tf.tidy(() => tf.transpose(tf.tensor(expected.get(name)!.data as Float32Array, expected.get(name)!.shape), [0, 2, 3, 1]) as tf.Tensor4D);
+        const nchw = (name: string) => tf.tidy(() => tf.transpose(tf.tensor(expected.get(name)!.data as Float32Array, expected.get(name)!.shape as [number, number, number, number]), [0, 2, 3, 1]) as tf.Tensor4D);
         const [x, y] = [nchw('input'), nchw('output')];
         const before = tf.memory().numTensors;
         for (const out of [g.forward(x), g.infer(x)]) {

@@ -29,7 +29,7 @@ const CASES: Case[] = [
 const TOL = 1e-4;
 const quiet = { log: () => {} };
 
-const tensor = (d: Dense) => tf.tensor(Float32Array.from(d.data), d.shape) as tf.Tensor4D;
+const tensor = (d: Dense) => tf.tensor(Float32Array.from(d.data), d.shape as [number, number, number, number]) as tf.Tensor4D;
 const tfPad = (pad: RefPad) => (typeof pad === 'object' ? ([[0, 0], pad[0], pad[1], [0, 0]] as tf.backend_util.ExplicitPadding) : pad);
 
 /** y, relu(y + bias), dx and dW of conv(x, w) on the active backend (dx, dW: of Σ y·dy). */
@@ -39,7 +39,7 @@ function convOutputs(x: Dense, w: Dense, dy: Dense, bias: Dense, s: [number, num
     const y = tf.conv2d(xt, wt, s, tfPad(pad), 'NHWC', d);
     const b = tf.tensor1d(Float32Array.from(bias.data));
     const fused = tf.fused.conv2d({ x: xt, filter: wt, strides: s, pad: tfPad(pad), dilations: d, bias: b, activation: 'relu' });
-    const [dx, dw] = tf.grads((a: tf.Tensor4D, f: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, f, s, tfPad(pad), 'NHWC', d), dyt)))([xt, wt]);
+    const [dx, dw] = tf.grads((a: tf.Tensor, f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, s, tfPad(pad), 'NHWC', d), dyt)))([xt, wt]);
     return [y, fused, dx!, dw!];
   });
   const data = outs.map((t) => t.dataSync() as Float32Array);
@@ -147,7 +147,7 @@ describe('Winograd convolutions on pure wasm', () => {
     const run = () =>
       tf.tidy(() => {
         const y = tf.conv2d(x, w, 1, 'same');
-        const dx = tf.grad((a: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, w, 1, 'same'), dy)))(x);
+        const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, w, 1, 'same'), dy)))(x);
         const dw = conv2dBackpropFilter({ x, dy, filterShape: [3, 3, 32, 32], strides: 1, pad: 'same', method: process.env['TRANSLATE_WINOGRAD'] ? 'columns' : 'auto' });
         return [y, dx, dw].map((t) => t.dataSync() as Float32Array);
       });

@@ -120,12 +120,12 @@ class TinyCritic {
     if (!this.multiScale) return this.scale(x);
     const pad = [[0, 0], [1, 1], [1, 1], [0, 0]] as Array<[number, number]>;
     const [, h, w] = x.shape;
-    const coverage = tf.avgPool(tf.pad(tf.ones([1, h, w, 1]), pad), 3, 2, 'valid');
+    const coverage = tf.avgPool(tf.pad(tf.ones([1, h, w, 1]), pad) as tf.Tensor4D, 3, 2, 'valid');
     return [this.scale(x), this.scale(tf.div(tf.avgPool(tf.pad(x, pad), 3, 2, 'valid'), coverage) as tf.Tensor4D)];
   };
 
   private scale(x: tf.Tensor4D): tf.Tensor4D {
-    const [w1, b1, w2, w3, b3] = this.vars as [tf.Tensor4D, tf.Tensor1D, tf.Tensor4D, tf.Tensor4D, tf.Tensor1D];
+    const [w1, b1, w2, w3, b3] = this.vars as unknown as [tf.Tensor4D, tf.Tensor1D, tf.Tensor4D, tf.Tensor4D, tf.Tensor1D];
     const pad1 = (t: tf.Tensor4D) => tf.pad(t, [[0, 0], [1, 1], [1, 1], [0, 0]]);
     const act = (pre: tf.Tensor4D) => {
       this.signs += Array.from(pre.dataSync(), (v) => (v > 0 ? '1' : '0')).join('');

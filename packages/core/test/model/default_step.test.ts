@@ -16,7 +16,7 @@ class DefaultStepModel extends BaseModel {
     super(TINY_OPTIONS, { isTrain: true });
     this.addNetwork('G', generatorFromOptions(TINY_OPTIONS, { inputNc: 3, outputNc: 3 }));
     this.addOptimizer('G', ['G'], { lr: 0.01 });
-    if (!withBackward) this.backwardG = undefined;
+    if (!withBackward) (this as { backwardG?: BaseModel['backwardG'] }).backwardG = undefined;
   }
 
   override setInput(batch: Batch): void {

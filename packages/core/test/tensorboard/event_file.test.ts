@@ -25,7 +25,7 @@ function knownEvents(): TensorBoardEvent[] {
       const image = value.image as Record<string, unknown>;
       return { ...value, image: { ...image, encoded: new Uint8Array(Buffer.from(image.encoded as string, 'base64')) } };
     });
-    return { ...event, summary } as TensorBoardEvent;
+    return { ...event, summary } as unknown as TensorBoardEvent;
   });
 }
 
