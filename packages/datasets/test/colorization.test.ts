@@ -76,7 +76,7 @@ describe('colorization mode', () => {
     expect(rng.calls).toEqual([`randint(0,${reference.width - 8})`, `randint(0,${reference.height - 8})`, 'nextFloat()']);
     const whole = (data: number[], channels: number): ImageArray => ({ data: Float32Array.from(data), width: reference.width, height: reference.height, channels });
     for (const [ours, full] of [[A!, whole(reference.A, 1)], [B!, whole(reference.B, 2)]] as const) {
-      for (const [x, y] of [[0, 0], [7, 0], [2, 5], [7, 7]]) expect(at(ours, x, y)).toEqual(at(full, 5 + 7 - x, 3 + y));
+      for (const [x, y] of [[0, 0], [7, 0], [2, 5], [7, 7]] as const) expect(at(ours, x, y)).toEqual(at(full, 5 + 7 - x, 3 + y));
     }
   });
 

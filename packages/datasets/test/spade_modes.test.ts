@@ -91,7 +91,7 @@ describe('ade20k', () => {
   let root: string;
   beforeAll(async () => {
     root = join(dir, 'ADEChallengeData2016');
-    for (const [split, tag] of [['training', 'train'], ['validation', 'val']]) {
+    for (const [split, tag] of [['training', 'train'], ['validation', 'val']] as const) {
       for (const n of ['00000002', '00000001']) {
         await writePng(join(root, 'annotations', split, `ADE_${tag}_${n}.png`), labelMap([0, 1, 5, 150, 255]));
         await writeJpg(join(root, 'images', split, `ADE_${tag}_${n}.jpg`));

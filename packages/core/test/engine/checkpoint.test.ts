@@ -140,7 +140,7 @@ describe('checkpoints', () => {
     const b = new TinyModel({ ...TINY_OPTIONS, save_format: 'pth' }, { isTrain: true });
     loadCheckpoint(dir, 'latest', b, { withOptimizers: true });
     for (const [key, raw] of saved) expect(b.network('G').stateDict().get(key)!.data, key).toEqual(raw.data);
-    bytes[bytes.length - 30] ^= 1;
+    bytes[bytes.length - 30]! ^= 1;
     writeFileSync(join(dir, 'latest_net_G.pth'), bytes);
     expect(() => loadCheckpoint(dir, 'latest', b, { withOptimizers: false })).toThrow(/latest_net_G\.pth does not match its manifest \(sha256 differs\)/);
     a.dispose();
