@@ -153,7 +153,7 @@ async function loaderSpeed() {
   let batches = 0;
   for await (const b of loader.epoch(1)) {
     batches++;
-    for (const t of [b.A, b.B]) t?.dispose();
+    core.disposeBatch(b.batch);
   }
   return { batches_per_s: batches / ((performance.now() - start) / 1000), batches };
 }

@@ -3,7 +3,7 @@
  * draw, opens the data, then calls `trainModel` / `testModel` of `@translate/core`.
  */
 import { checkTrainOptions, initBackend, seedEverything, testModel, trainModel, type BackendRequest, type DataSource, type Options } from '@translate/core';
-import { openData } from './data_source.js';
+import { openDataSource } from '@translate/datasets';
 
 /** What a run reports to the user. */
 export interface RunHooks {
@@ -15,7 +15,7 @@ export interface RunHooks {
 
 /** Opens the data first (so dataset problems surface before the backend starts), then the backend. */
 async function prepare(opt: Options, hooks: RunHooks): Promise<DataSource> {
-  const data = await openData(opt, hooks.warn);
+  const data = await openDataSource(opt, hooks.warn);
   await initBackend(opt.backend as BackendRequest, { log: hooks.log });
   seedEverything(Number(opt.seed));
   return data;

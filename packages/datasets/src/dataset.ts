@@ -26,6 +26,11 @@ export interface Sample {
   label?: LabelMap;
   /** Instance ids. */
   instance?: LabelMap;
+  /**
+   * Any other field a (plugin) mode gives: images and id maps are stacked into the batch's tensors
+   * of the same name, strings into a list, so a mode's field reaches the model's `setInput`.
+   */
+  [field: string]: ImageArray | LabelMap | string | undefined;
 }
 
 /** A group of files a dataset reads, for `translate datasets check`. */

@@ -24,7 +24,8 @@ export {
 } from './dataset.js';
 export { SEGMENTATION_OPTIONS, type SegmentationOptions } from './modes/segmentation.js';
 export { SUPER_RESOLUTION_OPTIONS, type SuperResolutionOptions } from './modes/super_resolution.js';
-export { createLoader, type Batch, type Loader, type LoaderOptions } from './loader.js';
+export { createLoader, type LoadedBatch, type Loader, type LoaderOptions } from './loader.js';
+export { openDataSource } from './data_source.js';
 export { checkDataset, formatCheckReport, type CheckReport } from './check.js';
 export { MAKE_KINDS, type MakeKind, type MakeKindOptions } from './make/index.js';
 export { sobelEdges, cannyEdges } from './make/edges.js';

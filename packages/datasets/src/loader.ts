@@ -3,7 +3,7 @@
  * decodes `prefetch` batches ahead so decoding overlaps the training step, stacks each batch into
  * NHWC tensors, and records how long the consumer waited for it (the `data` field of loss_log.txt).
  */
-import { tf, type ImageArray, type LabelMap, ImageDecodeError } from '@translate/core';
+import { tf, ImageDecodeError, type Batch } from '@translate/core';
 
 type Tensor4D = tf.Tensor4D;
 import { DatasetError } from './errors.js';
@@ -30,14 +30,13 @@ export interface LoaderOptions {
   onWarning?: (message: string) => void;
 }
 
-/** One batch: stacked image fields (float32 NHWC in [-1, 1]), id maps (int32 NHW1) and paths. */
-export interface Batch {
-  A?: Tensor4D;
-  B?: Tensor4D;
-  label?: Tensor4D;
-  instance?: Tensor4D;
-  A_paths: string[];
-  B_paths: string[];
+/**
+ * One batch as the model takes it (`Batch` of core: each image field of the samples stacked into a
+ * float32 NHWC tensor in [-1, 1], each id map into an int32 NHW1 tensor, each string field into a
+ * list; `A_paths` and `B_paths` always), with where it came from.
+ */
+export interface LoadedBatch {
+  batch: Batch;
   /** Number of samples (the last batch may be smaller; skipped samples make it smaller). */
   size: number;
   /** Dataset indices of the samples. */
@@ -48,22 +47,26 @@ export interface Batch {
 }
 
 /** Iterates a dataset in batches; iterating the loader itself runs the next epoch. */
-export interface Loader extends AsyncIterable<Batch> {
+export interface Loader extends AsyncIterable<LoadedBatch> {
   readonly dataset: Dataset;
   /** Batches per epoch (before any skipped sample). */
   readonly length: number;
   /** One pass over epoch `epoch` (0-based); the same epoch number always gives the same batches. */
-  epoch(epoch: number): AsyncIterable<Batch>;
+  epoch(epoch: number): AsyncIterable<LoadedBatch>;
   /** Wait time (ms) of the latest batch delivered. */
   readonly lastWaitMs: number;
   /** Files skipped so far because they could not be decoded. */
   readonly skipped: readonly string[];
 }
 
-type Collated = Omit<Batch, 'A' | 'B' | 'label' | 'instance' | 'waitMs'> & { arrays: Record<string, { data: Float32Array | Int32Array; shape: [number, number, number, number] }> };
-
-const IMAGE_FIELDS = ['A', 'B'] as const;
-const ID_FIELDS = ['label', 'instance'] as const;
+/** A batch's samples stacked as plain arrays (before any tensor exists). */
+interface Collated {
+  arrays: Record<string, { data: Float32Array | Int32Array; shape: [number, number, number, number] }>;
+  strings: Record<string, string[]>;
+  size: number;
+  indices: number[];
+  epoch: number;
+}
 
 /** A loader over `dataset`. */
 export function createLoader(dataset: Dataset, options: LoaderOptions): Loader {
@@ -96,7 +99,7 @@ export function createLoader(dataset: Dataset, options: LoaderOptions): Loader {
     return kept.length === 0 ? null : collate(kept, epoch);
   }
 
-  async function* run(epoch: number): AsyncGenerator<Batch> {
+  async function* run(epoch: number): AsyncGenerator<LoadedBatch> {
     const order = Array.from({ length: dataset.length }, (_, i) => i);
     if (shuffle) shuffleInPlace(order, deriveRng(seed, epoch));
     const pending: Promise<Collated | null>[] = [];
@@ -136,17 +139,18 @@ export function createLoader(dataset: Dataset, options: LoaderOptions): Loader {
 function collate(items: { index: number; sample: Sample }[], epoch: number): Collated {
   const first = items[0]!.sample;
   const arrays: Collated['arrays'] = {};
-  for (const field of [...IMAGE_FIELDS, ...ID_FIELDS]) {
-    const ref = first[field];
-    if (!ref) continue;
+  const strings: Collated['strings'] = { A_paths: [], B_paths: [] };
+  for (const [field, ref] of Object.entries(first)) {
+    if (typeof ref === 'string') strings[field] = [];
+    if (!ref || typeof ref === 'string') continue;
     const channels = 'channels' in ref ? ref.channels : 1;
     const per = ref.height * ref.width * channels;
     const data = 'channels' in ref ? new Float32Array(per * items.length) : new Int32Array(per * items.length);
     items.forEach(({ sample }, i) => {
-      const arr = sample[field] as ImageArray | LabelMap | undefined;
-      const c = arr && 'channels' in arr ? arr.channels : 1;
-      if (!arr || arr.height !== ref.height || arr.width !== ref.width || c !== channels) {
-        const size = (x: ImageArray | LabelMap | undefined) => (x ? `${x.width}x${x.height}x${'channels' in x ? x.channels : 1}` : 'missing');
+      const arr = sample[field];
+      const c = arr && typeof arr !== 'string' && 'channels' in arr ? arr.channels : 1;
+      if (!arr || typeof arr === 'string' || arr.height !== ref.height || arr.width !== ref.width || c !== channels) {
+        const size = (x: Sample[string]) => (x && typeof x !== 'string' ? `${x.width}x${x.height}x${'channels' in x ? x.channels : 1}` : 'missing');
         throw new DatasetError(
           `Samples in one batch differ in '${field}': ${first.A_paths ?? first.B_paths} gives ${size(ref)}, ${sample.A_paths ?? sample.B_paths} gives ${size(arr)}. ` +
             'Images of different sizes cannot be stacked: use --batch_size 1, or a --preprocess that crops to --crop_size.',
@@ -156,20 +160,12 @@ function collate(items: { index: number; sample: Sample }[], epoch: number): Col
     });
     arrays[field] = { data, shape: [items.length, ref.height, ref.width, channels] };
   }
-  return {
-    arrays,
-    A_paths: items.map(({ sample }) => sample.A_paths ?? ''),
-    B_paths: items.map(({ sample }) => sample.B_paths ?? ''),
-    size: items.length,
-    indices: items.map(({ index }) => index),
-    epoch,
-  };
+  for (const [field, list] of Object.entries(strings)) for (const { sample } of items) list.push(String(sample[field] ?? ''));
+  return { arrays, strings, size: items.length, indices: items.map(({ index }) => index), epoch };
 }
 
-function toBatch(c: Collated, waitMs: number): Batch {
-  const batch: Batch = { A_paths: c.A_paths, B_paths: c.B_paths, size: c.size, indices: c.indices, epoch: c.epoch, waitMs };
-  for (const [field, { data, shape }] of Object.entries(c.arrays)) {
-    batch[field as 'A'] = tf.tensor4d(data, shape, data instanceof Int32Array ? 'int32' : 'float32');
-  }
-  return batch;
+function toBatch(c: Collated, waitMs: number): LoadedBatch {
+  const batch: Batch = { ...c.strings };
+  for (const [field, { data, shape }] of Object.entries(c.arrays)) batch[field] = tf.tensor4d(data, shape, data instanceof Int32Array ? 'int32' : 'float32');
+  return { batch, size: c.size, indices: c.indices, epoch: c.epoch, waitMs };
 }

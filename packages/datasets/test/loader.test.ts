@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf, ImageDecodeError } from '@translate/core';
+import { tf, disposeBatch, ImageDecodeError } from '@translate/core';
 import { createDataset, type Dataset } from '../src/dataset.js';
-import { createLoader, type Batch } from '../src/loader.js';
+import { createLoader, type LoadedBatch } from '../src/loader.js';
 import { coordImage, tempDir, writePng } from './helpers.js';
 
 let dir: string;
@@ -20,11 +20,12 @@ afterAll(() => cleanup());
 const checksum = (d: ArrayLike<number>) => Array.from(d).reduce((acc, v, i) => acc + v * ((i % 97) + 1), 0);
 
 /** Paths and pixel checksums of every batch of one epoch; tensors disposed. */
-async function run(batches: AsyncIterable<Batch>) {
+async function run(batches: AsyncIterable<LoadedBatch>) {
   const out: { A: string[]; B: string[]; sum: number; shape: number[] }[] = [];
   for await (const b of batches) {
-    out.push({ A: b.A_paths, B: b.B_paths, sum: checksum(b.A!.dataSync()) + checksum(b.B!.dataSync()), shape: b.A!.shape });
-    tf.dispose([b.A!, b.B!]);
+    const [A, B] = [b.batch.A as tf.Tensor4D, b.batch.B as tf.Tensor4D];
+    out.push({ A: b.batch.A_paths as string[], B: b.batch.B_paths as string[], sum: checksum(A.dataSync()) + checksum(B.dataSync()), shape: A.shape });
+    tf.dispose([A, B]);
   }
   return out;
 }
@@ -41,6 +42,28 @@ describe('createLoader', () => {
     expect(await run(dropped.epoch(0))).toHaveLength(2);
   });
 
+  it("carries a mode's own fields: id maps as int32 tensors, strings as lists", async () => {
+    const custom: Dataset = {
+      mode: 'masked',
+      length: 2,
+      options: {},
+      sources: [],
+      get: async (i) => ({
+        A: { data: new Float32Array(4 * 3).fill(i), width: 2, height: 2, channels: 3 },
+        mask: { data: Int32Array.of(i, 1, 2, 3), width: 2, height: 2 },
+        caption: `image ${i}`,
+      }),
+    };
+    for await (const { batch } of createLoader(custom, { batchSize: 2, shuffle: false, seed: 0 })) {
+      const mask = batch.mask as tf.Tensor4D;
+      expect([mask.dtype, mask.shape]).toEqual(['int32', [2, 2, 2, 1]]);
+      expect(Array.from(mask.dataSync())).toEqual([0, 1, 2, 3, 1, 1, 2, 3]);
+      expect(batch.caption).toEqual(['image 0', 'image 1']);
+      expect(batch.A_paths).toEqual(['', '']);
+      disposeBatch(batch);
+    }
+  });
+
   it('same seed ⇒ same order, pairings, crops and flips, whatever the prefetch depth', async () => {
     const a = await run(createLoader(ds, { batchSize: 2, shuffle: true, seed: 42, prefetch: 0 }).epoch(3));
     const b = await run(createLoader(ds, { batchSize: 2, shuffle: true, seed: 42, prefetch: 4, concurrency: 1 }).epoch(3));
@@ -53,12 +76,12 @@ describe('createLoader', () => {
 
   it('without shuffle walks indices in order; iterating the loader runs epochs 0, 1, ...', async () => {
     const loader = createLoader(ds, { batchSize: 4, shuffle: false, seed: 0 });
-    const first: Batch[] = [];
+    const first: LoadedBatch[] = [];
     for await (const b of loader) first.push(b);
     expect(first.map((b) => b.indices)).toEqual([[0, 1, 2, 3], [4, 5, 6]]);
     expect(first.map((b) => b.epoch)).toEqual([0, 0]);
     for await (const b of loader) expect(b.epoch).toBe(1);
-    first.forEach((b) => tf.dispose([b.A!, b.B!]));
+    first.forEach((b) => disposeBatch(b.batch));
   });
 
   it('records the wait for each batch; prefetching hides decoding behind a slow consumer', async () => {
@@ -69,7 +92,7 @@ describe('createLoader', () => {
       for await (const b of loader) {
         w.push(b.waitMs);
         expect(loader.lastWaitMs).toBe(b.waitMs);
-        tf.dispose([b.A!, b.B!]);
+        disposeBatch(b.batch);
         await new Promise((r) => setTimeout(r, 60)); // the "training step"
       }
       return w;
@@ -87,7 +110,7 @@ describe('createLoader', () => {
     const sizes: number[] = [];
     for await (const b of loader) {
       sizes.push(b.size);
-      tf.dispose([b.A!, b.B!]);
+      disposeBatch(b.batch);
     }
     expect(sizes).toEqual([2, 3, 1]);
     expect(loader.skipped).toEqual(['/data/x.jpg']);

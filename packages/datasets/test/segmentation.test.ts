@@ -78,12 +78,13 @@ describe('segmentation batches', () => {
     const root = await makeSet('batch', 2);
     const ds = await createDataset({ dataset_mode: 'segmentation', dataroot: root, label_nc: 4, preprocess: 'none', size_multiple: 4 }, quiet);
     const loader = createLoader(ds, { batchSize: 1, shuffle: false, seed: 0 });
-    for await (const batch of loader) {
-      expect(batch.label!.dtype).toBe('int32');
-      expect(batch.label!.shape).toEqual([1, 4, 8, 1]);
-      expect(batch.B!.shape).toEqual([1, 4, 8, 3]);
-      expect(batch.instance!.shape).toEqual([1, 4, 8, 1]);
-      tf.dispose([batch.label!, batch.B!, batch.instance!]);
+    for await (const { batch } of loader) {
+      const [label, B, instance] = [batch.label as tf.Tensor4D, batch.B as tf.Tensor4D, batch.instance as tf.Tensor4D];
+      expect(label.dtype).toBe('int32');
+      expect(label.shape).toEqual([1, 4, 8, 1]);
+      expect(B.shape).toEqual([1, 4, 8, 3]);
+      expect(instance.shape).toEqual([1, 4, 8, 1]);
+      tf.dispose([label, B, instance]);
     }
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataset } from '../src/dataset.js';
 import { createLoader } from '../src/loader.js';
 import { FIXTURES, coordImage, pixel, scriptedRng, tempDir, to8, writePng } from './helpers.js';
-import { decodeImage, resizeBicubic, normalizeImage, cropImage, flipHorizontal, transposeImage } from '@translate/core';
+import { decodeImage, disposeBatch, resizeBicubic, normalizeImage, cropImage, flipHorizontal, transposeImage, type tf } from '@translate/core';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -94,8 +94,8 @@ describe('super_resolution mode', () => {
     const ds = await createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'test', scale: 4, batch_size: 2 }, quiet);
     const batches = [];
     for await (const batch of createLoader(ds, { batchSize: 2, shuffle: false, seed: 1 }).epoch(0)) batches.push(batch);
-    expect(batches.map((b) => [b.B!.shape, b.A!.shape])).toEqual([[[2, 28, 48, 3], [2, 7, 12, 3]]]);
-    batches.forEach((b) => [b.A!, b.B!].forEach((t) => t.dispose()));
+    expect(batches.map(({ batch: b }) => [(b.B as tf.Tensor4D).shape, (b.A as tf.Tensor4D).shape])).toEqual([[[2, 28, 48, 3], [2, 7, 12, 3]]]);
+    batches.forEach((b) => disposeBatch(b.batch));
     await writePng(join(root, 'test', 'c.png'), coordImage(40, 40));
     await expect(createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'test', scale: 4, batch_size: 2 }, quiet)).rejects.toThrow(
       `--batch_size 2 stacks images of one size, but --phase test uses each whole image (cropped to a multiple of --scale 4) and these differ:\n` +
