@@ -9,6 +9,7 @@ import { registerBuiltinModels } from './builtins.js';
 import { registerDatasetsCommand } from './commands/datasets.js';
 import { addDoctorCommand } from './commands/doctor.js';
 import { addExportCommand } from './commands/export.js';
+import { addMetricsCommand } from './commands/metrics.js';
 import { addModelsCommand } from './commands/models.js';
 import { addNewModelCommand } from './commands/new_model.js';
 import { addTestCommand } from './commands/test.js';
@@ -49,5 +50,6 @@ function buildProgram(ctx: CliContext): Command {
   registerDatasetsCommand(program, ctx);
   addWeightsCommand(program, ctx);
   addExportCommand(program, ctx);
+  addMetricsCommand(program, ctx);
   return program;
 }

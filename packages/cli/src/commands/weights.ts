@@ -1,5 +1,6 @@
 /**
- * `translate weights`: `inspect` and `convert` weight files (own modules), and `fetch vgg19`, which
+ * `translate weights`: `inspect` and `convert` weight files (own modules), `fetch
+ * inception|lpips-vgg|lpips-alex` for the evaluation metrics (weights_fetch_metrics.ts), and `fetch vgg19`, which
  * downloads torchvision's ImageNet VGG19 weights (resuming a partial download), checks the sha256
  * prefix that torchvision puts in the file name, converts the `features.*` tensors once to
  * safetensors and caches them under `$XDG_CACHE_HOME/translate/` (default `~/.cache/translate/`),
@@ -14,9 +15,10 @@ import { DownloadError, downloadFile, sha256File } from '@translate/datasets';
 import type { CliContext } from '../context.js';
 import { addWeightsConvertCommand } from './weights_convert.js';
 import { addWeightsInspectCommand } from './weights_inspect.js';
+import { fetchMetricWeights } from './weights_fetch_metrics.js';
 
 /** The weights `translate weights fetch` knows. */
-export const FETCHABLE_WEIGHTS = ['vgg19'] as const;
+export const FETCHABLE_WEIGHTS = ['vgg19', 'inception', 'lpips-vgg', 'lpips-alex'] as const;
 
 /** Options of `fetchVgg19`. */
 export interface FetchVgg19Options {
@@ -71,7 +73,7 @@ export async function fetchVgg19(options: FetchVgg19Options): Promise<FetchResul
 export function addWeightsCommand(program: Command, ctx: CliContext): void {
   const weights = program
     .command('weights')
-    .description('inspect and convert weight files (.pth, .safetensors); download and cache pretrained weights that losses need (VGG19)')
+    .description('inspect and convert weight files (.pth, .safetensors); download and cache pretrained weights that losses (VGG19) and metrics (Inception, LPIPS) need')
     .addHelpText(
       'after',
       [
@@ -81,6 +83,8 @@ export function addWeightsCommand(program: Command, ctx: CliContext): void {
         '  translate weights convert model.pth model.safetensors --key params_ema',
         '  translate weights convert old_legacy.pth latest_net_G.pth   rewrite a legacy .pth in the zip format',
         '  translate weights fetch vgg19                       VGG19 for the perceptual losses (needs internet)',
+        '  translate weights fetch inception                   pytorch-fid\'s Inception for `translate metrics fid|kid`',
+        '  translate weights fetch lpips-alex --from ~/dl      LPIPS from files downloaded elsewhere (offline machines)',
       ].join('\n'),
     );
   addWeightsInspectCommand(weights, ctx);
@@ -89,11 +93,21 @@ export function addWeightsCommand(program: Command, ctx: CliContext): void {
     .command('fetch')
     .description(`download, verify (sha256), convert and cache pretrained weights; known: ${FETCHABLE_WEIGHTS.join(', ')}`)
     .argument('<name>', FETCHABLE_WEIGHTS.join(' | '))
-    .option('--url <url>', `download from this URL (e.g. a mirror) instead of ${VGG19_URL}; the sha256 prefix in its file name is checked`)
+    .option('--url <url>', `vgg19: download from this URL (e.g. a mirror) instead of ${VGG19_URL}; the sha256 prefix in its file name is checked`)
+    .option('--from <folder>', 'inception, lpips-*: take the published files from this folder (same file names) instead of downloading')
+    .option('--mirror <base-url>', 'inception, lpips-*: download the published files by name from this base URL')
     .option('--force', 'download again even if the cache has the file')
-    .action(async (name: string, o: { url?: string; force?: boolean }) => {
+    .action(async (name: string, o: { url?: string; from?: string; mirror?: string; force?: boolean }) => {
       if (!(FETCHABLE_WEIGHTS as readonly string[]).includes(name)) throw new TranslateError(`Unknown weights '${name}'. Known: ${FETCHABLE_WEIGHTS.join(', ')}.`);
-      const result = await fetchVgg19({ url: o.url, force: o.force, env: ctx.io.env, log: (line) => ctx.io.stderr(`${line}\n`) });
+      const log = (line: string) => ctx.io.stderr(`${line}\n`);
+      if (name !== 'vgg19') {
+        if (o.url) throw new TranslateError(`--url is for vgg19; ${name} has several published files: use --mirror <base-url> or --from <folder>.`);
+        const result = await fetchMetricWeights(name as 'inception' | 'lpips-vgg' | 'lpips-alex', { from: o.from, mirror: o.mirror, force: o.force, env: ctx.io.env, log });
+        ctx.io.stdout(`${result.downloaded ? 'Cached' : 'Already cached:'} ${result.path}\n`);
+        ctx.io.stdout('`translate metrics` uses it by default (or pass --weights <file>).\n');
+        return;
+      }
+      const result = await fetchVgg19({ url: o.url, force: o.force, env: ctx.io.env, log });
       ctx.io.stdout(`${result.downloaded ? 'Cached' : 'Already cached:'} ${result.path}\n`);
       ctx.io.stdout('GauGAN\'s VGG loss uses it by default (or pass --vgg_weights <file>).\n');
     });

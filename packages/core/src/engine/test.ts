@@ -4,7 +4,8 @@
  * `--batch_size` images is written image by image, as SPADE does; the last batch is cut at
  * `num_test`) and writes `results/<name>/<phase>_<epoch>/images/<basename>_<visual>.png` and
  * `index.html`, plus `metrics.csv` (per image and mean) for models whose `testMetrics()` reports
- * numbers.
+ * numbers or when `--metrics fid,kid,lpips` asks for the evaluation metrics (FID/KID are set-level:
+ * they fill the mean row; LPIPS has a value per image).
  */
 import { join, basename, extname } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -18,6 +19,8 @@ import { tensorToImage, writePng } from './images.js';
 import { resultsPage } from './html.js';
 import { writeFileAtomic } from './atomic_files.js';
 import { writeOptionsFile } from './options_file.js';
+import { evaluateResults, evaluatedVisuals, parseResultMetrics, toRgbImage } from '../metrics/results_evaluation.js';
+import type { MetricImage } from '../metrics/image.js';
 
 /** What `testModel` needs besides options. */
 export interface TestHooks {
@@ -31,7 +34,7 @@ export interface TestHooks {
 export interface TestResult {
   webDir: string;
   images: number;
-  /** Mean of each `testMetrics()` value over the images, when the model reports metrics. */
+  /** Mean of each `testMetrics()` value over the images, and the `--metrics` values (FID/KID of the set, mean LPIPS). */
   metrics?: Record<string, number>;
 }
 
@@ -51,6 +54,9 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
     const aspectRatio = optNumber(opt, 'aspect_ratio');
     const rows: Array<{ name: string; images: Array<{ src: string; label: string }> }> = [];
     const metricRows: Array<[string, Record<string, number>]> = [];
+    const evaluation = parseResultMetrics(optionalString(opt, 'metrics'));
+    const pair = evaluation.length > 0 ? evaluatedVisuals(plugin.name, model.visualNames) : null;
+    const evaluated = { real: [] as MetricImage[], fake: [] as MetricImage[], stems: [] as string[] };
     for await (const { batch } of hooks.data.epoch(1)) {
       if (rows.length >= numTest) {
         disposeBatch(batch);
@@ -76,20 +82,28 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
         const images: Array<{ src: string; label: string }> = [];
         for (const [visual, tensor] of visuals) {
           const file = `images/${stem}_${visual}.png`;
-          await writePng(join(webDir, file), tensorToImage(tensor, i), aspectRatio);
+          const image = tensorToImage(tensor, i);
+          await writePng(join(webDir, file), image, aspectRatio);
           images.push({ src: file, label: visual });
+          if (visual === pair?.fake) evaluated.fake.push(toRgbImage(image));
+          if (visual === pair?.real) evaluated.real.push(toRgbImage(image));
         }
+        if (pair) evaluated.stems.push(stem);
         const own = metrics?.[i];
         if (own) metricRows.push([stem, own]);
         rows.push({ name: own ? `${stem}: ${formatMetrics(own)}` : stem, images });
       }
     }
-    const title = `Experiment = ${optString(opt, 'name')}, Phase = ${optString(opt, 'phase')}, Epoch = ${optString(opt, 'epoch')}`;
+    const scores = pair ? evaluateResults(evaluation, evaluated.real, evaluated.fake, { inception: optionalString(opt, 'inception_weights'), lpips: optionalString(opt, 'lpips_weights') }) : null;
+    if (scores) mergeEvaluation(metricRows, evaluated.stems, scores.perImage);
+    const title =
+      `Experiment = ${optString(opt, 'name')}, Phase = ${optString(opt, 'phase')}, Epoch = ${optString(opt, 'epoch')}` +
+      (scores ? ` (${formatMetrics(scores.set)} over ${evaluated.fake.length} images)` : '');
     mkdirSync(webDir, { recursive: true });
     writeFileAtomic(join(webDir, 'index.html'), resultsPage({ title, rows, width: optNumber(opt, 'display_winsize') }));
     log(`Wrote ${rows.length} results to ${join(webDir, 'index.html')}`);
-    if (metricRows.length === 0) return { webDir, images: rows.length };
-    const means = meanMetrics(metricRows.map(([, m]) => m));
+    if (metricRows.length === 0 && !scores) return { webDir, images: rows.length };
+    const means = { ...(metricRows.length > 0 ? meanMetrics(metricRows.map(([, m]) => m)) : {}), ...scores?.set };
     writeFileAtomic(join(webDir, 'metrics.csv'), metricsCsv([...metricRows, ['mean', means]]));
     log(`Mean over ${metricRows.length} images: ${formatMetrics(means)} (${join(webDir, 'metrics.csv')})`);
     return { webDir, images: rows.length, metrics: means };
@@ -114,6 +128,17 @@ function batchImages(model: string, visuals: ReadonlyArray<[string, tf.Tensor4D]
   return n;
 }
 
+/** A string option that programmatic callers of `testModel` may leave out (the evaluation options): '' when absent. */
+function optionalString(opt: Options, key: string): string {
+  return opt[key] === undefined ? '' : optString(opt, key);
+}
+
+/** Adds the per-image evaluation values to the model's own rows (a row per image when the model has none). */
+function mergeEvaluation(rows: Array<[string, Record<string, number>]>, stems: readonly string[], perImage: ReadonlyArray<Record<string, number>>): void {
+  if (rows.length === 0) stems.forEach((stem) => rows.push([stem, {}]));
+  rows.forEach(([, values], i) => Object.assign(values, perImage[i]));
+}
+
 /** `name value, …` with 4 decimals. */
 function formatMetrics(metrics: Record<string, number>): string {
   return Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
@@ -124,9 +149,9 @@ function meanMetrics(rows: ReadonlyArray<Record<string, number>>): Record<string
   return Object.fromEntries(Object.keys(rows[0]!).map((k) => [k, rows.reduce((s, r) => s + (r[k] ?? NaN), 0) / rows.length]));
 }
 
-/** CSV with an `image` column and one column per metric (the keys of the first row). */
+/** CSV with an `image` column and one column per metric (every key of any row; a value a row lacks is empty). */
 function metricsCsv(rows: ReadonlyArray<[string, Record<string, number>]>): string {
-  const keys = Object.keys(rows[0]![1]);
+  const keys = [...new Set(rows.flatMap(([, m]) => Object.keys(m)))];
   const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-  return `${[['image', ...keys].join(','), ...rows.map(([name, m]) => [quote(name), ...keys.map((k) => String(m[k]))].join(','))].join('\n')}\n`;
+  return `${[['image', ...keys].join(','), ...rows.map(([name, m]) => [quote(name), ...keys.map((k) => (k in m ? String(m[k]) : ''))].join(','))].join('\n')}\n`;
 }

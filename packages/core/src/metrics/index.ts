@@ -1,5 +1,19 @@
-/** Image-quality metrics: PSNR, SSIM and the super-resolution protocol (Y channel, border shave). */
+/** Image-quality metrics: PSNR, SSIM and the super-resolution protocol (Y channel, border shave); FID, KID and LPIPS with their published protocols. */
 export * from './image.js';
 export * from './psnr.js';
 export * from './ssim.js';
 export * from './sr_protocol.js';
+export * from './features.js';
+export * from './symmetric_eigen.js';
+export * from './fid.js';
+export * from './kid.js';
+export * from './npz.js';
+export * from './inception/fid_inception.js';
+export * from './inception_input.js';
+export * from './inception_features.js';
+export * from './statistics_file.js';
+export * from './lpips.js';
+export * from './lpips_images.js';
+export * from './metric_weights.js';
+export * from './results_evaluation.js';
+export * from './pil_resize.js';

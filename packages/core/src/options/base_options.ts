@@ -184,6 +184,9 @@ export const TEST_OPTIONS: OptionSchema = {
   phase: { type: 'string', default: 'test', help: 'train, val, test, etc' },
   eval: { type: 'bool', default: false, help: 'use eval mode during test time.' },
   num_test: { type: 'int', default: 50, minimum: 1, help: 'how many test images to run', aliases: ['how_many'] },
+  metrics: { type: 'string', default: '', help: 'evaluate the results: comma list of fid, kid, lpips (docs/evaluation.md), over the generated and real visuals (fake_B/real_B, synthesized_image/real_image, SR/HR); written to metrics.csv and the page' },
+  inception_weights: { type: 'string', default: '', help: 'Inception weights for --metrics fid,kid (default: the cache of `translate weights fetch inception`)' },
+  lpips_weights: { type: 'string', default: '', help: 'LPIPS (AlexNet) weights for --metrics lpips (default: the cache of `translate weights fetch lpips-alex`)' },
 };
 
 /**

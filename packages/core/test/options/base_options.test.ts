@@ -81,7 +81,7 @@ describe('reference option schemas (docs/reference.md §1.3)', () => {
   });
 
   it('TestOptions and the test phase defaults', () => {
-    expect(defaults(TEST_OPTIONS)).toEqual({ results_dir: './results/', aspect_ratio: 1.0, phase: 'test', eval: false, num_test: 50 });
+    expect(defaults(TEST_OPTIONS)).toEqual({ results_dir: './results/', aspect_ratio: 1.0, phase: 'test', eval: false, num_test: 50, metrics: '', inception_weights: '', lpips_weights: '' });
     expect(TEST_DEFAULTS).toEqual({ model: 'test', load_size: 256, serial_batches: true, no_flip: true });
   });
 
