@@ -12,6 +12,7 @@ import {
 export class CycleGANModel extends BaseModel {
   readonly lossNames = ['D_A', 'G_A', 'cycle_A', 'idt_A', 'D_B', 'G_B', 'cycle_B', 'idt_B'] as const;
   readonly visualNames: readonly string[];
+  override readonly evaluatedVisuals = { fake: 'fake_B', real: 'real_B' };
   private readonly criterionGAN: GANLoss | null = null;
   private readonly poolA: ImagePool | null = null;
   private readonly poolB: ImagePool | null = null;

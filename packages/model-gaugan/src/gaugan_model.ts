@@ -33,6 +33,7 @@ interface SplitPrediction {
 export class GauGANModel extends BaseModel {
   readonly lossNames: readonly string[];
   readonly visualNames = ['input_label', 'synthesized_image', 'real_image'] as const;
+  override readonly evaluatedVisuals = { fake: 'synthesized_image', real: 'real_image' };
   private readonly semanticOptions: SemanticOptions;
   private readonly useVae: boolean;
   private readonly discriminator: ScaledDiscriminator | null = null;

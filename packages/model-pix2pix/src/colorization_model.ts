@@ -10,6 +10,7 @@ import { Pix2PixModel } from './pix2pix_model.js';
 /** The colorization model object; see the module comment. */
 export class ColorizationModel extends Pix2PixModel {
   override readonly visualNames: readonly string[] = ['real_A', 'real_B_rgb', 'fake_B_rgb'];
+  override readonly evaluatedVisuals = { fake: 'fake_B_rgb', real: 'real_B_rgb' };
 
   constructor(opt: Options, env: ModelEnvironment) {
     const [inputNc, outputNc] = [optNumber(opt, 'input_nc'), optNumber(opt, 'output_nc')];

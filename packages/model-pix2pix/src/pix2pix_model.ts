@@ -12,6 +12,7 @@ import {
 export class Pix2PixModel extends BaseModel {
   readonly lossNames = ['G_GAN', 'G_L1', 'D_real', 'D_fake'] as const;
   readonly visualNames: readonly string[] = ['real_A', 'fake_B', 'real_B'];
+  override readonly evaluatedVisuals = { fake: 'fake_B', real: 'real_B' };
   private readonly criterionGAN: GANLoss | null = null;
   private readonly lambdaL1: number = 0;
 

@@ -37,6 +37,7 @@ function levelVisual(x: tf.Tensor4D): tf.Tensor4D {
 export class SRResNetModel extends BaseModel {
   readonly lossNames: readonly string[] = ['G_MSE'];
   readonly visualNames: readonly string[];
+  override readonly evaluatedVisuals = { fake: 'SR', real: 'HR' };
   /** The upscale factor. */
   readonly scale: number;
   private metrics: Array<Record<string, number>> | null = null;

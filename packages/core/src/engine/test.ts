@@ -55,7 +55,7 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
     const rows: Array<{ name: string; images: Array<{ src: string; label: string }> }> = [];
     const metricRows: Array<[string, Record<string, number>]> = [];
     const evaluation = parseResultMetrics(optionalString(opt, 'metrics'));
-    const pair = evaluation.length > 0 ? evaluatedVisuals(plugin.name, model.visualNames) : null;
+    const pair = evaluation.length > 0 ? evaluatedVisuals(plugin.name, model.evaluatedVisuals, model.visualNames) : null;
     const evaluated = { real: [] as MetricImage[], fake: [] as MetricImage[], stems: [] as string[] };
     for await (const { batch } of hooks.data.epoch(1)) {
       if (rows.length >= numTest) {

@@ -4,6 +4,7 @@
  * its mean), with the weights of `translate weights fetch` or the given files.
  */
 import { OptionError } from '../errors.js';
+import type { EvaluatedVisuals } from '../model/base_model.js';
 import type { FeatureMatrix } from './features.js';
 import { frechetDistanceOfFeatures } from './fid.js';
 import type { MetricImage } from './image.js';
@@ -18,14 +19,6 @@ export const RESULT_METRICS = ['fid', 'kid', 'lpips'] as const;
 /** One of `RESULT_METRICS`. */
 export type ResultMetric = (typeof RESULT_METRICS)[number];
 
-/** (generated, real) visual names, first match wins: pix2pix/CycleGAN, colorization, GauGAN, SRGAN. */
-export const EVALUATED_VISUALS: ReadonlyArray<readonly [string, string]> = [
-  ['fake_B', 'real_B'],
-  ['fake_B_rgb', 'real_B_rgb'],
-  ['synthesized_image', 'real_image'],
-  ['SR', 'HR'],
-];
-
 /** Parses `--metrics` (comma-separated, case-insensitive); empty gives none. */
 export function parseResultMetrics(text: string): ResultMetric[] {
   const names = text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
@@ -35,16 +28,15 @@ export function parseResultMetrics(text: string): ResultMetric[] {
   return [...new Set(names)] as ResultMetric[];
 }
 
-/** The (generated, real) visuals of a model, or an OptionError naming why it has none. */
-export function evaluatedVisuals(model: string, visualNames: readonly string[]): { fake: string; real: string } {
-  const pair = EVALUATED_VISUALS.find(([f, r]) => visualNames.includes(f) && visualNames.includes(r));
+/** The (generated, real) visuals a model declares, or an OptionError saying it has none. */
+export function evaluatedVisuals(model: string, pair: EvaluatedVisuals | null, visualNames: readonly string[]): EvaluatedVisuals {
   if (!pair) {
     throw new OptionError(
       `--metrics: model '${model}' has no pair of generated and real visuals (${visualNames.join(', ')}); ` +
         'compare its results folder with the target images using `translate metrics fid --real <dir> --fake <dir>`.',
     );
   }
-  return { fake: pair[0], real: pair[1] };
+  return pair;
 }
 
 /** Weights files for the networks (empty: the cache). */

@@ -18,6 +18,12 @@ export interface Batch {
   [field: string]: tf.Tensor | string[] | undefined;
 }
 
+/** A generated visual and the real one it is compared with (`BaseModel.evaluatedVisuals`). */
+export interface EvaluatedVisuals {
+  fake: string;
+  real: string;
+}
+
 /** An optimizer and the networks whose parameters it updates. */
 export interface OptimizerEntry {
   optimizer: Adam;
@@ -30,6 +36,11 @@ export abstract class BaseModel {
   abstract readonly lossNames: readonly string[];
   /** Visual names (images saved by the HTML reports), e.g. `['real_A', 'fake_B']`. */
   abstract readonly visualNames: readonly string[];
+  /**
+   * The generated visual and the real image it should match, which `translate test --metrics`
+   * compares (FID, KID, LPIPS); null for a model without target images.
+   */
+  readonly evaluatedVisuals: EvaluatedVisuals | null = null;
   /** Networks by name without the `net` prefix (`G_A` → `latest_net_G_A`). */
   readonly networks = new Map<string, Module<any, any>>();
   /** Optimizers by name. */
