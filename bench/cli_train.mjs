@@ -23,11 +23,19 @@ async function makeDataset(repo, size, count) {
   const root = mkdtempSync(join(tmpdir(), 'bench-cli-'));
   const sharp = createRequire(join(repo, 'packages/core/package.json'))('sharp');
   const source = join(repo, 'samples', 'photo2gray', 'trainA');
-  const photos = readdirSync(source).sort().map((f) => join(source, f));
-  for (const [side, offset] of [['trainA', 0], ['trainB', 1]]) {
+  const photos = readdirSync(source)
+    .sort()
+    .map((f) => join(source, f));
+  for (const [side, offset] of [
+    ['trainA', 0],
+    ['trainB', 1],
+  ]) {
     mkdirSync(join(root, side));
     for (let i = 0; i < count; i++) {
-      await sharp(photos[(i + offset) % photos.length]).resize(size, size).jpeg({ quality: 90 }).toFile(join(root, side, `${i}.jpg`));
+      await sharp(photos[(i + offset) % photos.length])
+        .resize(size, size)
+        .jpeg({ quality: 90 })
+        .toFile(join(root, side, `${i}.jpg`));
     }
   }
   return root;
@@ -54,9 +62,34 @@ export async function cliTrainSpeed({ repo, backend, size, iters, warmup, ngf, t
   const dataroot = await makeDataset(repo, size, count);
   const checkpoints = mkdtempSync(join(tmpdir(), 'bench-cli-ckpt-'));
   const args = [
-    join(repo, 'packages/cli/dist/bin.js'), 'train', '--model', 'cyclegan', '--dataroot', dataroot, '--name', 'bench',
-    '--checkpoints_dir', checkpoints, '--ngf', String(ngf), '--ndf', String(ngf), '--load_size', String(Math.round((size * 286) / 256)),
-    '--crop_size', String(size), '--n_epochs', '1', '--n_epochs_decay', '0', '--print_freq', '1', '--backend', 'wasm', '--seed', '0',
+    join(repo, 'packages/cli/dist/bin.js'),
+    'train',
+    '--model',
+    'cyclegan',
+    '--dataroot',
+    dataroot,
+    '--name',
+    'bench',
+    '--checkpoints_dir',
+    checkpoints,
+    '--ngf',
+    String(ngf),
+    '--ndf',
+    String(ngf),
+    '--load_size',
+    String(Math.round((size * 286) / 256)),
+    '--crop_size',
+    String(size),
+    '--n_epochs',
+    '1',
+    '--n_epochs_decay',
+    '0',
+    '--print_freq',
+    '1',
+    '--backend',
+    'wasm',
+    '--seed',
+    '0',
   ];
   const env = { ...process.env, TRANSLATE_NATIVE_KERNELS: backend === 'wasm-native' ? '1' : '0' };
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -77,13 +110,16 @@ export async function cliTrainSpeed({ repo, backend, size, iters, warmup, ngf, t
       peak = Math.max(peak, peakRss(child.pid) ?? 0);
     }
   });
-  child.stderr.on('data', (chunk) => void (stderr += String(chunk)));
+  child.stderr.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const code = await new Promise((resolve) => child.on('close', resolve));
   clearTimeout(timer);
   rmSync(dataroot, { recursive: true, force: true });
   rmSync(checkpoints, { recursive: true, force: true });
-  if (code !== 0 || arrivals.length < count) return { error: `translate train exited ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}`.slice(0, 300) };
+  if (code !== 0 || arrivals.length < count)
+    return { error: `translate train exited ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}`.slice(0, 300) };
   // Iteration k's wall time is the gap between loss lines k-1 and k (the first has no line before it).
   const wall = arrivals.slice(warmup).map((t, i) => (t - arrivals[warmup - 1 + i]) / 1000);
   return { wall_s_per_iter: wall, step_s_per_iter: steps.slice(warmup), peak_rss_mib: peak || undefined };

@@ -26,7 +26,8 @@ const TARGETS = [
 
 const fmt = (x, digits = 2) => (x === undefined || x === null || Number.isNaN(x) ? '—' : Number(x).toFixed(digits));
 /** `1.48 (1.41–1.60)`: a median with its minimum and maximum. */
-const spread = (s, digits = 2) => (s?.median === undefined ? '—' : `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`);
+const spread = (s, digits = 2) =>
+  s?.median === undefined ? '—' : `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
 
 /** PyTorch's result at `size` when a ratio against it is allowed (it ran, with an optimised BLAS). */
 function torchAt(r, size) {
@@ -46,19 +47,37 @@ export function evaluateTargets(r) {
       case 'train': {
         const what = `${label} CycleGAN train, ${size}²: ≤ ${target.max}× PyTorch's time`;
         const ratio = bare && torch ? bare / torch.train_s_per_iter.median : undefined;
-        return { what, measured: ratio === undefined ? why(r, entry, size, bare) : `${fmt(ratio)}× (${fmt(bare)} vs ${fmt(torch.train_s_per_iter.median)} s/iter)`, met: ratio === undefined ? undefined : ratio <= target.max };
+        return {
+          what,
+          measured:
+            ratio === undefined
+              ? why(r, entry, size, bare)
+              : `${fmt(ratio)}× (${fmt(bare)} vs ${fmt(torch.train_s_per_iter.median)} s/iter)`,
+          met: ratio === undefined ? undefined : ratio <= target.max,
+        };
       }
       case 'infer': {
         const what = `${label} resnet_9blocks inference, ${size}²: ≥ ${target.speedup}× PyTorch's img/s`;
         const ours = entry?.inference?.[`resnet_9blocks@${size}`]?.s_per_image?.median;
         const speedup = ours && torch ? torch.infer_s.median / ours : undefined;
-        return { what, measured: speedup === undefined ? why(r, entry, size, ours) : `${fmt(speedup)}× (${fmt(1 / ours)} vs ${fmt(1 / torch.infer_s.median)} img/s)`, met: speedup === undefined ? undefined : speedup >= target.speedup };
+        return {
+          what,
+          measured:
+            speedup === undefined
+              ? why(r, entry, size, ours)
+              : `${fmt(speedup)}× (${fmt(1 / ours)} vs ${fmt(1 / torch.infer_s.median)} img/s)`,
+          met: speedup === undefined ? undefined : speedup >= target.speedup,
+        };
       }
       case 'rss': {
         const what = `${label} CycleGAN train, ${size}²: peak RSS ≤ PyTorch's`;
         const ours = entry?.cyclegan_train?.[size]?.peak_rss_mib;
         const theirs = r.torch?.sizes?.[size]?.peak_rss_mib;
-        return { what, measured: ours && theirs ? `${ours} vs ${theirs} MiB` : why(r, entry, size, ours), met: ours && theirs ? ours <= theirs : undefined };
+        return {
+          what,
+          measured: ours && theirs ? `${ours} vs ${theirs} MiB` : why(r, entry, size, ours),
+          met: ours && theirs ? ours <= theirs : undefined,
+        };
       }
       default: {
         const what = `${label} \`translate train\`, ${size}²: wall time per iteration within ${target.overhead * 100} % of the bare step`;
@@ -67,7 +86,14 @@ export function evaluateTargets(r) {
         const overhead = cli && bare ? cli / bare - 1 : undefined;
         // The loop's own time (wall minus the step the loss log reports), free of the step's variation between processes.
         const loop = cli && row.step_s_per_iter ? `; outside the step ${fmt((cli - row.step_s_per_iter.median) * 1000, 0)} ms` : '';
-        return { what, measured: overhead === undefined ? why(r, entry, size, cli, true) : `${overhead >= 0 ? '+' : ''}${fmt(overhead * 100, 1)} % (${fmt(cli)} vs ${fmt(bare)} s/iter${loop})`, met: overhead === undefined ? undefined : overhead <= target.overhead };
+        return {
+          what,
+          measured:
+            overhead === undefined
+              ? why(r, entry, size, cli, true)
+              : `${overhead >= 0 ? '+' : ''}${fmt(overhead * 100, 1)} % (${fmt(cli)} vs ${fmt(bare)} s/iter${loop})`,
+          met: overhead === undefined ? undefined : overhead <= target.overhead,
+        };
       }
     }
   });
@@ -80,7 +106,11 @@ function why(r, entry, size, ours, noTorchNeeded = false) {
   if (!ours) return 'our row failed (see the raw JSON)';
   if (noTorchNeeded) return 'not measured';
   const t = r.torch?.sizes?.[size];
-  return t?.refused ? 'no ratio: PyTorch used the reference BLAS' : t?.error ? `PyTorch failed: ${t.error}` : `no PyTorch run (${r.torch?.skipped ?? 'unknown'})`;
+  return t?.refused
+    ? 'no ratio: PyTorch used the reference BLAS'
+    : t?.error
+      ? `PyTorch failed: ${t.error}`
+      : `no PyTorch run (${r.torch?.skipped ?? 'unknown'})`;
 }
 
 /** What PyTorch computed with, in one paragraph. */
@@ -107,22 +137,33 @@ function rowsTable(r) {
       const torch = torchAt(r, size);
       const theirs = r.torch?.sizes?.[size];
       const ratio = torch && t.s_per_iter ? `${fmt(t.s_per_iter.median / torch.train_s_per_iter.median)}×` : '—';
-      rows.push(`| ${backend} | CycleGAN train, ${size}² (bare step) | ${cell(t, 's_per_iter', 's/iter')} | ${theirs?.train_s_per_iter ? `${spread(theirs.train_s_per_iter)} s/iter` : '—'} | ${ratio} | ${rss(t)} | ${rss(theirs)} |`);
+      rows.push(
+        `| ${backend} | CycleGAN train, ${size}² (bare step) | ${cell(t, 's_per_iter', 's/iter')} | ${theirs?.train_s_per_iter ? `${spread(theirs.train_s_per_iter)} s/iter` : '—'} | ${ratio} | ${rss(t)} | ${rss(theirs)} |`,
+      );
       const cli = e.cli_train?.[size];
       if (cli) {
         const cliRatio = torch && cli.wall_s_per_iter ? `${fmt(cli.wall_s_per_iter.median / torch.train_s_per_iter.median)}×` : '—';
-        const text = cli.error ? `failed: ${cli.error}` : `${spread(cli.wall_s_per_iter)} s/iter wall; loss log ${spread(cli.step_s_per_iter)}`;
+        const text = cli.error
+          ? `failed: ${cli.error}`
+          : `${spread(cli.wall_s_per_iter)} s/iter wall; loss log ${spread(cli.step_s_per_iter)}`;
         rows.push(`| ${backend} | \`translate train\` CycleGAN, ${size}² | ${text} | | ${cliRatio} | ${rss(cli)} | |`);
       }
     }
-    for (const [size, t] of Object.entries(e.pix2pix_train)) rows.push(`| ${backend} | pix2pix train, ${size}² | ${cell(t, 's_per_iter', 's/iter')} | — | — | ${rss(t)} | — |`);
-    for (const [size, t] of Object.entries(e.gaugan_train)) rows.push(`| ${backend} | GauGAN train, ${size}² (no VGG loss) | ${cell(t, 's_per_iter', 's/iter')} | — | — | ${rss(t)} | — |`);
-    for (const [size, t] of Object.entries(e.srgan_train)) rows.push(`| ${backend} | SRGAN ×4 train, batch 4 × ${size}² HR (no VGG loss) | ${cell(t, 's_per_iter', 's/iter')} | — | — | ${rss(t)} | — |`);
+    for (const [size, t] of Object.entries(e.pix2pix_train))
+      rows.push(`| ${backend} | pix2pix train, ${size}² | ${cell(t, 's_per_iter', 's/iter')} | — | — | ${rss(t)} | — |`);
+    for (const [size, t] of Object.entries(e.gaugan_train))
+      rows.push(`| ${backend} | GauGAN train, ${size}² (no VGG loss) | ${cell(t, 's_per_iter', 's/iter')} | — | — | ${rss(t)} | — |`);
+    for (const [size, t] of Object.entries(e.srgan_train))
+      rows.push(
+        `| ${backend} | SRGAN ×4 train, batch 4 × ${size}² HR (no VGG loss) | ${cell(t, 's_per_iter', 's/iter')} | — | — | ${rss(t)} | — |`,
+      );
     for (const [name, t] of Object.entries(e.inference)) {
       const size = name.split('@')[1];
       const torch = name.startsWith('resnet') ? r.torch?.sizes?.[size] : undefined;
       const ratio = torchAt(r, size) && torch && t.s_per_image ? `${fmt(t.s_per_image.median / torch.infer_s.median)}×` : '—';
-      rows.push(`| ${backend} | ${name} inference | ${cell(t, 's_per_image', 's/img', 3)} | ${torch?.infer_s ? `${spread(torch.infer_s, 3)} s/img` : '—'} | ${ratio} | ${rss(t)} | — |`);
+      rows.push(
+        `| ${backend} | ${name} inference | ${cell(t, 's_per_image', 's/img', 3)} | ${torch?.infer_s ? `${spread(torch.infer_s, 3)} s/img` : '—'} | ${ratio} | ${rss(t)} | — |`,
+      );
     }
   }
   return rows.join('\n');
@@ -132,7 +173,9 @@ function rowsTable(r) {
 export function writePerformanceDoc(repo, r, file) {
   const targets = evaluateTargets(r);
   const mark = (met) => (met === undefined ? '— (not measured)' : met ? 'met' : '**not met**');
-  const details = Object.entries(r.backends).map(([b, e]) => `- \`${b}\`: ${e.detail ?? 'failed'}`).join('\n');
+  const details = Object.entries(r.backends)
+    .map(([b, e]) => `- \`${b}\`: ${e.detail ?? 'failed'}`)
+    .join('\n');
   const doc = `# Performance
 
 Measured by \`${r.command}\` on ${r.date.slice(0, 10)}: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory_gib} GiB, Node ${r.machine.node}.
@@ -165,7 +208,11 @@ does per iteration; "loss log" is the step time it writes (the reference's \`tim
 ${rowsTable(r)}
 
 Data loader (256×256 JPEGs, resize_and_crop 286 → 256, flips): ${r.loader?.batches_per_s ? `${fmt(r.loader.batches_per_s, 1)} batches/s` : `failed: ${r.loader?.error}`}.
-Tensor count growth over the timed bare steps (CycleGAN's two image pools keep up to 50 images each, so they grow by 2 per step until full): ${Object.values(r.backends).flatMap((e) => Object.values(e.cyclegan_train).map((t) => t.tensor_growth)).join(', ')}.
+Tensor count growth over the timed bare steps (CycleGAN's two image pools keep up to 50 images each, so they grow by 2 per step until full): ${Object.values(
+    r.backends,
+  )
+    .flatMap((e) => Object.values(e.cyclegan_train).map((t) => t.tensor_growth))
+    .join(', ')}.
 
 What the backends are: \`wasm\` is tfjs' WebAssembly backend with our kernel fixes (SIMD, one thread per
 core; Winograd F(4×4, 3×3) for 3×3 stride-1 convolutions with ≥ 32 channels — forward, input and

@@ -37,7 +37,17 @@ registerBuiltinModels();
 
 const model = args.infer ? (args.infer.startsWith('unet') ? 'pix2pix' : 'cyclegan') : args.model;
 const extra = model === 'gaugan' ? { label_nc: 8, no_instance: true, no_vgg_loss: true } : model === 'srgan' ? { lambda_vgg: 0 } : {};
-const values = { model, dataroot: '(profile)', ngf: Number(args.ngf), ndf: Number(args.ngf), seed: 0, crop_size: size, load_size: size, ...extra, ...(args.infer ? { netG: args.infer } : {}) };
+const values = {
+  model,
+  dataroot: '(profile)',
+  ngf: Number(args.ngf),
+  ndf: Number(args.ngf),
+  seed: 0,
+  crop_size: size,
+  load_size: size,
+  ...extra,
+  ...(args.infer ? { netG: args.infer } : {}),
+};
 const opt = core.resolveOptions({ phase: 'train', layers: [{ source: 'profile', values }], datasetMode: datasets.getDatasetMode }).options;
 
 /** The work to profile: one inference, or one setInput + optimizeParameters. */
@@ -52,7 +62,12 @@ function makeStep() {
   const m = core.getModel(model).create(opt, { isTrain: true });
   const batch =
     model === 'gaugan'
-      ? { label: tf.tidy(() => tf.cast(tf.floor(tf.mul(tf.randomUniform([1, size, size, 1], 0, 1, 'float32', 1), 8)), 'int32')), instance: tf.zeros([1, size, size, 1], 'int32'), B: image(2), A_paths: ['a'] }
+      ? {
+          label: tf.tidy(() => tf.cast(tf.floor(tf.mul(tf.randomUniform([1, size, size, 1], 0, 1, 'float32', 1), 8)), 'int32')),
+          instance: tf.zeros([1, size, size, 1], 'int32'),
+          B: image(2),
+          A_paths: ['a'],
+        }
       : model === 'srgan'
         ? { A: tf.randomUniform([1, size / 4, size / 4, 3], -1, 1, 'float32', 1), B: image(2), A_paths: ['a'], B_paths: ['b'] }
         : { A: image(1), B: image(2), A_paths: ['a'], B_paths: ['b'] };
@@ -65,7 +80,8 @@ function makeStep() {
 /** A readable key for a conv or matmul call: kind, input and filter shapes, strides. */
 function shapeKey(name, inputs, attrs) {
   const shape = (t) => `[${t?.shape ?? '?'}]`;
-  if (name === 'BatchMatMul') return `matmul ${shape(inputs.a)}${attrs.transposeA ? 'ᵀ' : ''} × ${shape(inputs.b)}${attrs.transposeB ? 'ᵀ' : ''}`;
+  if (name === 'BatchMatMul')
+    return `matmul ${shape(inputs.a)}${attrs.transposeA ? 'ᵀ' : ''} × ${shape(inputs.b)}${attrs.transposeB ? 'ᵀ' : ''}`;
   if (name === 'Conv2DBackpropInput') return `conv input-grad dy${shape(inputs.dy)} f${shape(inputs.filter)} s${attrs.strides}`;
   if (name === 'Conv2DBackpropFilter') return `conv filter-grad x${shape(inputs.x)} dy${shape(inputs.dy)} s${attrs.strides}`;
   return `${name} x${shape(inputs.x)} f${shape(inputs.filter)} s${attrs.strides} d${attrs.dilations ?? 1}`;
@@ -115,7 +131,9 @@ profiling = false;
 
 const top = Number(args.top);
 const pct = (ms) => `${((100 * ms) / total).toFixed(1)}%`.padStart(6);
-console.log(`${args.infer ? `${args.infer} inference` : `${model} train step`} at ${size}², ${args.backend} (${info.detail}): ${(total / 1000).toFixed(3)} s`);
+console.log(
+  `${args.infer ? `${args.infer} inference` : `${model} train step`} at ${size}², ${args.backend} (${info.detail}): ${(total / 1000).toFixed(3)} s`,
+);
 console.log('\nkernel                              calls   own s  share');
 for (const [name, k] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, top)) {
   console.log(`${name.padEnd(34)} ${String(k.calls).padStart(6)} ${(k.ms / 1000).toFixed(3).padStart(7)} ${pct(k.ms)}`);

@@ -58,7 +58,9 @@ const smoke = childJob?.smoke ?? args.smoke;
 const sizes = smoke ? [32] : args.sizes.split(',').map(Number);
 const iters = smoke ? 1 : Number(childJob?.iters ?? args.iters);
 if (!smoke && !(iters >= 5)) {
-  console.error(`bench: --iters ${args.iters}: every figure is a median of at least 5 timed iterations; pass --iters 5 or more (or --smoke).`);
+  console.error(
+    `bench: --iters ${args.iters}: every figure is a median of at least 5 timed iterations; pass --iters 5 or more (or --smoke).`,
+  );
   process.exit(2);
 }
 const warmup = 1;
@@ -87,7 +89,12 @@ function trainBatch(model, size) {
   }
   if (model === 'srgan') {
     const n = 4;
-    return { A: tf.randomUniform([n, size / 4, size / 4, 3], -1, 1, 'float32', 1), B: tf.randomUniform([n, size, size, 3], -1, 1, 'float32', 2), A_paths: ['a', 'b', 'c', 'd'], B_paths: ['a', 'b', 'c', 'd'] };
+    return {
+      A: tf.randomUniform([n, size / 4, size / 4, 3], -1, 1, 'float32', 1),
+      B: tf.randomUniform([n, size, size, 3], -1, 1, 'float32', 2),
+      A_paths: ['a', 'b', 'c', 'd'],
+      B_paths: ['a', 'b', 'c', 'd'],
+    };
   }
   return { A: randomImage(size, 1), B: randomImage(size, 2), A_paths: ['a'], B_paths: ['b'] };
 }
@@ -143,7 +150,10 @@ async function loaderSpeed() {
   for (const side of ['trainA', 'trainB']) {
     mkdirSync(join(root, side));
     for (let i = 0; i < (smoke ? 2 : 32); i++) {
-      await sharp(sources[i % sources.length]).resize(256, 256).jpeg({ quality: 90 }).toFile(join(root, side, `${i}.jpg`));
+      await sharp(sources[i % sources.length])
+        .resize(256, 256)
+        .jpeg({ quality: 90 })
+        .toFile(join(root, side, `${i}.jpg`));
     }
   }
   const opt = trainOptions('cyclegan', { dataroot: root });
@@ -185,7 +195,8 @@ function inChild(job) {
   });
   if (run.error?.code === 'ETIMEDOUT' || run.signal === 'SIGTERM') return { error: `timed out after ${limit} s` };
   const last = run.stdout.trim().split('\n').at(-1) ?? '';
-  if (run.status !== 0 || !last.startsWith('{')) return { error: (run.stderr.trim().split('\n').at(-1) || `exit ${run.status}`).slice(0, 300) };
+  if (run.status !== 0 || !last.startsWith('{'))
+    return { error: (run.stderr.trim().split('\n').at(-1) || `exit ${run.status}`).slice(0, 300) };
   return JSON.parse(last);
 }
 
@@ -216,7 +227,9 @@ function torchSide() {
   for (const size of sizes) {
     bySize[size] = torchBaseline({ python, script, size, iters, ngf, env });
     const t = bySize[size];
-    console.log(`torch ${size}px: ${t.error ?? `${t.train_s_per_iter.median.toFixed(2)} s/iter with ${t.blas.kind} BLAS, peak RSS ${t.peak_rss_mib} MiB`}`);
+    console.log(
+      `torch ${size}px: ${t.error ?? `${t.train_s_per_iter.median.toFixed(2)} s/iter with ${t.blas.kind} BLAS, peak RSS ${t.peak_rss_mib} MiB`}`,
+    );
   }
   return { python, openblas, sizes: bySize };
 }
@@ -235,15 +248,30 @@ const big = Math.max(...sizes);
 const unet = ['unet_256', 'unet_128', 'unet_64', 'unet_32'].find((name) => big % Number(name.slice(5)) === 0) ?? 'unet_32';
 const small = smoke ? 32 : 64;
 for (const backend of backends) {
-  const entry = { detail: undefined, cyclegan_train: {}, cli_train: {}, pix2pix_train: {}, gaugan_train: {}, srgan_train: {}, inference: {} };
-  const note = (r) => (entry.detail ??= r.detail, r);
+  const entry = {
+    detail: undefined,
+    cyclegan_train: {},
+    cli_train: {},
+    pix2pix_train: {},
+    gaugan_train: {},
+    srgan_train: {},
+    inference: {},
+  };
+  const note = (r) => {
+    entry.detail ??= r.detail;
+    return r;
+  };
   for (const size of sizes) {
     const bare = note(inChild({ kind: 'train', backend, model: 'cyclegan', size }));
     entry.cyclegan_train[size] = bare;
     const cli = inChild({ kind: 'cli-train', backend, size });
-    entry.cli_train[size] = cli.error ? cli : { wall_s_per_iter: summary(cli.wall_s_per_iter), step_s_per_iter: summary(cli.step_s_per_iter), peak_rss_mib: cli.peak_rss_mib };
+    entry.cli_train[size] = cli.error
+      ? cli
+      : { wall_s_per_iter: summary(cli.wall_s_per_iter), step_s_per_iter: summary(cli.step_s_per_iter), peak_rss_mib: cli.peak_rss_mib };
     const show = (t) => (t?.median === undefined ? '—' : t.median.toFixed(2));
-    console.log(`${backend} cyclegan ${size}px: bare ${bare.error ?? show(bare.s_per_iter)} s/iter, translate train ${cli.error ?? show(entry.cli_train[size].wall_s_per_iter)} s/iter`);
+    console.log(
+      `${backend} cyclegan ${size}px: bare ${bare.error ?? show(bare.s_per_iter)} s/iter, translate train ${cli.error ?? show(entry.cli_train[size].wall_s_per_iter)} s/iter`,
+    );
     entry.inference[`resnet_9blocks@${size}`] = note(inChild({ kind: 'infer', backend, netG: 'resnet_9blocks', size }));
   }
   entry.inference[`${unet}@${big}`] = note(inChild({ kind: 'infer', backend, netG: unet, size: big }));
@@ -263,9 +291,18 @@ console.log(`wrote ${file}`);
 for (const t of results.targets) console.log(`${t.met === undefined ? '?' : t.met ? 'met' : 'NOT met'}  ${t.what}: ${t.measured}`);
 if (!smoke) writePerformanceDoc(repo, results, file);
 // A job that failed is a broken bench (the CI smoke run catches it), whatever the targets say.
-const failed = [...Object.entries(results.backends).flatMap(([b, e]) => Object.entries(e).flatMap(([k, rows]) =>
-  typeof rows === 'object' && rows !== null ? Object.entries(rows).filter(([, r]) => r?.error).map(([at, r]) => `${b} ${k} ${at}: ${r.error}`) : [])),
-  ...(results.loader?.error ? [`loader: ${results.loader.error}`] : [])];
+const failed = [
+  ...Object.entries(results.backends).flatMap(([b, e]) =>
+    Object.entries(e).flatMap(([k, rows]) =>
+      typeof rows === 'object' && rows !== null
+        ? Object.entries(rows)
+            .filter(([, r]) => r?.error)
+            .map(([at, r]) => `${b} ${k} ${at}: ${r.error}`)
+        : [],
+    ),
+  ),
+  ...(results.loader?.error ? [`loader: ${results.loader.error}`] : []),
+];
 if (failed.length > 0) {
   console.error(`bench: ${failed.length} job(s) failed:\n${failed.join('\n')}`);
   process.exit(1);

@@ -31,7 +31,9 @@ function openblasFolder(cache) {
     if (download.status !== 0 || !deb) return undefined;
     spawnSync('dpkg', ['-x', deb, join(cache, 'openblas')]);
   }
-  return existsSync(join(unpacked, 'libblas.so.3')) ? { folder: unpacked, source: `${OPENBLAS_PACKAGE} unpacked into ${cache}` } : undefined;
+  return existsSync(join(unpacked, 'libblas.so.3'))
+    ? { folder: unpacked, source: `${OPENBLAS_PACKAGE} unpacked into ${cache}` }
+    : undefined;
 }
 
 const hasAvx512 = () => {
@@ -68,8 +70,12 @@ export function torchEnvironment(env, cache) {
  */
 export function torchBaseline({ python, script, size, iters, ngf, env }) {
   // The script runs inside a wrapper that then prints its peak RSS (KiB on Linux) as a last line.
-  const wrapper = 'import resource, runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name="__main__"); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)';
-  const run = spawnSync(python, ['-c', wrapper, script, '--size', String(size), '--iters', String(iters), '--ngf', String(ngf)], { encoding: 'utf8', env });
+  const wrapper =
+    'import resource, runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name="__main__"); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)';
+  const run = spawnSync(python, ['-c', wrapper, script, '--size', String(size), '--iters', String(iters), '--ngf', String(ngf)], {
+    encoding: 'utf8',
+    env,
+  });
   if (run.status !== 0) return { error: run.stderr.trim().split('\n').at(-1) };
   const lines = run.stdout.trim().split('\n');
   const result = { ...JSON.parse(lines.at(-2)), peak_rss_mib: Math.round(Number(lines.at(-1)) / 1024) };

@@ -4,8 +4,19 @@
  * image (the input side must be a multiple of 2^n_layers_D).
  */
 import {
-  Conv2d, InputShapeError, LeakyReLU, Module, ReLU, Sequential, Upsample, convBiasFor, normLayer, tf,
-  type DiscriminatorSpec, type ForwardContext, type NormType,
+  Conv2d,
+  InputShapeError,
+  LeakyReLU,
+  Module,
+  ReLU,
+  Sequential,
+  Upsample,
+  convBiasFor,
+  normLayer,
+  tf,
+  type DiscriminatorSpec,
+  type ForwardContext,
+  type NormType,
 } from '@translate/core';
 
 /** Options of `AutoencoderEnergy`. */
@@ -27,15 +38,27 @@ export class AutoencoderEnergy extends Module {
     super();
     const { inputNc, ndf, norm, depth } = options;
     const bias = convBiasFor(norm);
-    const encoder: Module[] = [new Conv2d({ inChannels: inputNc, outChannels: ndf, kernelSize: 4, stride: 2, padding: 1 }), new LeakyReLU(0.2)];
+    const encoder: Module[] = [
+      new Conv2d({ inChannels: inputNc, outChannels: ndf, kernelSize: 4, stride: 2, padding: 1 }),
+      new LeakyReLU(0.2),
+    ];
     let channels = ndf;
     for (let level = 1; level < depth; level++) {
-      encoder.push(new Conv2d({ inChannels: channels, outChannels: channels * 2, kernelSize: 4, stride: 2, padding: 1, bias }), normLayer(norm, channels * 2), new LeakyReLU(0.2));
+      encoder.push(
+        new Conv2d({ inChannels: channels, outChannels: channels * 2, kernelSize: 4, stride: 2, padding: 1, bias }),
+        normLayer(norm, channels * 2),
+        new LeakyReLU(0.2),
+      );
       channels *= 2;
     }
     const decoder: Module[] = [];
     for (let level = 1; level < depth; level++) {
-      decoder.push(new Upsample(2), new Conv2d({ inChannels: channels, outChannels: channels / 2, kernelSize: 3, padding: 1, bias }), normLayer(norm, channels / 2), new ReLU());
+      decoder.push(
+        new Upsample(2),
+        new Conv2d({ inChannels: channels, outChannels: channels / 2, kernelSize: 3, padding: 1, bias }),
+        normLayer(norm, channels / 2),
+        new ReLU(),
+      );
       channels /= 2;
     }
     decoder.push(new Upsample(2), new Conv2d({ inChannels: channels, outChannels: inputNc, kernelSize: 3, padding: 1 }));
@@ -48,7 +71,9 @@ export class AutoencoderEnergy extends Module {
     const [, h, w] = x.shape;
     const multiple = 2 ** this.options.depth;
     if (h % multiple !== 0 || w % multiple !== 0) {
-      throw new InputShapeError(`The autoencoder discriminator with --n_layers_D ${this.options.depth} needs sides that are multiples of ${multiple}; got ${h}×${w}.`);
+      throw new InputShapeError(
+        `The autoencoder discriminator with --n_layers_D ${this.options.depth} needs sides that are multiples of ${multiple}; got ${h}×${w}.`,
+      );
     }
     const context = this.defaultContext(ctx);
     const reconstruction = this.decoder.forward(this.encoder.forward(x, context), context);

@@ -6,8 +6,18 @@
  * the energy of its pairs, mean E(A⊕G(A)), plus λ_L1·L1(G(A), B) to stay close to the target.
  */
 import {
-  BaseModel, GANLoss, OptionError, discriminatorFromOptions, generatorFromOptions, l1Loss, optNumber, optString, tf,
-  type Batch, type ModelEnvironment, type Options,
+  BaseModel,
+  GANLoss,
+  OptionError,
+  discriminatorFromOptions,
+  generatorFromOptions,
+  l1Loss,
+  optNumber,
+  optString,
+  tf,
+  type Batch,
+  type ModelEnvironment,
+  type Options,
 } from '@translate/core';
 
 /** The EBGAN model: networks G and D (the energy auto-encoder). */
@@ -25,7 +35,9 @@ export class EbganModel extends BaseModel {
     this.addNetwork('G', generatorFromOptions(opt, { inputNc, outputNc }));
     if (!env.isTrain) return;
     if (optString(opt, 'gan_mode') !== 'ebgan') {
-      throw new OptionError(`The ebgan model's discriminator outputs energies, which only --gan_mode ebgan reads; got --gan_mode ${optString(opt, 'gan_mode')}.`);
+      throw new OptionError(
+        `The ebgan model's discriminator outputs energies, which only --gan_mode ebgan reads; got --gan_mode ${optString(opt, 'gan_mode')}.`,
+      );
     }
     this.addNetwork('D', discriminatorFromOptions(opt, inputNc + outputNc));
     this.criterion = new GANLoss('ebgan', { ebganMargin: optNumber(opt, 'ebgan_margin') });
@@ -66,7 +78,9 @@ export class EbganModel extends BaseModel {
   override backwardG(): tf.Scalar {
     this.replayForward(() => this.forward());
     const fakeB = this.visual('fake_B');
-    const energy = this.criterion.loss(this.network('D').forward(tf.concat([this.visual('real_A'), fakeB], 3), this.ctx()), true, { forDiscriminator: false });
+    const energy = this.criterion.loss(this.network('D').forward(tf.concat([this.visual('real_A'), fakeB], 3), this.ctx()), true, {
+      forDiscriminator: false,
+    });
     const lossL1 = tf.mul(l1Loss(fakeB, this.visual('real_B')), this.lambdaL1) as tf.Scalar;
     this.setLoss('G_energy', energy);
     this.setLoss('G_L1', lossL1);

@@ -13,7 +13,9 @@ export function readConfig(path: string): OptionLayer {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    const reason = { ENOENT: 'no such file', EISDIR: 'it is a folder; give a YAML file', EACCES: 'permission denied' }[String((err as NodeJS.ErrnoException).code)];
+    const reason = { ENOENT: 'no such file', EISDIR: 'it is a folder; give a YAML file', EACCES: 'permission denied' }[
+      String((err as NodeJS.ErrnoException).code)
+    ];
     throw new OptionError(`Cannot read the config file ${path}: ${reason ?? (err as Error).message}.`);
   }
   const lineCounter = new LineCounter();

@@ -2,7 +2,16 @@
  * Runs the engine for `translate train` / `translate test`: selects the backend, seeds every random
  * draw, opens the data, then calls `trainModel` / `testModel` of `@translate/core`.
  */
-import { checkTrainOptions, initBackend, seedEverything, testModel, trainModel, type BackendRequest, type DataSource, type Options } from '@translate/core';
+import {
+  checkTrainOptions,
+  initBackend,
+  seedEverything,
+  testModel,
+  trainModel,
+  type BackendRequest,
+  type DataSource,
+  type Options,
+} from '@translate/core';
 import { openDataSource } from '@translate/datasets';
 
 /** What a run reports to the user. */

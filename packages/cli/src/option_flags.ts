@@ -51,7 +51,8 @@ function heading(set: OptionSet, origin: OptionOrigin): string {
 
 function describe(key: string, spec: OptionSpec): string {
   const notes: string[] = [];
-  if (spec.choices !== undefined && !spec.choices.every((choice) => spec.help.includes(choice))) notes.push(`choices: ${spec.choices.join(', ')}`);
+  if (spec.choices !== undefined && !spec.choices.every((choice) => spec.help.includes(choice)))
+    notes.push(`choices: ${spec.choices.join(', ')}`);
   if (spec.default === undefined) notes.push('required');
   else if (spec.type !== 'bool') notes.push(`default: ${pythonStr(spec.default, spec.type) || "''"}`);
   else if (spec.default) notes.push(`default: on; --${key} false turns it off`);

@@ -13,7 +13,21 @@ function optionLine(text: string, key: string): string | undefined {
 describe('translate train: option resolution', () => {
   it('command-line flags override the YAML config, which overrides the defaults', async () => {
     const config = tempFile('run.yaml', 'model: pix2pix\nngf: 32\nlr: 0.001\nname: from_yaml\nno_flip: true\n');
-    const { code, stdout, stderr } = await translate(['train', '--config', config, '--dataroot', tempDir(), '--ngf', '16', '--name', 'from_flags', '--backend', 'cpu', '--seed', '7']);
+    const { code, stdout, stderr } = await translate([
+      'train',
+      '--config',
+      config,
+      '--dataroot',
+      tempDir(),
+      '--ngf',
+      '16',
+      '--name',
+      'from_flags',
+      '--backend',
+      'cpu',
+      '--seed',
+      '7',
+    ]);
     // train_opt.txt's text is printed first; the empty dataroot then stops the run.
     expect(code).toBe(2);
     expect(stderr).toContain('translate: ');
@@ -31,7 +45,18 @@ describe('translate train: option resolution', () => {
   });
 
   it('presence flags, --suffix and the cycle_gan alias', async () => {
-    const { stdout } = await translate(['train', '--model', 'cycle_gan', '--dataroot', tempDir(), '--continue_train', '--suffix', '{model}_{netG}', '--backend', 'cpu']);
+    const { stdout } = await translate([
+      'train',
+      '--model',
+      'cycle_gan',
+      '--dataroot',
+      tempDir(),
+      '--continue_train',
+      '--suffix',
+      '{model}_{netG}',
+      '--backend',
+      'cpu',
+    ]);
     expect(optionLine(stdout, 'continue_train')).toBe('continue_train: True\t[default: False]');
     expect(optionLine(stdout, 'model')).toBe('model: cyclegan');
     expect(optionLine(stdout, 'name')).toBe('name: experiment_name_cycle_gan_resnet_9blocks\t[default: experiment_name]'); // {model} as typed, as the reference
@@ -77,7 +102,9 @@ describe('translate models', () => {
     expect(stdout).toContain('  sets: no_dropout=True\n');
     expect(stdout).toMatch(/--lambda_identity <float> +use identity mapping\..*\(default: 0\.5; train only\)\n/);
     expect(stdout).toContain('pix2pix  [@translate/model-pix2pix]\n');
-    expect(stdout).toContain('  sets: norm=batch, netG=unet_256, dataset_mode=aligned\n  when training, sets: pool_size=0, gan_mode=vanilla\n');
+    expect(stdout).toContain(
+      '  sets: norm=batch, netG=unet_256, dataset_mode=aligned\n  when training, sets: pool_size=0, gan_mode=vanilla\n',
+    );
     expect(stdout).toMatch(/--lambda_L1 <float> +weight for L1 loss \(default: 100\.0; train only\)\n/);
     expect(stdout).toContain('gaugan  [@translate/model-gaugan]\n');
     expect(stdout).toContain('  when testing, sets: eval=True\n');
@@ -94,7 +121,9 @@ describe('translate doctor', () => {
     expect(stdout).toMatch(/^ {2}cpu +available +@tensorflow\/tfjs-backend-cpu/m);
     expect(stdout).toMatch(/^ {2}tensorflow-gpu +(available|unavailable) +@tensorflow\/tfjs-node-gpu/m);
     // A default install has no TensorFlow backend; doctor names the one command that adds each.
-    expect(stdout).toContain('  tensorflow      unavailable  @tensorflow/tfjs-node  @tensorflow/tfjs-node is not installed (opt-in)\n                  To add it: pnpm add -w @tensorflow/tfjs-node@4.22.0\n');
+    expect(stdout).toContain(
+      '  tensorflow      unavailable  @tensorflow/tfjs-node  @tensorflow/tfjs-node is not installed (opt-in)\n                  To add it: pnpm add -w @tensorflow/tfjs-node@4.22.0\n',
+    );
     expect(stdout).toMatch(/^ {2}winograd +on +3x3 stride-1 convs/m);
     expect(stdout).toMatch(/^Models: cyclegan, pix2pix, .*test$/m);
     expect(stdout).toMatch(/^Dataset modes: .*aligned.*unaligned/m);

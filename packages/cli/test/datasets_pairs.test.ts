@@ -10,7 +10,7 @@ const flat = (value: number, width = 12): RawImage => ({ data: new Uint8Array(wi
 const printed = capturePrinted();
 
 describe('translate datasets combine', () => {
-  it('takes the script\'s flags, reports a count per split, and its output passes `datasets check --dataset_mode aligned`', async () => {
+  it("takes the script's flags, reports a count per split, and its output passes `datasets check --dataset_mode aligned`", async () => {
     const root = tempDir();
     for (const n of [1, 2, 3]) {
       await writeImage(join(root, 'A/train', `${n}_A.png`), flat(n));
@@ -18,7 +18,20 @@ describe('translate datasets combine', () => {
     }
     await writeImage(join(root, 'A/val/1_A.png'), flat(7));
     const foldAB = join(root, 'AB');
-    const run = await translate(['datasets', 'combine', '--fold_A', join(root, 'A'), '--fold_B', join(root, 'B'), '--fold_AB', foldAB, '--use_AB', '--num_imgs', '2', '--no_multiprocessing']);
+    const run = await translate([
+      'datasets',
+      'combine',
+      '--fold_A',
+      join(root, 'A'),
+      '--fold_B',
+      join(root, 'B'),
+      '--fold_AB',
+      foldAB,
+      '--use_AB',
+      '--num_imgs',
+      '2',
+      '--no_multiprocessing',
+    ]);
     expect(run).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(printed).toEqual([
       `Skipping split 'val': ${join(root, 'B/val')} does not exist.`,
@@ -37,13 +50,33 @@ describe('translate datasets combine', () => {
 
   it('exits 2 with one message for a missing fold, a size mismatch or a missing flag', async () => {
     const root = tempDir();
-    const missing = await translate(['datasets', 'combine', '--fold_A', join(root, 'A'), '--fold_B', join(root, 'B'), '--fold_AB', join(root, 'AB')]);
+    const missing = await translate([
+      'datasets',
+      'combine',
+      '--fold_A',
+      join(root, 'A'),
+      '--fold_B',
+      join(root, 'B'),
+      '--fold_AB',
+      join(root, 'AB'),
+    ]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe(`translate: --fold_A ${join(root, 'A')} does not exist. It must hold one subfolder per split (train, val, test, ...); the images of <fold_A>/<split>/ are paired with those of the same name in <fold_B>/<split>/.\n`);
+    expect(missing.stderr).toBe(
+      `translate: --fold_A ${join(root, 'A')} does not exist. It must hold one subfolder per split (train, val, test, ...); the images of <fold_A>/<split>/ are paired with those of the same name in <fold_B>/<split>/.\n`,
+    );
 
     await writeImage(join(root, 'A/test/x.png'), flat(1));
     await writeImage(join(root, 'B/test/x.png'), flat(2, 10));
-    const sizes = await translate(['datasets', 'combine', '--fold_A', join(root, 'A'), '--fold_B', join(root, 'B'), '--fold_AB', join(root, 'AB')]);
+    const sizes = await translate([
+      'datasets',
+      'combine',
+      '--fold_A',
+      join(root, 'A'),
+      '--fold_B',
+      join(root, 'B'),
+      '--fold_AB',
+      join(root, 'AB'),
+    ]);
     expect(sizes.code).toBe(2);
     expect(sizes.stderr).toContain(`${join(root, 'A/test/x.png')} (12x8) and ${join(root, 'B/test/x.png')} (10x8)`);
     expect(existsSync(join(root, 'AB'))).toBe(false);
@@ -74,7 +107,11 @@ describe('translate datasets make-aligned', () => {
 
   it('exits 2 without --dataset-path or with a lone A folder', async () => {
     const none = await translate(['datasets', 'make-aligned']);
-    expect(none).toEqual({ code: 2, stdout: '', stderr: 'translate: --dataset-path is required: the folder with testA/, testB/, trainA/ and trainB/.\n' });
+    expect(none).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'translate: --dataset-path is required: the folder with testA/, testB/, trainA/ and trainB/.\n',
+    });
     const root = tempDir();
     await writeImage(join(root, 'trainA/a.png'), flat(1));
     const lone = await translate(['datasets', 'make-aligned', '--dataset-path', root]);

@@ -17,14 +17,46 @@ const bin = join(repo, 'packages/cli/dist/bin.js');
 /** Tiny CycleGAN settings: 32 px, ngf/ndf 4, 4 images per epoch. */
 function cycleganArgs(dir: string, name: string): string[] {
   return [
-    '--model', 'cyclegan', '--dataroot', join(samples, 'photo2gray'), '--name', name, '--checkpoints_dir', dir,
-    '--ngf', '4', '--ndf', '4', '--load_size', '36', '--crop_size', '32', '--max_dataset_size', '4',
-    '--backend', 'wasm', '--seed', '3',
+    '--model',
+    'cyclegan',
+    '--dataroot',
+    join(samples, 'photo2gray'),
+    '--name',
+    name,
+    '--checkpoints_dir',
+    dir,
+    '--ngf',
+    '4',
+    '--ndf',
+    '4',
+    '--load_size',
+    '36',
+    '--crop_size',
+    '32',
+    '--max_dataset_size',
+    '4',
+    '--backend',
+    'wasm',
+    '--seed',
+    '3',
   ];
 }
 
 const trainCycle = (dir: string, name: string) => [
-  'train', ...cycleganArgs(dir, name), '--n_epochs', '2', '--n_epochs_decay', '1', '--print_freq', '2', '--display_freq', '4', '--update_html_freq', '4', '--save_latest_freq', '2',
+  'train',
+  ...cycleganArgs(dir, name),
+  '--n_epochs',
+  '2',
+  '--n_epochs_decay',
+  '1',
+  '--print_freq',
+  '2',
+  '--display_freq',
+  '4',
+  '--update_html_freq',
+  '4',
+  '--save_latest_freq',
+  '2',
 ];
 
 function weights(dir: string, name: string, label = 'latest', net = 'G_A') {
@@ -38,16 +70,27 @@ describe('translate train / test end to end', () => {
     expect(train.stderr).toBe('');
     expect(train.code).toBe(0);
     const files = readdirSync(join(dir, 'cg'));
-    for (const f of ['train_opt.txt', 'loss_log.txt', 'latest_net_G_A.safetensors', 'latest_net_D_B.safetensors', '3_net_G_B.safetensors', 'latest_checkpoint.json'])
+    for (const f of [
+      'train_opt.txt',
+      'loss_log.txt',
+      'latest_net_G_A.safetensors',
+      'latest_net_D_B.safetensors',
+      '3_net_G_B.safetensors',
+      'latest_checkpoint.json',
+    ])
       expect(files).toContain(f);
-    expect(readFileSync(join(dir, 'cg', 'loss_log.txt'), 'utf8')).toMatch(/\(epoch: 3, iters: 4, time: [\d.]+, data: [\d.]+\) D_A: [\d.]+ G_A: [\d.]+ cycle_A/);
+    expect(readFileSync(join(dir, 'cg', 'loss_log.txt'), 'utf8')).toMatch(
+      /\(epoch: 3, iters: 4, time: [\d.]+, data: [\d.]+\) D_A: [\d.]+ G_A: [\d.]+ cycle_A/,
+    );
     expect(readFileSync(join(dir, 'cg', 'web', 'index.html'), 'utf8')).toContain('epoch003_fake_B.png');
     const results = join(dir, 'results');
     const test = await translate(['test', ...cycleganArgs(dir, 'cg'), '--results_dir', results, '--num_test', '2']);
     expect(test.code).toBe(0);
     const images = readdirSync(join(results, 'cg', 'test_latest', 'images'));
     expect(images.filter((f) => f.endsWith('_fake_B.png'))).toHaveLength(2);
-    expect(readFileSync(join(results, 'cg', 'test_latest', 'index.html'), 'utf8')).toContain('Experiment = cg, Phase = test, Epoch = latest');
+    expect(readFileSync(join(results, 'cg', 'test_latest', 'index.html'), 'utf8')).toContain(
+      'Experiment = cg, Phase = test, Epoch = latest',
+    );
   });
 
   it('trains pix2pix on samples/edges2photo and tests it', async () => {
@@ -66,7 +109,12 @@ describe('translate train / test end to end', () => {
     const dir = tempDir();
     expect((await translate(trainCycle(dir, 'arch'))).code).toBe(0);
     const before = readFileSync(join(dir, 'arch', 'latest_net_G_A.safetensors'));
-    const resumed = await translate([...trainCycle(dir, 'arch').filter((a, i, all) => all[i - 1] !== '--ngf' && a !== '--ngf'), '--ngf', '8', '--continue_train']);
+    const resumed = await translate([
+      ...trainCycle(dir, 'arch').filter((a, i, all) => all[i - 1] !== '--ngf' && a !== '--ngf'),
+      '--ngf',
+      '8',
+      '--continue_train',
+    ]);
     expect(resumed.code).toBe(2);
     expect(resumed.stderr).toMatch(/another architecture.*--ngf: checkpoint 4, requested 8/);
     expect(readFileSync(join(dir, 'arch', 'latest_net_G_A.safetensors')).equals(before)).toBe(true);
@@ -107,7 +155,10 @@ describe('translate train / test end to end', () => {
   it('Ctrl-C (SIGINT) saves a loadable checkpoint and exits with 130', async () => {
     expect(existsSync(bin), `${bin} is missing: run \`pnpm build\` before the tests (pnpm test does)`).toBe(true);
     const dir = tempDir();
-    const child = spawn(process.execPath, [bin, ...trainCycle(dir, 'interrupted'), '--n_epochs', '50'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...trainCycle(dir, 'interrupted'), '--n_epochs', '50'], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += String(chunk);

@@ -7,7 +7,9 @@ describe('usage errors: one clear message, exit code 2', () => {
   it('unknown model lists the known ones', async () => {
     const { code, stderr, stdout } = await translate(['train', '--dataroot', 'd', '--model', 'cyclegann']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^translate: Unknown model 'cyclegann'\. Did you mean 'cyclegan'\? Known: colorization, cycle_gan, cyclegan, .*pix2pix, .*test\.\n$/);
+    expect(stderr).toMatch(
+      /^translate: Unknown model 'cyclegann'\. Did you mean 'cyclegan'\? Known: colorization, cycle_gan, cyclegan, .*pix2pix, .*test\.\n$/,
+    );
     expect(stdout).toBe('');
   });
 
@@ -19,7 +21,9 @@ describe('usage errors: one clear message, exit code 2', () => {
     );
     const mode = await translate(['test', '--dataroot', 'd', '--dataset_mode', 'template']);
     expect(mode.code).toBe(2);
-    expect(mode.stderr).toMatch(/^translate: --dataset_mode: No dataset mode 'template' in translate: the reference's `--dataset_mode template` \(data\/template_dataset\.py\) is a dataset to copy and edit\. .*run `translate new-model <name>` and add your mode to its `datasetModes`.*\n$/);
+    expect(mode.stderr).toMatch(
+      /^translate: --dataset_mode: No dataset mode 'template' in translate: the reference's `--dataset_mode template` \(data\/template_dataset\.py\) is a dataset to copy and edit\. .*run `translate new-model <name>` and add your mode to its `datasetModes`.*\n$/,
+    );
   });
 
   it('unknown flag: commander’s message, a suggestion and a hint', async () => {
@@ -54,12 +58,19 @@ describe('usage errors: one clear message, exit code 2', () => {
     const config = tempFile('run.yaml', 'ngf: 8\nnetG: [unet_256\nlr: 0.1\n');
     const { code, stderr } = await translate(['train', '--config', config, '--dataroot', 'd']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(new RegExp(`^translate: Invalid YAML in ${config} at line 3, column 1: Flow sequence in block collection must be sufficiently indented and end with a \\]\\.\\n$`));
+    expect(stderr).toMatch(
+      new RegExp(
+        `^translate: Invalid YAML in ${config} at line 3, column 1: Flow sequence in block collection must be sufficiently indented and end with a \\]\\.\\n$`,
+      ),
+    );
   });
 
   it('a YAML document that is not a mapping, and a missing config file', async () => {
     const list = tempFile('list.yaml', '- ngf\n- 8\n');
-    expect(await translate(['train', '--config', list])).toMatchObject({ code: 2, stderr: `translate: ${list} must be a YAML mapping of option names to values (e.g. 'ngf: 64' on its own line).\n` });
+    expect(await translate(['train', '--config', list])).toMatchObject({
+      code: 2,
+      stderr: `translate: ${list} must be a YAML mapping of option names to values (e.g. 'ngf: 64' on its own line).\n`,
+    });
     const { code, stderr } = await translate(['train', '--config', '/nonexistent/run.yaml']);
     expect(code).toBe(2);
     expect(stderr).toBe('translate: Cannot read the config file /nonexistent/run.yaml: no such file.\n');
@@ -67,16 +78,32 @@ describe('usage errors: one clear message, exit code 2', () => {
 
   it('a config path that is a folder', async () => {
     const dir = tempDir();
-    expect(await translate(['train', '--config', dir])).toEqual({ code: 2, stdout: '', stderr: `translate: Cannot read the config file ${dir}: it is a folder; give a YAML file.\n` });
+    expect(await translate(['train', '--config', dir])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `translate: Cannot read the config file ${dir}: it is a folder; give a YAML file.\n`,
+    });
   });
 
   it('a --name that leaves --checkpoints_dir is refused before anything is written', async () => {
     const root = tempDir();
     for (const name of ['../escape', 'a/../../escape', '/tmp/abs']) {
       for (const phase of ['train', 'test']) {
-        const { code, stderr } = await translate([phase, '--dataroot', 'samples/edges2photo', '--model', 'pix2pix', '--checkpoints_dir', join(root, 'ck'), '--name', name]);
+        const { code, stderr } = await translate([
+          phase,
+          '--dataroot',
+          'samples/edges2photo',
+          '--model',
+          'pix2pix',
+          '--checkpoints_dir',
+          join(root, 'ck'),
+          '--name',
+          name,
+        ]);
         expect(code).toBe(2);
-        expect(stderr).toBe(`translate: --name '${name}' leaves --checkpoints_dir ${join(root, 'ck')}: it names a folder inside it. Pass a plain name (e.g. maps_pix2pix), and --checkpoints_dir for another place.\n`);
+        expect(stderr).toBe(
+          `translate: --name '${name}' leaves --checkpoints_dir ${join(root, 'ck')}: it names a folder inside it. Pass a plain name (e.g. maps_pix2pix), and --checkpoints_dir for another place.\n`,
+        );
       }
     }
     expect(readdirSync(root)).toEqual([]);
@@ -86,7 +113,9 @@ describe('usage errors: one clear message, exit code 2', () => {
     const config = tempFile('run.yaml', 'dataroot: d\nngff: 8\n');
     const { code, stderr } = await translate(['train', '--config', config]);
     expect(code).toBe(2);
-    expect(stderr).toBe(`translate: Unknown option 'ngff' (${config}:2). Did you mean 'ngf'? See 'translate train --help' for the options.\n`);
+    expect(stderr).toBe(
+      `translate: Unknown option 'ngff' (${config}:2). Did you mean 'ngf'? See 'translate train --help' for the options.\n`,
+    );
   });
 
   it('a YAML value of the wrong type', async () => {

@@ -11,8 +11,19 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import {
-  Conv2d, Module, ResnetGenerator, Sequential, decodeImage, imageSignature, initBackend, readSafetensors, registerGenerator, tf, type GeneratorSpec,
-  type OnnxGraph, type OnnxSignature,
+  Conv2d,
+  Module,
+  ResnetGenerator,
+  Sequential,
+  decodeImage,
+  imageSignature,
+  initBackend,
+  readSafetensors,
+  registerGenerator,
+  tf,
+  type GeneratorSpec,
+  type OnnxGraph,
+  type OnnxSignature,
 } from '@translate/core';
 import { tritonConfig } from '../src/export/triton.js';
 import { SAMPLES, tempDir, translate } from './helpers.js';
@@ -37,7 +48,17 @@ function worstLevel(levels: ArrayLike<number>, output: Float32Array, channels: n
 }
 
 /** An 8-bit HWC image as translate's network input: NCHW in [-1, 1]. */
-function toInput({ data, width, height, channels }: { data: ArrayLike<number>; width: number; height: number; channels: number }): Float32Array {
+function toInput({
+  data,
+  width,
+  height,
+  channels,
+}: {
+  data: ArrayLike<number>;
+  width: number;
+  height: number;
+  channels: number;
+}): Float32Array {
   const out = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const c = i % channels;
@@ -52,8 +73,30 @@ const cycleGan = ['--name', 'cg', '--checkpoints_dir', checkpoints];
 
 beforeAll(async () => {
   const train = await translate([
-    'train', '--model', 'cyclegan', '--dataroot', join(SAMPLES, 'photo2gray'), ...cycleGan, '--ngf', '4', '--ndf', '4', '--load_size', '36', '--crop_size', '32',
-    '--max_dataset_size', '2', '--n_epochs', '1', '--n_epochs_decay', '0', '--backend', 'cpu', '--seed', '3',
+    'train',
+    '--model',
+    'cyclegan',
+    '--dataroot',
+    join(SAMPLES, 'photo2gray'),
+    ...cycleGan,
+    '--ngf',
+    '4',
+    '--ndf',
+    '4',
+    '--load_size',
+    '36',
+    '--crop_size',
+    '32',
+    '--max_dataset_size',
+    '2',
+    '--n_epochs',
+    '1',
+    '--n_epochs_decay',
+    '0',
+    '--backend',
+    'cpu',
+    '--seed',
+    '3',
   ]);
   expect(train.stderr).toBe('');
   expect(train.code).toBe(0);
@@ -69,19 +112,44 @@ describe('translate export --format onnx', () => {
     expect(readdirSync(out).sort()).toEqual(['G_A.onnx', 'G_B.onnx', 'export.json']);
     expect(run.stdout).toContain('Exported G_A (ResnetGenerator, train mode) as ONNX');
     const manifest = JSON.parse(readFileSync(join(out, 'export.json'), 'utf8'));
-    expect(manifest).toMatchObject({ format: 'onnx', opset: 17, model: 'cyclegan', name: 'cg', architecture: { netG: 'resnet_9blocks', ngf: 4, norm: 'instance' }, notes: [] });
+    expect(manifest).toMatchObject({
+      format: 'onnx',
+      opset: 17,
+      model: 'cyclegan',
+      name: 'cg',
+      architecture: { netG: 'resnet_9blocks', ngf: 4, norm: 'instance' },
+      notes: [],
+    });
     expect(manifest.preprocessing).toMatchObject({ input_nc: 3, output_nc: 3, load_size: 36, crop_size: 32 });
-    expect(manifest.networks.map((n: { name: string; file: string; mode: string }) => [n.name, n.file, n.mode])).toEqual([['G_A', 'G_A.onnx', 'train'], ['G_B', 'G_B.onnx', 'train']]);
+    expect(manifest.networks.map((n: { name: string; file: string; mode: string }) => [n.name, n.file, n.mode])).toEqual([
+      ['G_A', 'G_A.onnx', 'train'],
+      ['G_B', 'G_B.onnx', 'train'],
+    ]);
     expect(manifest.networks[0].inputs[0]).toMatchObject({ name: 'input', dims: ['N', 3, 'H', 'W'] });
 
     // translate test on a whole 64×64 image (no crop, so the network's input is the file's pixels).
     const results = tempDir();
     const test = await translate([
-      'test', '--model', 'cyclegan', '--dataroot', join(SAMPLES, 'photo2gray'), ...cycleGan, '--results_dir', results, '--preprocess', 'none', '--num_test', '1', '--backend', 'cpu',
+      'test',
+      '--model',
+      'cyclegan',
+      '--dataroot',
+      join(SAMPLES, 'photo2gray'),
+      ...cycleGan,
+      '--results_dir',
+      results,
+      '--preprocess',
+      'none',
+      '--num_test',
+      '1',
+      '--backend',
+      'cpu',
     ]);
     expect(test.code).toBe(0);
     const images = join(results, 'cg', 'test_latest', 'images');
-    const stem = readdirSync(images).find((f) => f.endsWith('_fake_B.png'))!.replace('_fake_B.png', '');
+    const stem = readdirSync(images)
+      .find((f) => f.endsWith('_fake_B.png'))!
+      .replace('_fake_B.png', '');
     const realA = await decodeImage(join(SAMPLES, 'photo2gray', 'testA', `${stem}.jpg`));
     const fakeB = await decodeImage(join(images, `${stem}_fake_B.png`));
     const dims = [1, 3, realA.height, realA.width];
@@ -91,7 +159,15 @@ describe('translate export --format onnx', () => {
     // Float: the generator with the checkpoint's weights.
     const net = new ResnetGenerator({ inputNc: 3, outputNc: 3, ngf: 4, norm: 'instance', useDropout: false, nBlocks: 9 });
     net.loadStateDict(readSafetensors(new Uint8Array(readFileSync(join(checkpoints, 'cg', 'latest_net_G_A.safetensors')))).tensors);
-    const expected = tf.tidy(() => tf.transpose(net.forward(tf.transpose(tf.tensor(toInput(realA), dims as [number, number, number, number]), [0, 2, 3, 1]) as tf.Tensor4D), [0, 3, 1, 2]).dataSync() as Float32Array);
+    const expected = tf.tidy(
+      () =>
+        tf
+          .transpose(
+            net.forward(tf.transpose(tf.tensor(toInput(realA), dims as [number, number, number, number]), [0, 2, 3, 1]) as tf.Tensor4D),
+            [0, 3, 1, 2],
+          )
+          .dataSync() as Float32Array,
+    );
     net.dispose();
     const floatDiff = Math.max(...expected.map((v, i) => Math.abs(v - onnx.data[i]!)));
     expect(floatDiff).toBeLessThan(1e-4);
@@ -107,8 +183,26 @@ describe('translate export --format onnx', () => {
     copyFileSync(published('resnet_G.pre04_instancenorm.legacy.pth'), join(root, 'run', 'latest_net_G.pth'));
     const out = join(root, 'onnx');
     const run = await translate([
-      'export', '--model', 'test', '--netG', 'resnet_6blocks', '--ngf', '4', '--norm', 'instance', '--no_dropout', '--name', 'run', '--checkpoints_dir', root,
-      '--format', 'onnx', '--out', out, '--backend', 'cpu',
+      'export',
+      '--model',
+      'test',
+      '--netG',
+      'resnet_6blocks',
+      '--ngf',
+      '4',
+      '--norm',
+      'instance',
+      '--no_dropout',
+      '--name',
+      'run',
+      '--checkpoints_dir',
+      root,
+      '--format',
+      'onnx',
+      '--out',
+      out,
+      '--backend',
+      'cpu',
     ]);
     expect(run.code, run.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['G.onnx', 'export.json']);
@@ -129,13 +223,31 @@ describe('translate export --format onnx', () => {
     expect(readdirSync(out).sort()).toEqual(['cg_G_A', 'cg_G_B']);
     expect(readdirSync(join(out, 'cg_G_A')).sort()).toEqual(['1', 'config.pbtxt', 'export.json']);
     const config = readFileSync(join(out, 'cg_G_A', 'config.pbtxt'), 'utf8');
-    const body = config.split('\n').filter((line) => !line.startsWith('#')).join('\n');
+    const body = config
+      .split('\n')
+      .filter((line) => !line.startsWith('#'))
+      .join('\n');
     expect(body).toBe(
       [
-        'name: "cg_G_A"', 'platform: "onnxruntime_onnx"', 'max_batch_size: 8',
-        'input [', '  {', '    name: "input"', '    data_type: TYPE_FP32', '    dims: [ 3, -1, -1 ]', '  }', ']',
-        'output [', '  {', '    name: "output"', '    data_type: TYPE_FP32', '    dims: [ 3, -1, -1 ]', '  }', ']',
-        'dynamic_batching { }', '',
+        'name: "cg_G_A"',
+        'platform: "onnxruntime_onnx"',
+        'max_batch_size: 8',
+        'input [',
+        '  {',
+        '    name: "input"',
+        '    data_type: TYPE_FP32',
+        '    dims: [ 3, -1, -1 ]',
+        '  }',
+        ']',
+        'output [',
+        '  {',
+        '    name: "output"',
+        '    data_type: TYPE_FP32',
+        '    dims: [ 3, -1, -1 ]',
+        '  }',
+        ']',
+        'dynamic_batching { }',
+        '',
       ].join('\n'),
     );
     expect(config.split('\n')[0]).toBe('# cyclegan G_A (ResnetGenerator, eval mode), exported by translate.');
@@ -147,7 +259,10 @@ describe('translate export --format onnx', () => {
   });
 
   it('config.pbtxt of a network with batch statistics has no Triton batching: batch dim in dims, max_batch_size 0', () => {
-    const signature = imageSignature({ channels: 3, description: 'image' }, { channels: 2, description: 'image' }) as OnnxSignature<unknown>;
+    const signature = imageSignature(
+      { channels: 3, description: 'image' },
+      { channels: 2, description: 'image' },
+    ) as OnnxSignature<unknown>;
     const config = tritonConfig('p2p_G', { bytes: new Uint8Array(), signature, notes: [], batchDependent: true }, 'pix2pix G');
     expect(config).toContain('max_batch_size: 0\n');
     expect(config).toContain('dims: [ -1, 3, -1, -1 ]');
@@ -167,7 +282,10 @@ describe('translate export --format onnx', () => {
       private readonly model: Sequential;
       constructor(private readonly spec: GeneratorSpec) {
         super();
-        this.model = this.addModule('model', new Sequential([new Conv2d({ inChannels: spec.inputNc, outChannels: spec.outputNc, kernelSize: 3, padding: 1 }), new Swish()]));
+        this.model = this.addModule(
+          'model',
+          new Sequential([new Conv2d({ inChannels: spec.inputNc, outChannels: spec.outputNc, kernelSize: 3, padding: 1 }), new Swish()]),
+        );
       }
       override forward(x: tf.Tensor4D): tf.Tensor4D {
         return this.model.forward(x);
@@ -176,20 +294,45 @@ describe('translate export --format onnx', () => {
         return this.model.toOnnx(graph, x, `${prefix}model.`);
       }
       override onnxSignature(): OnnxSignature<tf.Tensor4D> {
-        return imageSignature({ channels: this.spec.inputNc, description: 'image' }, { channels: this.spec.outputNc, description: 'image' });
+        return imageSignature(
+          { channels: this.spec.inputNc, description: 'image' },
+          { channels: this.spec.outputNc, description: 'image' },
+        );
       }
     }
     registerGenerator('onnx_test_swish', (spec) => new SwishGenerator(spec));
     const name = ['--name', 'swish', '--checkpoints_dir', checkpoints];
     const train = await translate([
-      'train', '--model', 'pix2pix', '--netG', 'onnx_test_swish', '--dataroot', join(SAMPLES, 'edges2photo'), ...name, '--ndf', '4', '--load_size', '32', '--crop_size', '32',
-      '--max_dataset_size', '1', '--n_epochs', '1', '--n_epochs_decay', '0', '--backend', 'cpu',
+      'train',
+      '--model',
+      'pix2pix',
+      '--netG',
+      'onnx_test_swish',
+      '--dataroot',
+      join(SAMPLES, 'edges2photo'),
+      ...name,
+      '--ndf',
+      '4',
+      '--load_size',
+      '32',
+      '--crop_size',
+      '32',
+      '--max_dataset_size',
+      '1',
+      '--n_epochs',
+      '1',
+      '--n_epochs_decay',
+      '0',
+      '--backend',
+      'cpu',
     ]);
     expect(train.code).toBe(0);
     const out = tempDir();
     const run = await translate(['export', ...name, '--format', 'onnx', '--out', out, '--backend', 'cpu']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe("translate: Layer Swish ('model.1') has no ONNX export; implement toOnnx(graph, input, prefix) on it to export this network.\n");
+    expect(run.stderr).toBe(
+      "translate: Layer Swish ('model.1') has no ONNX export; implement toOnnx(graph, input, prefix) on it to export this network.\n",
+    );
     expect(readdirSync(out)).toEqual([]);
   });
 
@@ -197,7 +340,9 @@ describe('translate export --format onnx', () => {
     const out = tempDir();
     const run = await translate(['export', ...cycleGan, '--format', 'tfjs', '--out', out, '--backend', 'cpu']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^translate: --format tfjs is not supported: .*Use --format web .* or --format onnx .*see docs\/export\.md\.\n$/);
+    expect(run.stderr).toMatch(
+      /^translate: --format tfjs is not supported: .*Use --format web .* or --format onnx .*see docs\/export\.md\.\n$/,
+    );
     expect(readdirSync(out)).toEqual([]);
   });
 });

@@ -11,7 +11,10 @@ function flagHelp(help: string, flag: string): string {
   if (start < 0) return '';
   const rest = lines.slice(start + 1);
   const end = rest.findIndex((line) => !/^ {20,}\S/.test(line));
-  return [lines[start]!, ...rest.slice(0, end < 0 ? rest.length : end)].map((line) => line.trim()).join(' ').replace(/  +/g, ' ');
+  return [lines[start]!, ...rest.slice(0, end < 0 ? rest.length : end)]
+    .map((line) => line.trim())
+    .join(' ')
+    .replace(/ {2,}/g, ' ');
 }
 
 describe('--help', () => {
@@ -23,9 +26,13 @@ describe('--help', () => {
     expect(stdout).toContain("Options of model 'cyclegan':");
     expect(flagHelp(stdout, '--lambda_A <float>')).toBe('--lambda_A <float> weight for cycle loss (A -> B -> A) (default: 10.0)');
     expect(flagHelp(stdout, '--dataroot <value>')).toContain('(required)');
-    expect(flagHelp(stdout, '--no_dropout [bool]')).toBe('--no_dropout [bool] no dropout for the generator (default: on; --no_dropout false turns it off)');
+    expect(flagHelp(stdout, '--no_dropout [bool]')).toBe(
+      '--no_dropout [bool] no dropout for the generator (default: on; --no_dropout false turns it off)',
+    );
     expect(stdout).toContain('Training options:');
-    expect(flagHelp(stdout, '--n_epochs, --niter <int>')).toBe('--n_epochs, --niter <int> number of epochs with the initial learning rate (default: 100)');
+    expect(flagHelp(stdout, '--n_epochs, --niter <int>')).toBe(
+      '--n_epochs, --niter <int> number of epochs with the initial learning rate (default: 100)',
+    );
     expect(flagHelp(stdout, '--norm <value>')).toContain('(default: instance)');
     expect(stdout).toContain("Options of dataset mode 'unaligned':");
     expect(stdout).not.toContain('--lambda_L1');
@@ -69,7 +76,9 @@ describe('--help', () => {
   it('test --model gaugan --help: eval is on by default (SPADE tests in eval mode); other models keep it off', async () => {
     const gaugan = await translate(['test', '--model', 'gaugan', '--help']);
     expect(gaugan.code).toBe(0);
-    expect(flagHelp(gaugan.stdout, '--eval [bool]')).toBe('--eval [bool] use eval mode during test time. (default: on; --eval false turns it off)');
+    expect(flagHelp(gaugan.stdout, '--eval [bool]')).toBe(
+      '--eval [bool] use eval mode during test time. (default: on; --eval false turns it off)',
+    );
     const pix2pix = await translate(['test', '--model', 'pix2pix', '--help']);
     expect(flagHelp(pix2pix.stdout, '--eval [bool]')).toBe('--eval [bool] use eval mode during test time.');
   });

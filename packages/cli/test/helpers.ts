@@ -17,7 +17,15 @@ export interface CliRun {
 export async function translate(argv: string[], env: Record<string, string> = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env });
+  const code = await main(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    env,
+  });
   return { code, stdout, stderr };
 }
 
@@ -39,8 +47,28 @@ export const SAMPLES = fileURLToPath(new URL('../../../samples', import.meta.url
 /** Flags of a tiny pix2pix run (unet_32, ngf/ndf 4, 32 px) named `p2p` on samples/edges2photo, checkpoints in `dir`. */
 export function tinyPix2pixArgs(dir: string, maxDatasetSize: number): string[] {
   return [
-    '--model', 'pix2pix', '--dataroot', join(SAMPLES, 'edges2photo'), '--name', 'p2p', '--checkpoints_dir', dir, '--netG', 'unet_32',
-    '--ngf', '4', '--ndf', '4', '--load_size', '36', '--crop_size', '32', '--max_dataset_size', String(maxDatasetSize), '--backend', 'wasm',
+    '--model',
+    'pix2pix',
+    '--dataroot',
+    join(SAMPLES, 'edges2photo'),
+    '--name',
+    'p2p',
+    '--checkpoints_dir',
+    dir,
+    '--netG',
+    'unet_32',
+    '--ngf',
+    '4',
+    '--ndf',
+    '4',
+    '--load_size',
+    '36',
+    '--crop_size',
+    '32',
+    '--max_dataset_size',
+    String(maxDatasetSize),
+    '--backend',
+    'wasm',
   ];
 }
 

@@ -17,7 +17,12 @@ import { tempDir, tinyPix2pixArgs, translate } from './helpers.js';
 const evalDir = fileURLToPath(new URL('../../core/test/metrics/fixtures/eval', import.meta.url));
 const real = join(evalDir, 'real');
 const fake = join(evalDir, 'fake');
-const reference = JSON.parse(readFileSync(join(evalDir, 'reference.json'), 'utf8')) as { fid_images: number; fid_images_clean: number; kid_images: number; lpips_alex: number[] };
+const reference = JSON.parse(readFileSync(join(evalDir, 'reference.json'), 'utf8')) as {
+  fid_images: number;
+  fid_images_clean: number;
+  kid_images: number;
+  lpips_alex: number[];
+};
 const relative = (x: number, y: number) => Math.abs(x / y - 1);
 
 function printed(stdout: string, metric: string): number {
@@ -44,12 +49,24 @@ describe('translate metrics', () => {
     const fid = await translate(['metrics', 'fid', '--real', real, '--fake', fake, '--weights', inception, ...backend]);
     expect(fid.code, fid.stderr).toBe(0);
     expect(relative(printed(fid.stdout, 'fid'), reference.fid_images)).toBeLessThan(1e-3);
-    const kid = await translate(['metrics', 'kid', '--real', real, '--fake', fake, '--weights', inception, '--batch_size', '3', ...backend]);
+    const kid = await translate([
+      'metrics',
+      'kid',
+      '--real',
+      real,
+      '--fake',
+      fake,
+      '--weights',
+      inception,
+      '--batch_size',
+      '3',
+      ...backend,
+    ]);
     expect(kid.code, kid.stderr).toBe(0);
     expect(relative(printed(kid.stdout, 'kid'), reference.kid_images)).toBeLessThan(1e-3);
   });
 
-  it('stats --mode clean writes clean-fid\'s mu/sigma .npz, and fid --real <stats> equals clean-mode FID', async () => {
+  it("stats --mode clean writes clean-fid's mu/sigma .npz, and fid --real <stats> equals clean-mode FID", async () => {
     const out = join(dir, 'real_stats.npz');
     const run = await translate(['metrics', 'stats', real, '--out', out, '--mode', 'clean', '--weights', inception, ...backend]);
     expect(run.code, run.stderr).toBe(0);
@@ -67,7 +84,7 @@ describe('translate metrics', () => {
     expect([absent.code, absent.stderr]).toEqual([2, expect.stringContaining('no such statistics file')]);
   });
 
-  it('lpips (alex) equals the mean of lpips\'s forward within 1e-3 relative', async () => {
+  it("lpips (alex) equals the mean of lpips's forward within 1e-3 relative", async () => {
     const run = await translate(['metrics', 'lpips', '--net', 'alex', '--real', real, '--fake', fake, '--weights', lpips, ...backend]);
     expect(run.code, run.stderr).toBe(0);
     const want = reference.lpips_alex.reduce((a, b) => a + b, 0) / reference.lpips_alex.length;
@@ -84,7 +101,19 @@ describe('translate metrics', () => {
 
   it('usage errors exit 2', async () => {
     expect((await translate(['metrics', 'fid', '--real', real])).code).toBe(2);
-    const batch = await translate(['metrics', 'fid', '--real', real, '--fake', fake, '--batch_size', '0', '--weights', inception, ...backend]);
+    const batch = await translate([
+      'metrics',
+      'fid',
+      '--real',
+      real,
+      '--fake',
+      fake,
+      '--batch_size',
+      '0',
+      '--weights',
+      inception,
+      ...backend,
+    ]);
     expect([batch.code, batch.stderr]).toEqual([2, expect.stringContaining("--batch_size must be a positive integer; got '0'")]);
     expect((await translate(['metrics', 'lpips', '--real', real, '--fake', fake, '--net', 'squeeze'])).code).toBe(2);
     const missing = await translate(['metrics', 'fid', '--real', real, '--fake', fake, '--weights', join(dir, 'nope.pth'), ...backend]);
@@ -115,15 +144,39 @@ describe('translate metrics', () => {
     const [, meanLpips, fid, kid] = csv[4]!.split(',').map(Number);
     expect(readFileSync(join(web, 'index.html'), 'utf8')).toContain(`fid ${fid!.toFixed(4)}`);
     const folders = { real: join(dir, 'real_B'), fake: join(dir, 'fake_B') };
-    for (const [side, suffix] of [['real', '_real_B.png'], ['fake', '_fake_B.png']] as const) {
+    for (const [side, suffix] of [
+      ['real', '_real_B.png'],
+      ['fake', '_fake_B.png'],
+    ] as const) {
       mkdirSync(folders[side]);
-      for (const f of readdirSync(join(web, 'images')).filter((f) => f.endsWith(suffix))) copyFileSync(join(web, 'images', f), join(folders[side], f));
+      for (const f of readdirSync(join(web, 'images')).filter((f) => f.endsWith(suffix)))
+        copyFileSync(join(web, 'images', f), join(folders[side], f));
     }
     const again = await translate(['metrics', 'fid', '--real', folders.real, '--fake', folders.fake, '--weights', inception, ...backend]);
     expect(relative(printed(again.stdout, 'fid'), fid!)).toBeLessThan(1e-9);
-    const kidAgain = await translate(['metrics', 'kid', '--real', folders.real, '--fake', folders.fake, '--weights', inception, ...backend]);
+    const kidAgain = await translate([
+      'metrics',
+      'kid',
+      '--real',
+      folders.real,
+      '--fake',
+      folders.fake,
+      '--weights',
+      inception,
+      ...backend,
+    ]);
     expect(relative(printed(kidAgain.stdout, 'kid'), kid!)).toBeLessThan(1e-9);
-    const lpipsAgain = await translate(['metrics', 'lpips', '--real', folders.real, '--fake', folders.fake, '--weights', lpips, ...backend]);
+    const lpipsAgain = await translate([
+      'metrics',
+      'lpips',
+      '--real',
+      folders.real,
+      '--fake',
+      folders.fake,
+      '--weights',
+      lpips,
+      ...backend,
+    ]);
     expect(relative(printed(lpipsAgain.stdout, 'lpips'), meanLpips!)).toBeLessThan(1e-9);
   });
 });
@@ -134,7 +187,9 @@ describe('translate weights fetch inception|lpips-*', () => {
     const run = await translate(['weights', 'fetch', 'inception', '--mirror', 'http://127.0.0.1:9/mirror'], { XDG_CACHE_HOME: cache });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Cannot reach http://127.0.0.1:9/mirror/pt_inception-2015-12-05-6726825d.pth');
-    expect(run.stderr).toContain('https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/pt_inception-2015-12-05-6726825d.pth');
+    expect(run.stderr).toContain(
+      'https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/pt_inception-2015-12-05-6726825d.pth',
+    );
     expect(run.stderr).toContain('--from <folder>');
     expect(existsSync(join(cache, 'translate', 'pt_inception-2015-12-05-6726825d.safetensors'))).toBe(false);
   });

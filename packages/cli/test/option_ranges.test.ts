@@ -22,12 +22,17 @@ describe('declared ranges', () => {
     for (const phase of ['train', 'test'] as Phase[]) {
       for (const { plugin } of listModels()) {
         for (const mode of datasetModeNames()) {
-          const { schema } = resolveSchema({ phase, layers: [{ source: 'test', values: { model: plugin.name, dataset_mode: mode } }], datasetMode: getDatasetMode });
+          const { schema } = resolveSchema({
+            phase,
+            layers: [{ source: 'test', values: { model: plugin.name, dataset_mode: mode } }],
+            datasetMode: getDatasetMode,
+          });
           for (const [key, spec] of Object.entries(schema)) {
             if (spec.type !== 'int' && spec.type !== 'float') continue;
             checked++;
             if (describeRange(spec) === undefined) unbounded.push(`${plugin.name}/${mode}/${phase}: ${key}`);
-            else if (spec.default !== undefined) expect(inRange(spec, spec.default), `${key} default ${spec.default} is not ${describeRange(spec)}`).toBe(true);
+            else if (spec.default !== undefined)
+              expect(inRange(spec, spec.default), `${key} default ${spec.default} is not ${describeRange(spec)}`).toBe(true);
           }
         }
       }
@@ -46,8 +51,11 @@ describe('out-of-range numbers: one message naming the flag, exit 2, no tensor',
     [['--beta1', '1'], "--beta1 must be at least 0 and below 1 (momentum term of adam); got '1'."],
     [['--lr', 'inf'], "--lr expects a number, got 'inf'."],
     [['--batch_size', '0'], "--batch_size must be at least 1 (input batch size); got '0'."],
-    [['--seed', '-3'], "--seed must be at least 0 and at most 9007199254740991"],
-    [['--seed', '99999999999999999999'], "--seed is too large: '99999999999999999999' cannot be held exactly; integers must lie within ±9007199254740991 (2^53 - 1)."],
+    [['--seed', '-3'], '--seed must be at least 0 and at most 9007199254740991'],
+    [
+      ['--seed', '99999999999999999999'],
+      "--seed is too large: '99999999999999999999' cannot be held exactly; integers must lie within ±9007199254740991 (2^53 - 1).",
+    ],
   ];
   for (const [flags, message] of cases) {
     it(flags.join(' '), async () => {
@@ -78,7 +86,16 @@ describe('out-of-range numbers: one message naming the flag, exit 2, no tensor',
 describe('training spans', () => {
   it('--n_epochs 0 --n_epochs_decay 0 is refused before the data is read', async () => {
     const dir = tempDir();
-    const { code, stderr } = await translate(['train', ...tinyPix2pixArgs(dir, 2), '--dataroot', '/nonexistent', '--n_epochs', '0', '--n_epochs_decay', '0']);
+    const { code, stderr } = await translate([
+      'train',
+      ...tinyPix2pixArgs(dir, 2),
+      '--dataroot',
+      '/nonexistent',
+      '--n_epochs',
+      '0',
+      '--n_epochs_decay',
+      '0',
+    ]);
     expect(code).toBe(2);
     expect(stderr).toBe(
       'translate: Nothing to train: epochs run from 1 (--epoch_count) to --n_epochs + --n_epochs_decay = 0 + 0 = 0. Give at least one epoch (e.g. --n_epochs 1), or pass --dry_run to check the set-up without training.\n',
@@ -87,9 +104,19 @@ describe('training spans', () => {
 
   it('--dry_run trains one step on the first batch, prints its losses and writes nothing', async () => {
     const dir = tempDir();
-    const { code, stdout, stderr } = await translate(['train', ...tinyPix2pixArgs(dir, 3), '--n_epochs', '0', '--n_epochs_decay', '0', '--dry_run']);
+    const { code, stdout, stderr } = await translate([
+      'train',
+      ...tinyPix2pixArgs(dir, 3),
+      '--n_epochs',
+      '0',
+      '--n_epochs_decay',
+      '0',
+      '--dry_run',
+    ]);
     expect(code, stderr).toBe(0);
-    expect(stdout).toMatch(/\(epoch: 1, iters: 1, time: 0\.000, data: 0\.000\) G_GAN: \d+\.\d{3} G_L1: \d+\.\d{3} D_real: \d+\.\d{3} D_fake: \d+\.\d{3}/);
+    expect(stdout).toMatch(
+      /\(epoch: 1, iters: 1, time: 0\.000, data: 0\.000\) G_GAN: \d+\.\d{3} G_L1: \d+\.\d{3} D_real: \d+\.\d{3} D_fake: \d+\.\d{3}/,
+    );
     expect(stdout).toContain('Dry run: 3 training images, the networks and one step on the first batch of 1 work; nothing was written.');
     expect(existsSync(join(dir, 'p2p'))).toBe(false);
   });

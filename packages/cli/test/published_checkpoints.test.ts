@@ -23,10 +23,35 @@ function checkpointWith(file: string | Uint8Array): { root: string; dir: string 
   return { root, dir };
 }
 
-const REFERENCE_FLAGS = ['--model', 'test', '--netG', 'resnet_6blocks', '--ngf', '4', '--norm', 'instance', '--no_dropout', '--preprocess', 'none'];
+const REFERENCE_FLAGS = [
+  '--model',
+  'test',
+  '--netG',
+  'resnet_6blocks',
+  '--ngf',
+  '4',
+  '--norm',
+  'instance',
+  '--no_dropout',
+  '--preprocess',
+  'none',
+];
 
 function testArgs(root: string, architecture = REFERENCE_FLAGS): string[] {
-  return ['test', ...architecture, '--name', 'run', '--dataroot', fixture('testpy_input'), '--checkpoints_dir', join(root, 'checkpoints'), '--results_dir', join(root, 'results'), '--backend', 'wasm'];
+  return [
+    'test',
+    ...architecture,
+    '--name',
+    'run',
+    '--dataroot',
+    fixture('testpy_input'),
+    '--checkpoints_dir',
+    join(root, 'checkpoints'),
+    '--results_dir',
+    join(root, 'results'),
+    '--backend',
+    'wasm',
+  ];
 }
 
 /** The largest difference between the image translate wrote for `stem` and the reference's test.py's. */
@@ -40,7 +65,14 @@ async function worstLevel(root: string, stem: string): Promise<number> {
 }
 
 describe("translate test on the reference's checkpoints", () => {
-  for (const file of ['resnet_G.legacy.pth', 'resnet_G.zip.pth', 'resnet_G.dataparallel.legacy.pth', 'resnet_G.pre04_instancenorm.legacy.pth', 'resnet_G.module.legacy.pth', 'resnet_G.wrapped.zip.pth']) {
+  for (const file of [
+    'resnet_G.legacy.pth',
+    'resnet_G.zip.pth',
+    'resnet_G.dataparallel.legacy.pth',
+    'resnet_G.pre04_instancenorm.legacy.pth',
+    'resnet_G.module.legacy.pth',
+    'resnet_G.wrapped.zip.pth',
+  ]) {
     it(`${file}: the images of the reference's test.py, within 1/255`, async () => {
       const { root } = checkpointWith(file);
       const run = await translate(testArgs(root));
@@ -54,7 +86,11 @@ describe("translate test on the reference's checkpoints", () => {
       const { root } = checkpointWith(file);
       const run = await translate(testArgs(root, ['--model', 'test', '--preprocess', 'none']));
       expect(run.code, run.stderr).toBe(0);
-      for (const [flag, value, instead] of [['netG', 'resnet_6blocks', 'resnet_9blocks'], ['ngf', '4', '64'], ['no_dropout', 'true', 'false']]) {
+      for (const [flag, value, instead] of [
+        ['netG', 'resnet_6blocks', 'resnet_9blocks'],
+        ['ngf', '4', '64'],
+        ['no_dropout', 'true', 'false'],
+      ]) {
         expect(run.stdout).toContain(`Using --${flag} ${value} from the weights in latest_net_G.pth (not ${instead}).`);
       }
       for (const stem of ['astronaut_64', 'chelsea_64x48']) expect(await worstLevel(root, stem), stem).toBeLessThanOrEqual(1);
@@ -65,7 +101,9 @@ describe("translate test on the reference's checkpoints", () => {
     const { root } = checkpointWith('patch_D.zip.pth');
     const run = await translate(testArgs(root));
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/latest_net_G\.pth holds basic discriminator \(70×70 PatchGAN, 3 layers\), ndf 8, instance norm, 3 input channels \(--netD basic --ndf 8 --norm instance\), not the network these options build/);
+    expect(run.stderr).toMatch(
+      /latest_net_G\.pth holds basic discriminator \(70×70 PatchGAN, 3 layers\), ndf 8, instance norm, 3 input channels \(--netD basic --ndf 8 --norm instance\), not the network these options build/,
+    );
   });
 
   const bad: Array<[string, string | Uint8Array, RegExp]> = [

@@ -36,7 +36,11 @@ function allOptions(): Map<string, OptionSpec> {
   for (const { plugin } of listModels()) {
     for (const phase of ['train', 'test'] as Phase[]) {
       for (const mode of datasetModeNames()) {
-        const set = resolveSchema({ phase, layers: [{ source: 'test', values: { model: plugin.name, dataset_mode: mode } }], datasetMode: getDatasetMode });
+        const set = resolveSchema({
+          phase,
+          layers: [{ source: 'test', values: { model: plugin.name, dataset_mode: mode } }],
+          datasetMode: getDatasetMode,
+        });
         for (const [key, spec] of Object.entries(set.schema)) options.set(key, spec);
       }
     }
@@ -67,7 +71,12 @@ describe('docs/published-flags.md', () => {
           expect(spec?.noEffect, line).toBeDefined();
           break;
         case 'translated':
-          expect(Object.keys(spec?.sets?.(1) ?? {}).map((key) => `\`--${key}\``).join(', '), line).toBe(translate);
+          expect(
+            Object.keys(spec?.sets?.(1) ?? {})
+              .map((key) => `\`--${key}\``)
+              .join(', '),
+            line,
+          ).toBe(translate);
           break;
         case 'differs':
           expect(translate === '—' ? spec === undefined && aliasOf(flag) === undefined : spec !== undefined, line).toBe(true);

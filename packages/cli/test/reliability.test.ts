@@ -38,8 +38,12 @@ function train(args: string[]): Child {
     stdout += String(chunk);
     for (const w of waiters.filter((w) => w.pattern.test(stdout))) w.resolve();
   });
-  child.stderr.on('data', (chunk) => void (stderr += String(chunk)));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  child.stderr.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   return {
     pid: child.pid!,
     output: () => stdout,
@@ -57,8 +61,20 @@ function train(args: string[]): Child {
 
 /** Tiny pix2pix (6 images, 3 epochs) named `p2p` in `dir`, seed 1, a checkpoint after every image. */
 const tinyRun = (dir: string, extra: string[] = []) => [
-  ...tinyPix2pixArgs(dir, 6), '--seed', '1', '--n_epochs', '2', '--n_epochs_decay', '1',
-  '--save_latest_freq', '1', '--print_freq', '1', '--display_freq', '100', ...extra,
+  ...tinyPix2pixArgs(dir, 6),
+  '--seed',
+  '1',
+  '--n_epochs',
+  '2',
+  '--n_epochs_decay',
+  '1',
+  '--save_latest_freq',
+  '1',
+  '--print_freq',
+  '1',
+  '--display_freq',
+  '100',
+  ...extra,
 ];
 
 /** The bytes of checkpoint `latest`'s network and optimizer files. */
@@ -72,7 +88,13 @@ function expectCompleteLatest(experiment: string): void {
   const manifest = JSON.parse(readFileSync(join(experiment, 'latest_checkpoint.json'), 'utf8'));
   const listed = [...Object.values(manifest.networks), ...Object.values(manifest.optimizers)] as { file: string; sha256: string }[];
   expect(listed.length).toBe(4);
-  for (const { file, sha256 } of listed) expect(createHash('sha256').update(readFileSync(join(experiment, file))).digest('hex'), file).toBe(sha256);
+  for (const { file, sha256 } of listed)
+    expect(
+      createHash('sha256')
+        .update(readFileSync(join(experiment, file)))
+        .digest('hex'),
+      file,
+    ).toBe(sha256);
 }
 
 /** `count` delays in [from, to) ms from a fixed seed (a small LCG), so every run kills at the same points. */
@@ -116,20 +138,24 @@ describe('translate train reliability', () => {
   it.each([
     ['SIGTERM', 143],
     ['SIGHUP', 129],
-  ] as const)('%s saves latest, says so and exits %i, releasing the lock', async (signal, exitCode) => {
-    const dir = tempDir();
-    const run = train(tinyRun(dir, ['--n_epochs', '50']));
-    await run.waitFor(/\(epoch: 1, iters: 2,/);
-    run.kill(signal);
-    const { code } = await run.exit;
-    expect(code, run.stderr()).toBe(exitCode);
-    expect(run.stderr()).toContain(`${signal} received; saving checkpoint 'latest' after the current step`);
-    expect(run.output()).toMatch(new RegExp(`Interrupted by ${signal}: saved checkpoint 'latest' at epoch 1, \\d+ images into it`));
-    const manifest = JSON.parse(readFileSync(join(dir, 'p2p', 'latest_checkpoint.json'), 'utf8'));
-    expect(manifest.progress.totalIters).toBeGreaterThanOrEqual(2);
-    expectCompleteLatest(join(dir, 'p2p'));
-    expect(existsSync(join(dir, 'p2p', LOCK_FILE))).toBe(false);
-  }, 30_000);
+  ] as const)(
+    '%s saves latest, says so and exits %i, releasing the lock',
+    async (signal, exitCode) => {
+      const dir = tempDir();
+      const run = train(tinyRun(dir, ['--n_epochs', '50']));
+      await run.waitFor(/\(epoch: 1, iters: 2,/);
+      run.kill(signal);
+      const { code } = await run.exit;
+      expect(code, run.stderr()).toBe(exitCode);
+      expect(run.stderr()).toContain(`${signal} received; saving checkpoint 'latest' after the current step`);
+      expect(run.output()).toMatch(new RegExp(`Interrupted by ${signal}: saved checkpoint 'latest' at epoch 1, \\d+ images into it`));
+      const manifest = JSON.parse(readFileSync(join(dir, 'p2p', 'latest_checkpoint.json'), 'utf8'));
+      expect(manifest.progress.totalIters).toBeGreaterThanOrEqual(2);
+      expectCompleteLatest(join(dir, 'p2p'));
+      expect(existsSync(join(dir, 'p2p', LOCK_FILE))).toBe(false);
+    },
+    30_000,
+  );
 
   it('a second run of the same experiment is refused naming the PID and host, and leaves its files alone', async () => {
     const dir = tempDir();
@@ -152,7 +178,9 @@ describe('translate train reliability', () => {
     const dir = tempDir();
     const train_ = join(dir, 'data', 'train');
     mkdirSync(train_, { recursive: true });
-    const images = readdirSync(join(SAMPLES, 'edges2photo', 'train')).sort().slice(0, 4);
+    const images = readdirSync(join(SAMPLES, 'edges2photo', 'train'))
+      .sort()
+      .slice(0, 4);
     for (const f of images) copyFileSync(join(SAMPLES, 'edges2photo', 'train', f), join(train_, f));
     const run = train([...tinyRun(dir, ['--n_epochs', '50', '--save_latest_freq', '100']), '--dataroot', join(dir, 'data')]);
     await run.waitFor(/\(epoch: 1, iters: 1,/);
@@ -162,7 +190,9 @@ describe('translate train reliability', () => {
     const { code } = await run.exit;
     expect(code).toBe(2);
     expect(run.stderr()).toContain(`Cannot read image ${victim}: the file is corrupt or truncated`);
-    expect(run.stderr()).toMatch(/translate: Saved checkpoint 'latest' at epoch \d+, \d+ images into it before stopping\. Resume with --continue_train\./);
+    expect(run.stderr()).toMatch(
+      /translate: Saved checkpoint 'latest' at epoch \d+, \d+ images into it before stopping\. Resume with --continue_train\./,
+    );
     expectCompleteLatest(join(dir, 'p2p'));
     expect(existsSync(join(dir, 'p2p', LOCK_FILE))).toBe(false);
   }, 30_000);
@@ -183,33 +213,49 @@ describe('translate train reliability', () => {
   });
 
   const canMount = canMountTmpfs();
-  it.skipIf(!canMount)(`a full disk names the path and keeps the last good checkpoint${canMount ? '' : ' (skipped: needs root and mount -t tmpfs)'}`, async () => {
-    const mnt = mountTmpfs()!;
-    try {
-      const run = train([...tinyRun(mnt, ['--n_epochs', '40', '--max_dataset_size', '2', '--save_latest_freq', '100', '--save_epoch_freq', '1'])]);
-      const { code } = await run.exit;
-      expect(code, run.output()).toBe(2);
-      expect(run.stderr()).toMatch(new RegExp(`no space left on the device while writing ${mnt}/p2p/\\S+ \\(ENOSPC\\): the disk is full\\. Free some space, or write elsewhere`));
-      expect(run.stderr()).toMatch(/Saved checkpoint 'latest' at epoch \d+|Could not save checkpoint 'latest' .*the last good checkpoint \('latest' at epoch \d+/);
-      expectCompleteLatest(join(mnt, 'p2p'));
-      expect(readdirSync(join(mnt, 'p2p')).filter((f) => f.startsWith('.'))).toEqual([]);
-    } finally {
-      spawnSync('umount', [mnt]);
-    }
-  }, 60_000);
+  it.skipIf(!canMount)(
+    `a full disk names the path and keeps the last good checkpoint${canMount ? '' : ' (skipped: needs root and mount -t tmpfs)'}`,
+    async () => {
+      const mnt = mountTmpfs()!;
+      try {
+        const run = train([
+          ...tinyRun(mnt, ['--n_epochs', '40', '--max_dataset_size', '2', '--save_latest_freq', '100', '--save_epoch_freq', '1']),
+        ]);
+        const { code } = await run.exit;
+        expect(code, run.output()).toBe(2);
+        expect(run.stderr()).toMatch(
+          new RegExp(
+            `no space left on the device while writing ${mnt}/p2p/\\S+ \\(ENOSPC\\): the disk is full\\. Free some space, or write elsewhere`,
+          ),
+        );
+        expect(run.stderr()).toMatch(
+          /Saved checkpoint 'latest' at epoch \d+|Could not save checkpoint 'latest' .*the last good checkpoint \('latest' at epoch \d+/,
+        );
+        expectCompleteLatest(join(mnt, 'p2p'));
+        expect(readdirSync(join(mnt, 'p2p')).filter((f) => f.startsWith('.'))).toEqual([]);
+      } finally {
+        spawnSync('umount', [mnt]);
+      }
+    },
+    60_000,
+  );
 
-  it.skipIf(!canMount)(`a read-only --checkpoints_dir says EROFS, not ENOENT${canMount ? '' : ' (skipped: needs root and mount -t tmpfs)'}`, async () => {
-    const mnt = mountTmpfs('ro')!;
-    try {
-      const run = train(tinyRun(join(mnt, 'runs')));
-      expect((await run.exit).code).toBe(2);
-      expect(run.stderr()).toBe(
-        `translate: mkdir failed: ${mnt}/runs is on a read-only file system (EROFS). Choose a writable folder (--checkpoints_dir / --results_dir) or remount it read-write.\n`,
-      );
-    } finally {
-      spawnSync('umount', [mnt]);
-    }
-  }, 30_000);
+  it.skipIf(!canMount)(
+    `a read-only --checkpoints_dir says EROFS, not ENOENT${canMount ? '' : ' (skipped: needs root and mount -t tmpfs)'}`,
+    async () => {
+      const mnt = mountTmpfs('ro')!;
+      try {
+        const run = train(tinyRun(join(mnt, 'runs')));
+        expect((await run.exit).code).toBe(2);
+        expect(run.stderr()).toBe(
+          `translate: mkdir failed: ${mnt}/runs is on a read-only file system (EROFS). Choose a writable folder (--checkpoints_dir / --results_dir) or remount it read-write.\n`,
+        );
+      } finally {
+        spawnSync('umount', [mnt]);
+      }
+    },
+    30_000,
+  );
 });
 
 /** A fresh 3 MiB tmpfs mount point (`ro` for read-only), or null where mounting is not allowed (not root, or no mount). */

@@ -9,7 +9,13 @@ import { OUT_OF_MEMORY_HINT, reportError, WASM_ABORT_HINT } from '../src/report_
 
 function report(err: unknown, env: Record<string, string> = {}): { code: number; stderr: string } {
   let stderr = '';
-  const io: CliIo = { stdout: () => undefined, stderr: (t) => void (stderr += t), env };
+  const io: CliIo = {
+    stdout: () => undefined,
+    stderr: (t) => {
+      stderr += t;
+    },
+    env,
+  };
   return { code: reportError(err, io), stderr };
 }
 
@@ -19,7 +25,10 @@ describe('reportError', () => {
   });
 
   it('other TranslateErrors exit 1', () => {
-    expect(report(new TranslateError('Disk full while saving.', { usage: false }))).toEqual({ code: 1, stderr: 'translate: Disk full while saving.\n' });
+    expect(report(new TranslateError('Disk full while saving.', { usage: false }))).toEqual({
+      code: 1,
+      stderr: 'translate: Disk full while saving.\n',
+    });
   });
 
   it('commander errors were printed by commander: 2, or 0 after --help', () => {
@@ -53,10 +62,20 @@ describe('reportError', () => {
     } catch (error) {
       real = error;
     }
-    expect(report(real)).toEqual({ code: 2, stderr: `translate: open failed: ${missing} does not exist (ENOENT): a folder on its path is missing or was removed. Create it or fix the path.\n` });
-    const nodeError = (code: string, syscall: string, path?: string) => Object.assign(new Error(`${code}: ${syscall}`), { code, syscall, ...(path ? { path } : {}) });
-    expect(report(nodeError('EACCES', 'open', '/ckpt/x'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/^translate: open failed: permission denied for \/ckpt\/x \(EACCES\)\. Make it writable/) });
-    expect(report(nodeError('EROFS', 'mkdir', '/ro/x'))).toMatchObject({ code: 2, stderr: expect.stringContaining('/ro/x is on a read-only file system (EROFS)') });
+    expect(report(real)).toEqual({
+      code: 2,
+      stderr: `translate: open failed: ${missing} does not exist (ENOENT): a folder on its path is missing or was removed. Create it or fix the path.\n`,
+    });
+    const nodeError = (code: string, syscall: string, path?: string) =>
+      Object.assign(new Error(`${code}: ${syscall}`), { code, syscall, ...(path ? { path } : {}) });
+    expect(report(nodeError('EACCES', 'open', '/ckpt/x'))).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^translate: open failed: permission denied for \/ckpt\/x \(EACCES\)\. Make it writable/),
+    });
+    expect(report(nodeError('EROFS', 'mkdir', '/ro/x'))).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('/ro/x is on a read-only file system (EROFS)'),
+    });
     // A `write` error names no path: `atPath` adds the file being written.
     let full: unknown;
     try {
@@ -68,7 +87,9 @@ describe('reportError', () => {
     }
     expect(report(full)).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining('write failed: no space left on the device while writing /ckpt/loss_log.txt (ENOSPC): the disk is full. Free some space, or write elsewhere (--checkpoints_dir / --results_dir).\n'),
+      stderr: expect.stringContaining(
+        'write failed: no space left on the device while writing /ckpt/loss_log.txt (ENOSPC): the disk is full. Free some space, or write elsewhere (--checkpoints_dir / --results_dir).\n',
+      ),
     });
   });
 
@@ -82,10 +103,14 @@ describe('reportError', () => {
   });
 
   it('a training run stopped by an error reports it, then what happened to latest', () => {
-    const stopped = new TrainingStopped(new RangeError('bad pixel'), "Saved checkpoint 'latest' at epoch 2, 3 images into it before stopping.");
+    const stopped = new TrainingStopped(
+      new RangeError('bad pixel'),
+      "Saved checkpoint 'latest' at epoch 2, 3 images into it before stopping.",
+    );
     expect(report(stopped)).toEqual({
       code: 1,
-      stderr: "translate: bad pixel\nSet TRANSLATE_DEBUG=1 to see the stack trace.\ntranslate: Saved checkpoint 'latest' at epoch 2, 3 images into it before stopping.\n",
+      stderr:
+        "translate: bad pixel\nSet TRANSLATE_DEBUG=1 to see the stack trace.\ntranslate: Saved checkpoint 'latest' at epoch 2, 3 images into it before stopping.\n",
     });
   });
 });

@@ -30,7 +30,17 @@ describe('translate train --save_format pth', () => {
     expect(inspect.stdout).toContain("  checkpoint: network G of 'latest', model pix2pix (latest_checkpoint.json; sha256 matches)\n");
     expect(inspect.stdout).toContain('translate test --model test --netG unet_32 --ngf 4 --norm batch');
 
-    const resumed = await translate(['train', ...common, '--n_epochs', '2', '--n_epochs_decay', '0', '--save_format', 'pth', '--continue_train']);
+    const resumed = await translate([
+      'train',
+      ...common,
+      '--n_epochs',
+      '2',
+      '--n_epochs_decay',
+      '0',
+      '--save_format',
+      'pth',
+      '--continue_train',
+    ]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain("Resuming 'latest' at epoch 2, 0 images into it (2 in total).");
     expect(readPth(new Uint8Array(readFileSync(join(run, '2_net_D.pth')))).tensors.size).toBeGreaterThan(0);

@@ -16,7 +16,8 @@ import { tempDir, translate } from './helpers.js';
 beforeAll(registerBuiltinModels);
 
 const cli = (values: Record<string, unknown>): OptionLayer => ({ source: 'the command line', commandLine: true, values });
-const resolve = (phase: Phase, values: Record<string, unknown>) => resolveOptions({ phase, layers: [cli({ dataroot: 'd', ...values })], datasetMode: getDatasetMode }).options;
+const resolve = (phase: Phase, values: Record<string, unknown>) =>
+  resolveOptions({ phase, layers: [cli({ dataroot: 'd', ...values })], datasetMode: getDatasetMode }).options;
 
 /** The options `translate <phase> <argv>` resolves to, parsed by the same commander flags as the CLI's. */
 function parsed(phase: Phase, argv: string[]) {
@@ -43,9 +44,17 @@ describe("SPADE's dataset modes: defaults", () => {
   });
 
   it('coco: load_size 286 when training, 256 when testing; a flag still overrides', () => {
-    expect(resolve('train', { model: 'gaugan', dataset_mode: 'coco' })).toMatchObject({ load_size: 286, crop_size: 256, label_nc: 182, contain_dontcare_label: true });
+    expect(resolve('train', { model: 'gaugan', dataset_mode: 'coco' })).toMatchObject({
+      load_size: 286,
+      crop_size: 256,
+      label_nc: 182,
+      contain_dontcare_label: true,
+    });
     expect(resolve('test', { model: 'gaugan', dataset_mode: 'coco' })).toMatchObject({ load_size: 256, crop_size: 256 });
-    expect(resolve('test', { model: 'gaugan', dataset_mode: 'coco', load_size: '300', label_nc: '10' })).toMatchObject({ load_size: 300, label_nc: 10 });
+    expect(resolve('test', { model: 'gaugan', dataset_mode: 'coco', load_size: '300', label_nc: '10' })).toMatchObject({
+      load_size: 300,
+      label_nc: 10,
+    });
   });
 
   it("a mode's default for an option the model lacks is skipped", () => {
@@ -65,7 +74,9 @@ describe('--preprocess_mode (SPADE) is --preprocess', () => {
     const { code, stdout } = await translate(['test', '--model', 'gaugan', '--dataset_mode', 'cityscapes', '--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/--preprocess, --preprocess_mode <value> +scaling and cropping of images at load time/);
-    expect(stdout).toContain("(choices: resize_and_crop, crop, scale_width, scale_width_and_crop, none, scale_shortside, scale_shortside_and_crop, fixed; default: fixed)");
+    expect(stdout).toContain(
+      '(choices: resize_and_crop, crop, scale_width, scale_width_and_crop, none, scale_shortside, scale_shortside_and_crop, fixed; default: fixed)',
+    );
     expect(stdout).not.toMatch(/^ *--preprocess_mode/m);
   });
 });
@@ -75,14 +86,47 @@ describe('translate train/test --model gaugan --dataset_mode custom', () => {
     const dir = tempDir();
     const [labels, photos] = [join(dir, 'labels'), join(dir, 'photos')];
     for (let k = 0; k < 3; k++) {
-      const label = Uint8Array.from({ length: 64 * 64 }, (_, i) => ((i % 64 >> 4) + k) % 5);
+      const label = Uint8Array.from({ length: 64 * 64 }, (_, i) => (((i % 64) >> 4) + k) % 5);
       const photo = Uint8Array.from({ length: 64 * 64 * 3 }, (_, i) => (i * (k + 3)) % 256);
       await writeImage(join(labels, `scene_${k}.png`), { data: label, width: 64, height: 64, channels: 1 });
       await writeImage(join(photos, `scene_${k}.jpg`), { data: photo, width: 64, height: 64, channels: 3 });
     }
-    const data = ['--model', 'gaugan', '--dataset_mode', 'custom', '--label_dir', labels, '--image_dir', photos, '--label_nc', '5', '--no_instance', '--ngf', '4', '--crop_size', '64', '--load_size', '64'];
+    const data = [
+      '--model',
+      'gaugan',
+      '--dataset_mode',
+      'custom',
+      '--label_dir',
+      labels,
+      '--image_dir',
+      photos,
+      '--label_nc',
+      '5',
+      '--no_instance',
+      '--ngf',
+      '4',
+      '--crop_size',
+      '64',
+      '--load_size',
+      '64',
+    ];
     const run = ['--name', 'custom', '--checkpoints_dir', join(dir, 'checkpoints'), '--backend', 'wasm', '--num_threads', '1'];
-    const train = await translate(['train', ...data, ...run, '--ndf', '4', '--preprocess_mode', 'fixed', '--n_epochs', '1', '--n_epochs_decay', '0', '--no_vgg_loss', '--max_dataset_size', '2']);
+    const train = await translate([
+      'train',
+      ...data,
+      ...run,
+      '--ndf',
+      '4',
+      '--preprocess_mode',
+      'fixed',
+      '--n_epochs',
+      '1',
+      '--n_epochs_decay',
+      '0',
+      '--no_vgg_loss',
+      '--max_dataset_size',
+      '2',
+    ]);
     expect(train.code, train.stderr).toBe(0);
     expect(train.stdout).toMatch(/^ {15}preprocess: fixed {25}\t\[default: resize_and_crop\]$/m);
     expect(existsSync(join(dir, 'checkpoints', 'custom', 'latest_net_G.safetensors'))).toBe(true);

@@ -54,11 +54,16 @@ function decode(bytes: Buffer): Fields {
     const [field, wireType] = [Math.floor(key / 8), key % 8];
     let value: number | Buffer;
     if (wireType === 0) value = varint();
-    else if (wireType === 1) value = bytes.readDoubleLE((offset += 8) - 8);
-    else if (wireType === 5) value = bytes.readFloatLE((offset += 4) - 4);
-    else if (wireType === 2) {
+    else if (wireType === 1) {
+      value = bytes.readDoubleLE(offset);
+      offset += 8;
+    } else if (wireType === 5) {
+      value = bytes.readFloatLE(offset);
+      offset += 4;
+    } else if (wireType === 2) {
       const length = varint();
-      value = bytes.subarray(offset, (offset += length));
+      value = bytes.subarray(offset, offset + length);
+      offset += length;
     } else throw new Error(`wire type ${wireType}`);
     fields.set(field, [...(fields.get(field) ?? []), value]);
   }
@@ -91,7 +96,13 @@ function readEvents(path: string): ReadEvent[] {
       else {
         read.images = values.map((v) => {
           const image = message(v, 4);
-          return { tag: tag(v), height: one(image, 1) as number, width: one(image, 2) as number, colorspace: one(image, 3) as number, encoded: one(image, 4) as Buffer };
+          return {
+            tag: tag(v),
+            height: one(image, 1) as number,
+            width: one(image, 2) as number,
+            colorspace: one(image, 3) as number,
+            encoded: one(image, 4) as Buffer,
+          };
         });
       }
     }
@@ -104,7 +115,9 @@ function lossLines(path: string): Array<Array<[string, number]>> {
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => line.startsWith('(epoch:'))
-    .map((line) => [...line.slice(line.indexOf(')') + 1).matchAll(/(\w+): (-?[\d.]+)/g)].map((m): [string, number] => [m[1]!, Number(m[2])]));
+    .map((line) =>
+      [...line.slice(line.indexOf(')') + 1).matchAll(/(\w+): (-?[\d.]+)/g)].map((m): [string, number] => [m[1]!, Number(m[2])]),
+    );
 }
 
 /** Expects the scalar events to carry `lines`' losses, names in order, equal to the printed precision. */
@@ -150,7 +163,9 @@ describe('translate train --tensorboard', () => {
       expect(image).toMatchObject({ height: 32, width: 32, colorspace: 3 });
       expect(image.encoded.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
       // The last display of epoch 1 (step 2) is also the page's image of that epoch.
-      expect(image.encoded.equals(readFileSync(join(dir, 'p2p', 'web', 'images', `epoch001_${image.tag.slice('results/'.length)}.png`)))).toBe(true);
+      expect(
+        image.encoded.equals(readFileSync(join(dir, 'p2p', 'web', 'images', `epoch001_${image.tag.slice('results/'.length)}.png`))),
+      ).toBe(true);
     }
 
     const resumed = await translate(['train', ...common, '--n_epochs', '2', '--tf_log', '--continue_train']);
@@ -175,7 +190,9 @@ describe('translate train --tensorboard', () => {
     const run = await translate(['train', ...tinyPix2pixArgs(dir, 3), '--use_wandb', '--wandb_project_name', 'my project']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('translate: --use_wandb: translate cannot log to Weights & Biases');
-    expect(run.stderr).toContain(`Train with --tensorboard instead of --use_wandb, then upload the run's TensorBoard events with \`wandb sync --sync-tensorboard --project 'my project' ${join(dir, 'p2p', 'logs')}\`.`);
+    expect(run.stderr).toContain(
+      `Train with --tensorboard instead of --use_wandb, then upload the run's TensorBoard events with \`wandb sync --sync-tensorboard --project 'my project' ${join(dir, 'p2p', 'logs')}\`.`,
+    );
     expect(existsSync(join(dir, 'p2p'))).toBe(false);
   });
 });

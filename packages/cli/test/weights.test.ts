@@ -25,7 +25,10 @@ beforeAll(async () => {
   const vgg = new Vgg19Features();
   source = vgg.stateDict();
   vgg.dispose();
-  const withClassifier: RawStateDict = new Map([...source, ['classifier.0.weight', { dtype: 'F32', shape: [4, 2], data: new Float32Array(8) }]]);
+  const withClassifier: RawStateDict = new Map([
+    ...source,
+    ['classifier.0.weight', { dtype: 'F32', shape: [4, 2], data: new Float32Array(8) }],
+  ]);
   const bytes = writePth(withClassifier);
   const prefix = createHash('sha256').update(bytes).digest('hex').slice(0, 8);
   good = `vgg19-${prefix}.pth`;

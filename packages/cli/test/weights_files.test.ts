@@ -7,14 +7,24 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { halfToFloat, rawTensorBytes, readPth, readSafetensors, writePth, writeSafetensors, type RawStateDict, type RawTensor } from '@translate/core';
+import {
+  halfToFloat,
+  rawTensorBytes,
+  readPth,
+  readSafetensors,
+  writePth,
+  writeSafetensors,
+  type RawStateDict,
+  type RawTensor,
+} from '@translate/core';
 import { tempDir, translate } from './helpers.js';
 
 const core = (path: string) => fileURLToPath(new URL(`../../core/test/fixtures/${path}`, import.meta.url));
 const bytesOf = (path: string) => new Uint8Array(readFileSync(path));
 
 /** dtype, shape and data bytes of every tensor, in order: what "bit-exact" compares. */
-const contents = (tensors: RawStateDict) => [...tensors].map(([key, t]) => [key, t.dtype, t.shape, Buffer.from(rawTensorBytes(t)).toString('hex')]);
+const contents = (tensors: RawStateDict) =>
+  [...tensors].map(([key, t]) => [key, t.dtype, t.shape, Buffer.from(rawTensorBytes(t)).toString('hex')]);
 
 /** A small state dict with every kind of entry the parameter count tells apart. */
 function mixedState(): RawStateDict {
@@ -46,7 +56,10 @@ describe('translate weights inspect', () => {
       '  parameters: 180,419 (elements of the float tensors, without BatchNorm running statistics, num_batches_tracked and spectral-norm u/v vectors)',
       '  dtypes:     F32 × 48',
     ]);
-    expect(lines.slice(8, 10)).toEqual(['  key                           shape           dtype', '  model.1.weight                [8, 3, 7, 7]    F32']);
+    expect(lines.slice(8, 10)).toEqual([
+      '  key                           shape           dtype',
+      '  model.1.weight                [8, 3, 7, 7]    F32',
+    ]);
     expect(lines).toContain('  … 18 more (--all lists every key)');
     expect(run.stdout).toContain(
       '  resnet_9blocks generator (ResnetGenerator, 9 residual blocks), ngf 8, instance norm, no dropout, 3 → 3 channels\n' +
@@ -66,7 +79,9 @@ describe('translate weights inspect', () => {
     expect(report.keys).toHaveLength(report.tensors);
     expect(report.keys[0]).toEqual({ key: 'model.model.0.weight', shape: [4, 3, 4, 4], dtype: 'F32' });
     expect(report.identification.reason).toBeNull();
-    expect(report.identification.matches.map((m: { flags: string }) => m.flags)).toEqual(['--model test --netG unet_64 --ngf 4 --norm batch']);
+    expect(report.identification.matches.map((m: { flags: string }) => m.flags)).toEqual([
+      '--model test --netG unet_64 --ngf 4 --norm batch',
+    ]);
   });
 
   it('counts parameters without running statistics, num_batches_tracked and spectral-norm u/v; says why no network matches', async () => {
@@ -76,7 +91,9 @@ describe('translate weights inspect', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('  parameters: 12 (');
     expect(run.stdout).toContain('  dtypes:     F32 × 6, I64 × 1, I32 × 1\n  metadata:   format=pt\n');
-    expect(run.stdout).toContain("No translate network matches: its keys (conv.weight, conv.bias, bn.running_mean, …) are not those of the reference's networks");
+    expect(run.stdout).toContain(
+      "No translate network matches: its keys (conv.weight, conv.bias, bn.running_mean, …) are not those of the reference's networks",
+    );
     expect(run.stdout).toMatch(/no model plugin recognised them \(asked: [a-z_, ]*gaugan[a-z_, ]*srresnet/);
   });
 
@@ -105,15 +122,23 @@ describe('translate weights inspect', () => {
   it('usage errors name the file and what it is: exit 2', async () => {
     const dir = tempDir();
     const missing = await translate(['weights', 'inspect', join(dir, 'nope.pth')]);
-    expect([missing.code, missing.stderr]).toEqual([2, `translate: ${join(dir, 'nope.pth')} does not exist. Give a .pth or .safetensors weights file.\n`]);
+    expect([missing.code, missing.stderr]).toEqual([
+      2,
+      `translate: ${join(dir, 'nope.pth')} does not exist. Give a .pth or .safetensors weights file.\n`,
+    ]);
     writeFileSync(join(dir, 'latest_net_G.pth'), writePth(mixedState()));
     const folder = await translate(['weights', 'inspect', dir]);
-    expect([folder.code, folder.stderr]).toEqual([2, `translate: ${dir} is a folder; give one weights file, e.g. ${dir}/latest_net_G.pth.\n`]);
+    expect([folder.code, folder.stderr]).toEqual([
+      2,
+      `translate: ${dir} is a folder; give one weights file, e.g. ${dir}/latest_net_G.pth.\n`,
+    ]);
     writeFileSync(join(dir, 'junk.pth'), 'not a checkpoint');
     const junk = await translate(['weights', 'inspect', join(dir, 'junk.pth')]);
     expect(junk.code).toBe(2);
     expect(junk.stderr).toContain(join(dir, 'junk.pth'));
-    expect(junk.stderr).toContain('not a PyTorch checkpoint (neither the zip format of torch ≥ 1.6 nor the legacy format of torch 0.4–1.5)');
+    expect(junk.stderr).toContain(
+      'not a PyTorch checkpoint (neither the zip format of torch ≥ 1.6 nor the legacy format of torch 0.4–1.5)',
+    );
     const scripted = await translate(['weights', 'inspect', core('published/scripted.pt')]);
     expect(scripted.code).toBe(2);
     expect(scripted.stderr).toContain(core('published/scripted.pt'));
@@ -132,7 +157,9 @@ describe('translate weights convert', () => {
     const st = join(dir, 'resnet_G.safetensors');
     const toSt = await translate(['weights', 'convert', legacy, st]);
     expect(toSt.code, toSt.stderr).toBe(0);
-    expect(toSt.stdout).toBe(`Wrote ${st} (safetensors): ${original.tensors.size} tensors, ${readFileSync(st).byteLength.toLocaleString('en-US')} bytes, from the state dict of a legacy file.\n`);
+    expect(toSt.stdout).toBe(
+      `Wrote ${st} (safetensors): ${original.tensors.size} tensors, ${readFileSync(st).byteLength.toLocaleString('en-US')} bytes, from the state dict of a legacy file.\n`,
+    );
     const middle = readSafetensors(bytesOf(st));
     expect(middle.metadata).toEqual({ format: 'pt' });
     expect(contents(middle.tensors)).toEqual(contents(original.tensors));
@@ -156,7 +183,9 @@ describe('translate weights convert', () => {
     const run = await translate(['weights', 'convert', basicsr, params, '--key', 'params']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/from the 'params' entry of a dict .*of a zip file\.\n$/);
-    expect(contents(readSafetensors(bytesOf(params)).tensors)).toEqual(contents(readPth(bytesOf(basicsr), basicsr, { key: 'params' }).tensors));
+    expect(contents(readSafetensors(bytesOf(params)).tensors)).toEqual(
+      contents(readPth(bytesOf(basicsr), basicsr, { key: 'params' }).tensors),
+    );
   });
 
   it('--dtype float16 rounds float tensors to nearest even and keeps integer tensors; float32 widens them back', async () => {
@@ -186,7 +215,10 @@ describe('translate weights convert', () => {
     const input = join(dir, 'in.pth');
     writeFileSync(input, writePth(mixedState()));
     const self = await translate(['weights', 'convert', input, join(dir, '.', 'in.pth'), '--force']);
-    expect([self.code, self.stderr]).toEqual([2, `translate: ${join(dir, 'in.pth')} is the input file; write the conversion to another path.\n`]);
+    expect([self.code, self.stderr]).toEqual([
+      2,
+      `translate: ${join(dir, 'in.pth')} is the input file; write the conversion to another path.\n`,
+    ]);
     const out = join(dir, 'out.safetensors');
     writeFileSync(out, 'keep me');
     const exists = await translate(['weights', 'convert', input, out]);
@@ -195,7 +227,10 @@ describe('translate weights convert', () => {
     expect((await translate(['weights', 'convert', input, out, '--force'])).code).toBe(0);
     expect(readSafetensors(bytesOf(out)).tensors.size).toBe(8);
     const badName = await translate(['weights', 'convert', input, join(dir, 'out.bin')]);
-    expect([badName.code, badName.stderr]).toEqual([2, `translate: ${join(dir, 'out.bin')}: the output must end in .safetensors or .pth (that picks its format).\n`]);
+    expect([badName.code, badName.stderr]).toEqual([
+      2,
+      `translate: ${join(dir, 'out.bin')}: the output must end in .safetensors or .pth (that picks its format).\n`,
+    ]);
     const badDtype = await translate(['weights', 'convert', input, join(dir, 'x.pth'), '--dtype', 'bfloat16']);
     expect([badDtype.code, badDtype.stderr]).toEqual([2, "translate: --dtype 'bfloat16' is not supported; use float32 or float16.\n"]);
     expect(existsSync(join(dir, 'x.pth'))).toBe(false);

@@ -28,7 +28,10 @@ export class ImageDecodeError extends ImageError {
   readonly file: string;
 
   constructor(file: string, reason: string, cause?: unknown) {
-    super(`Cannot read image ${file}: ${reason}. Re-export the file as PNG or JPEG, or remove it (or pass --skip_bad_images to skip unreadable files).`, { cause });
+    super(
+      `Cannot read image ${file}: ${reason}. Re-export the file as PNG or JPEG, or remove it (or pass --skip_bad_images to skip unreadable files).`,
+      { cause },
+    );
     this.file = file;
   }
 }

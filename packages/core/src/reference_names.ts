@@ -11,7 +11,7 @@ const ADVICE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   },
   'dataset mode': {
     template:
-      "the reference's `--dataset_mode template` (data/template_dataset.py) is a dataset to copy and edit. In translate a new dataset mode is part of a plugin package: run `translate new-model <name>` and add your mode to its `datasetModes` (docs/writing-a-model-plugin.md, \"Dataset modes\"), then pass `--plugin <name> --dataset_mode <your mode>`.",
+      'the reference\'s `--dataset_mode template` (data/template_dataset.py) is a dataset to copy and edit. In translate a new dataset mode is part of a plugin package: run `translate new-model <name>` and add your mode to its `datasetModes` (docs/writing-a-model-plugin.md, "Dataset modes"), then pass `--plugin <name> --dataset_mode <your mode>`.',
   },
 };
 

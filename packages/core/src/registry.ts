@@ -53,7 +53,9 @@ export class Registry<T> {
   /** The messages for each of `names` that is taken (`model name 'x' is already registered by <source>. Rename one of them.`). */
   conflicts(names: readonly string[]): string[] {
     const kind = this.naming.taken ?? this.naming.kind;
-    return names.filter((n) => this.canonical.has(n)).map((n) => `${kind} '${n}' is already registered by ${this.entry(n)!.source}. Rename one of them.`);
+    return names
+      .filter((n) => this.canonical.has(n))
+      .map((n) => `${kind} '${n}' is already registered by ${this.entry(n)!.source}. Rename one of them.`);
   }
 
   /** The value registered under `name` or an alias; an unknown name is an `OptionError` listing the known ones. */

@@ -33,7 +33,7 @@ export function weightsOf(state: RawStateDict, prefix?: string): RawStateDict {
 /** An NCHW fixture tensor as an NHWC tf tensor. */
 export function activation(raw: RawTensor): tf.Tensor4D {
   const { shape, data } = fromTorchLayout(raw, 'activation');
-  return tf.tensor(data, shape) as tf.Tensor4D;
+  return tf.tensor(data, shape as [number, number, number, number]) as tf.Tensor4D;
 }
 
 /** Largest absolute element difference. */
@@ -78,7 +78,16 @@ export function directionalDerivatives(
   const directions = variables.map((v, i) => Float32Array.from(randomArray(v.size, 100 + i)));
   const originals = variables.map((v) => v.dataSync().slice() as Float32Array);
   const lossAt = (sign: number) => {
-    variables.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(originals[i]!.map((o, j) => o + sign * eps * directions[i]![j]!), v.shape))));
+    variables.forEach((v, i) =>
+      tf.tidy(() =>
+        v.assign(
+          tf.tensor(
+            originals[i]!.map((o, j) => o + sign * eps * directions[i]![j]!),
+            v.shape,
+          ),
+        ),
+      ),
+    );
     const l = loss();
     const value = l.dataSync()[0]!;
     l.dispose();

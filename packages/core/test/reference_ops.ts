@@ -35,7 +35,12 @@ export function conv2dRef(
   x: Nchw,
   weight: Float64Array,
   [co, kh, kw]: [number, number, number],
-  { stride = [1, 1], padding = [0, 0], dilation = [1, 1], bias }: { stride?: number[]; padding?: number[]; dilation?: number[]; bias?: Float64Array },
+  {
+    stride = [1, 1],
+    padding = [0, 0],
+    dilation = [1, 1],
+    bias,
+  }: { stride?: number[]; padding?: number[]; dilation?: number[]; bias?: Float64Array },
 ): Nchw {
   const [sh, sw] = stride as [number, number];
   const [ph, pw] = padding as [number, number];
@@ -123,6 +128,7 @@ export function oihwToHwio(wt: Float64Array, [o, i, kh, kw]: number[]): Float32A
   const out = new Float32Array(wt.length);
   for (let a = 0; a < o!; a++)
     for (let b = 0; b < i!; b++)
-      for (let y = 0; y < kh!; y++) for (let z = 0; z < kw!; z++) out[((y * kw! + z) * i! + b) * o! + a] = wt[((a * i! + b) * kh! + y) * kw! + z]!;
+      for (let y = 0; y < kh!; y++)
+        for (let z = 0; z < kw!; z++) out[((y * kw! + z) * i! + b) * o! + a] = wt[((a * i! + b) * kh! + y) * kw! + z]!;
   return out;
 }

@@ -2,7 +2,7 @@
  * `translate datasets check`: builds the dataset as training would, reads every file, and reports
  * counts, sizes, channel modes, problems, and what the loader will produce — without training.
  */
-import { createDataset, type DatasetContext } from './dataset.js';
+import { createDataset, type Dataset, type DatasetContext } from './dataset.js';
 import { isDataProblem } from './errors.js';
 import { mapLimit } from './modes/common.js';
 import { deriveRng } from './rng.js';
@@ -32,7 +32,7 @@ export async function checkDataset(options: Record<string, unknown>): Promise<Ch
   const notes: string[] = [];
   const ctx: DatasetContext = { warn: (m) => notes.push(m) };
   const report: CheckReport = { mode, ok: false, sources: [], problems: [], notes, sample: [], length: 0, batches: 0 };
-  let dataset;
+  let dataset: Dataset;
   try {
     dataset = await createDataset({ ...options, skip_bad_images: false }, ctx);
   } catch (err) {
@@ -52,7 +52,13 @@ export async function checkDataset(options: Record<string, unknown>): Promise<Ch
         else throw err;
       }
     });
-    report.sources.push({ role: source.role, dir: source.dir, count: source.files.length, sizes: top(infos.map((i) => `${i.width}x${i.height}`)), modes: top(infos.map(channelMode)) });
+    report.sources.push({
+      role: source.role,
+      dir: source.dir,
+      count: source.files.length,
+      sizes: top(infos.map((i) => `${i.width}x${i.height}`)),
+      modes: top(infos.map(channelMode)),
+    });
     notes.push(...conversionNotes(source.role, infos, opts));
   }
   report.length = dataset.length;
@@ -64,7 +70,9 @@ export async function checkDataset(options: Record<string, unknown>): Promise<Ch
       for (const [k, v] of Object.entries(s)) {
         if (v && typeof v === 'object' && 'data' in v) {
           const kind = v.data instanceof Float32Array ? 'float32 in [-1, 1]' : 'int32 ids';
-          report.sample.push(`${k}: ${v.width}x${v.height}x${'channels' in v ? v.channels : 1} ${kind} → batch tensor [${batch}, ${v.height}, ${v.width}, ${'channels' in v ? v.channels : 1}]`);
+          report.sample.push(
+            `${k}: ${v.width}x${v.height}x${'channels' in v ? v.channels : 1} ${kind} → batch tensor [${batch}, ${v.height}, ${v.width}, ${'channels' in v ? v.channels : 1}]`,
+          );
         }
       }
     } catch (err) {
@@ -92,7 +100,7 @@ export function formatCheckReport(r: CheckReport): string {
 }
 
 function channelMode(i: ImageInfo): string {
-  const base = i.isPalette ? 'palette' : ['', 'gray', 'gray+alpha', 'RGB', 'RGBA'][i.channels] ?? `${i.channels}-channel`;
+  const base = i.isPalette ? 'palette' : (['', 'gray', 'gray+alpha', 'RGB', 'RGBA'][i.channels] ?? `${i.channels}-channel`);
   return `${base} ${i.bitDepth}-bit`;
 }
 
@@ -109,17 +117,25 @@ function conversionNotes(role: string, infos: ImageInfo[], opts: Record<string, 
   const count = (f: (i: ImageInfo) => boolean) => infos.filter(f).length;
   if (['label', 'instance'].includes(role)) return out;
   const alpha = count((i) => i.hasAlpha);
-  if (alpha) out.push(`${alpha} ${role} file(s) have transparency: --alpha_mode ${opts['alpha_mode']} (${opts['alpha_mode'] === 'drop' ? 'alpha discarded, as the reference' : opts['alpha_mode'] === 'flatten' ? 'composited on white' : 'refused'}).`);
+  if (alpha)
+    out.push(
+      `${alpha} ${role} file(s) have transparency: --alpha_mode ${opts['alpha_mode']} (${opts['alpha_mode'] === 'drop' ? 'alpha discarded, as the reference' : opts['alpha_mode'] === 'flatten' ? 'composited on white' : 'refused'}).`,
+    );
   const wide = count((i) => i.bitDepth === 16);
-  if (wide) out.push(`${wide} ${role} file(s) are 16-bit: kept at 16-bit precision and scaled by 65535 (the reference clips them to 8 bits).`);
+  if (wide)
+    out.push(`${wide} ${role} file(s) are 16-bit: kept at 16-bit precision and scaled by 65535 (the reference clips them to 8 bits).`);
   const gray = count((i) => i.channels <= 2);
   const rgb = infos.length - gray;
   if (gray && rgb) out.push(`${role} mixes ${gray} grayscale and ${rgb} colour files; each is converted to the model's channel count.`);
-  else if (gray && opts['input_nc'] === 3 && opts['output_nc'] === 3) out.push(`${role} files are grayscale; they are copied to 3 channels for an RGB model (or pass --input_nc 1 / --output_nc 1).`);
+  else if (gray && opts['input_nc'] === 3 && opts['output_nc'] === 3)
+    out.push(`${role} files are grayscale; they are copied to 3 channels for an RGB model (or pass --input_nc 1 / --output_nc 1).`);
   const crop = Number(opts['crop_size']);
   if (opts['preprocess'] === 'crop') {
     const small = count((i) => Math.min(role === 'AB' ? i.width / 2 : i.width, i.height) < crop);
-    if (small) out.push(`${small} ${role} file(s) are smaller than --crop_size ${crop}: paired modes zero-pad them (as the reference), unpaired modes stop with an error.`);
+    if (small)
+      out.push(
+        `${small} ${role} file(s) are smaller than --crop_size ${crop}: paired modes zero-pad them (as the reference), unpaired modes stop with an error.`,
+      );
   }
   return out;
 }

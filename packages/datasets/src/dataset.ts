@@ -6,7 +6,6 @@
  */
 import type { DatasetModeInfo, OptionSchema } from '@translate/core';
 import { defaultsFor, Registry, schemaValues, type ImageArray, type LabelMap } from '@translate/core';
-import { DatasetError } from './errors.js';
 import { BUILTIN_MODES } from './modes/index.js';
 import { withDefaults } from './options.js';
 import type { Rng } from './rng.js';
@@ -75,7 +74,11 @@ export interface DatasetMode extends DatasetModeInfo {
 }
 
 /** The registered dataset modes (`--dataset_mode`). */
-export const DATASET_MODES = new Registry<DatasetMode>({ kind: 'dataset mode', flag: '--dataset_mode', builtinSource: '@translate/datasets' });
+export const DATASET_MODES = new Registry<DatasetMode>({
+  kind: 'dataset mode',
+  flag: '--dataset_mode',
+  builtinSource: '@translate/datasets',
+});
 for (const mode of BUILTIN_MODES) DATASET_MODES.register(mode.name, mode);
 
 /** Adds a mode; `source` (a package or plugin file) is named if the name is taken. */

@@ -7,7 +7,14 @@
 export { DatasetError, DownloadError } from './errors.js';
 export { deriveRng, shuffleInPlace, type Rng } from './rng.js';
 export { IMAGE_EXTENSIONS, isImageFile, listImages } from './image/discover.js';
-export { PREPROCESS_MODES, getParams, preprocess, type PreprocessMode, type PreprocessOptions, type TransformParams } from './transform/preprocess.js';
+export {
+  PREPROCESS_MODES,
+  getParams,
+  preprocess,
+  type PreprocessMode,
+  type PreprocessOptions,
+  type TransformParams,
+} from './transform/preprocess.js';
 export { DATA_OPTIONS, withDefaults, type DataOptions } from './options.js';
 export {
   createDataset,

@@ -5,7 +5,6 @@
  */
 import { tf, ImageDecodeError, type Batch } from '@translate/core';
 
-type Tensor4D = tf.Tensor4D;
 import { DatasetError } from './errors.js';
 import type { Dataset, Sample } from './dataset.js';
 import { mapLimit } from './modes/common.js';
@@ -71,7 +70,8 @@ interface Collated {
 /** A loader over `dataset`. */
 export function createLoader(dataset: Dataset, options: LoaderOptions): Loader {
   const { batchSize, shuffle, seed } = options;
-  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new DatasetError(`--batch_size must be a positive integer, got ${batchSize}.`);
+  if (!(Number.isInteger(batchSize) && batchSize >= 1))
+    throw new DatasetError(`--batch_size must be a positive integer, got ${batchSize}.`);
   const prefetch = options.prefetch ?? 2;
   const concurrency = options.concurrency ?? 4;
   const warn = options.onWarning ?? ((m: string) => console.warn(m));
@@ -82,7 +82,9 @@ export function createLoader(dataset: Dataset, options: LoaderOptions): Loader {
   let lastWaitMs = 0;
 
   async function loadBatch(epoch: number, batch: number, order: number[]): Promise<Collated | null> {
-    const positions = order.slice(batch * batchSize, (batch + 1) * batchSize).map((index, i) => ({ index, position: batch * batchSize + i }));
+    const positions = order
+      .slice(batch * batchSize, (batch + 1) * batchSize)
+      .map((index, i) => ({ index, position: batch * batchSize + i }));
     const loaded = await mapLimit(positions, concurrency, async ({ index, position }) => {
       try {
         return { index, sample: await dataset.get(index, deriveRng(seed, epoch, position)) };
@@ -150,7 +152,8 @@ function collate(items: { index: number; sample: Sample }[], epoch: number): Col
       const arr = sample[field];
       const c = arr && typeof arr !== 'string' && 'channels' in arr ? arr.channels : 1;
       if (!arr || typeof arr === 'string' || arr.height !== ref.height || arr.width !== ref.width || c !== channels) {
-        const size = (x: Sample[string]) => (x && typeof x !== 'string' ? `${x.width}x${x.height}x${'channels' in x ? x.channels : 1}` : 'missing');
+        const size = (x: Sample[string]) =>
+          x && typeof x !== 'string' ? `${x.width}x${x.height}x${'channels' in x ? x.channels : 1}` : 'missing';
         throw new DatasetError(
           `Samples in one batch differ in '${field}': ${first.A_paths ?? first.B_paths} gives ${size(ref)}, ${sample.A_paths ?? sample.B_paths} gives ${size(arr)}. ` +
             'Images of different sizes cannot be stacked: use --batch_size 1, or a --preprocess that crops to --crop_size.',
@@ -166,6 +169,7 @@ function collate(items: { index: number; sample: Sample }[], epoch: number): Col
 
 function toBatch(c: Collated, waitMs: number): LoadedBatch {
   const batch: Batch = { ...c.strings };
-  for (const [field, { data, shape }] of Object.entries(c.arrays)) batch[field] = tf.tensor4d(data, shape, data instanceof Int32Array ? 'int32' : 'float32');
+  for (const [field, { data, shape }] of Object.entries(c.arrays))
+    batch[field] = tf.tensor4d(data, shape, data instanceof Int32Array ? 'int32' : 'float32');
   return { batch, size: c.size, indices: c.indices, epoch: c.epoch, waitMs };
 }

@@ -11,18 +11,38 @@ import type { PreprocessMode } from './transform/preprocess.js';
 export const DATA_OPTIONS: OptionSchema = {
   dataroot: { type: 'string', help: 'path to images (should have subfolders trainA, trainB, valA, valB, etc)' },
   phase: { type: 'string', default: 'train', help: 'train, val, test, etc' },
-  direction: { type: 'string', default: 'AtoB', choices: ['AtoB', 'BtoA'], help: 'AtoB or BtoA; with BtoA the dataset swaps A and B, so A is always the input' },
+  direction: {
+    type: 'string',
+    default: 'AtoB',
+    choices: ['AtoB', 'BtoA'],
+    help: 'AtoB or BtoA; with BtoA the dataset swaps A and B, so A is always the input',
+  },
   input_nc: { type: 'int', default: 3, minimum: 1, help: '# of input image channels: 3 for RGB and 1 for grayscale' },
   output_nc: { type: 'int', default: 3, minimum: 1, help: '# of output image channels: 3 for RGB and 1 for grayscale' },
   serial_batches: { type: 'bool', default: false, help: 'if true, takes images in order to make batches, otherwise takes them randomly' },
   batch_size: BASE_OPTIONS.batch_size!,
   load_size: { type: 'int', default: 286, minimum: 1, help: 'scale images to this size' },
   crop_size: { type: 'int', default: 256, minimum: 1, help: 'then crop to this size' },
-  max_dataset_size: { type: 'int', default: Infinity, minimum: 1, help: 'Maximum number of samples allowed per dataset. If the dataset directory contains more than max_dataset_size, only a subset is loaded.' },
+  max_dataset_size: {
+    type: 'int',
+    default: Infinity,
+    minimum: 1,
+    help: 'Maximum number of samples allowed per dataset. If the dataset directory contains more than max_dataset_size, only a subset is loaded.',
+  },
   preprocess: BASE_OPTIONS.preprocess!,
   no_flip: { type: 'bool', default: false, help: 'if specified, do not flip the images for data augmentation' },
-  size_multiple: { type: 'int', default: 4, minimum: 1, help: '(translate) --preprocess none rounds each side to the nearest multiple of this (the reference uses 4)' },
-  alpha_mode: { type: 'string', default: 'flatten', choices: ['flatten', 'drop', 'error'], help: '(translate) images with transparency: flatten on white, drop the alpha channel (the reference), or error' },
+  size_multiple: {
+    type: 'int',
+    default: 4,
+    minimum: 1,
+    help: '(translate) --preprocess none rounds each side to the nearest multiple of this (the reference uses 4)',
+  },
+  alpha_mode: {
+    type: 'string',
+    default: 'flatten',
+    choices: ['flatten', 'drop', 'error'],
+    help: '(translate) images with transparency: flatten on white, drop the alpha channel (the reference), or error',
+  },
   skip_bad_images: { type: 'bool', default: false, help: '(translate) skip unreadable images with a warning instead of stopping' },
   num_threads: { type: 'int', default: 4, minimum: 0, help: 'images decoded at the same time', aliases: ['nThreads'] },
 };
@@ -68,6 +88,8 @@ export function checkSizeOptions(o: DataOptions): void {
     if (!(o[flag] >= 1)) throw new DatasetError(`--${flag} must be at least 1, got ${o[flag]}.`);
   }
   if (o.preprocess.includes('crop') && o.preprocess !== 'crop' && o.load_size < o.crop_size) {
-    throw new DatasetError(`--load_size ${o.load_size} is smaller than --crop_size ${o.crop_size}: images are resized to load_size and then cropped, so load_size must be ≥ crop_size.`);
+    throw new DatasetError(
+      `--load_size ${o.load_size} is smaller than --crop_size ${o.crop_size}: images are resized to load_size and then cropped, so load_size must be ≥ crop_size.`,
+    );
   }
 }

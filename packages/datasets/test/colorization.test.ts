@@ -16,7 +16,13 @@ const skimage = JSON.parse(await readFile(join(here, 'lab_skimage.json'), 'utf8'
   rgb_pixels_lab: number[];
   image: { file: string; lab: number[] };
 };
-const reference = JSON.parse(await readFile(join(here, 'colorization_dataset.json'), 'utf8')) as { file: string; width: number; height: number; A: number[]; B: number[] };
+const reference = JSON.parse(await readFile(join(here, 'colorization_dataset.json'), 'utf8')) as {
+  file: string;
+  width: number;
+  height: number;
+  A: number[];
+  B: number[];
+};
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -58,7 +64,10 @@ describe('rgbToLab vs skimage.color.rgb2lab', () => {
 
 describe('colorization mode', () => {
   it('gives exactly the reference ColorizationDataset A = L/50 − 1 and B = ab/110 (--preprocess none --no_flip)', async () => {
-    const ds = await createDataset({ dataset_mode: 'colorization', dataroot: join(dir, 'photos'), preprocess: 'none', no_flip: true }, quiet);
+    const ds = await createDataset(
+      { dataset_mode: 'colorization', dataroot: join(dir, 'photos'), preprocess: 'none', no_flip: true },
+      quiet,
+    );
     expect(ds.length).toBe(1);
     const { A, B, A_paths, B_paths } = await ds.get(0, scriptedRng([]));
     expect([A!.width, A!.height, A!.channels, B!.channels]).toEqual([reference.width, reference.height, 1, 2]);
@@ -70,20 +79,39 @@ describe('colorization mode', () => {
   });
 
   it('crops and flips the photo before converting it (the reference crop, mirrored)', async () => {
-    const ds = await createDataset({ dataset_mode: 'colorization', dataroot: join(dir, 'photos'), preprocess: 'crop', crop_size: 8 }, quiet);
+    const ds = await createDataset(
+      { dataset_mode: 'colorization', dataroot: join(dir, 'photos'), preprocess: 'crop', crop_size: 8 },
+      quiet,
+    );
     const rng = scriptedRng([5, 3], [0.2]);
     const { A, B } = await ds.get(0, rng);
     expect(rng.calls).toEqual([`randint(0,${reference.width - 8})`, `randint(0,${reference.height - 8})`, 'nextFloat()']);
-    const whole = (data: number[], channels: number): ImageArray => ({ data: Float32Array.from(data), width: reference.width, height: reference.height, channels });
-    for (const [ours, full] of [[A!, whole(reference.A, 1)], [B!, whole(reference.B, 2)]] as const) {
-      for (const [x, y] of [[0, 0], [7, 0], [2, 5], [7, 7]] as const) expect(at(ours, x, y)).toEqual(at(full, 5 + 7 - x, 3 + y));
+    const whole = (data: number[], channels: number): ImageArray => ({
+      data: Float32Array.from(data),
+      width: reference.width,
+      height: reference.height,
+      channels,
+    });
+    for (const [ours, full] of [
+      [A!, whole(reference.A, 1)],
+      [B!, whole(reference.B, 2)],
+    ] as const) {
+      for (const [x, y] of [
+        [0, 0],
+        [7, 0],
+        [2, 5],
+        [7, 7],
+      ] as const)
+        expect(at(ours, x, y)).toEqual(at(full, 5 + 7 - x, 3 + y));
     }
   });
 
   it('defaults to --input_nc 1 --output_nc 2 and refuses other channels, naming the flags', async () => {
     const ds = await createDataset({ dataset_mode: 'colorization', dataroot: join(dir, 'photos') }, quiet);
     expect([ds.options['input_nc'], ds.options['output_nc'], ds.options['direction']]).toEqual([1, 2, 'AtoB']);
-    await expect(createDataset({ dataset_mode: 'colorization', dataroot: join(dir, 'photos'), output_nc: 3, direction: 'BtoA' }, quiet)).rejects.toThrow(
+    await expect(
+      createDataset({ dataset_mode: 'colorization', dataroot: join(dir, 'photos'), output_nc: 3, direction: 'BtoA' }, quiet),
+    ).rejects.toThrow(
       '--dataset_mode colorization maps the L channel (A) to the ab channels (B), so it needs --input_nc 1 --output_nc 2 --direction AtoB (its defaults); got --output_nc 3 --direction BtoA. Leave these flags out.',
     );
   });
@@ -96,7 +124,10 @@ describe('colorization mode', () => {
       `1 image(s) in ${join(root, 'train')} are grayscale, so they hold no colour to learn:\n  ${gray}\nRemove them, or pass --skip_bad_images to skip them.`,
     );
     const warnings: string[] = [];
-    const ds = await createDataset({ dataset_mode: 'colorization', dataroot: root, preprocess: 'none', skip_bad_images: true }, { warn: (m) => warnings.push(m) });
+    const ds = await createDataset(
+      { dataset_mode: 'colorization', dataroot: root, preprocess: 'none', skip_bad_images: true },
+      { warn: (m) => warnings.push(m) },
+    );
     expect(ds.sources[0]!.files).toEqual([join(root, 'train', 'rgb.png')]);
     expect(warnings).toEqual([`Skipping ${gray}: a grayscale image holds no colour to learn.`]);
   });

@@ -53,13 +53,13 @@ function makeTarGz(files: Record<string, Buffer>): Buffer {
     const h = Buffer.alloc(512);
     h.write(name, 0);
     h.write('0000644\0', 100);
-    h.write(data.length.toString(8).padStart(11, '0') + '\0', 124);
+    h.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
     h.write('0', 156);
     h.write('ustar\0' + '00', 257);
     h.fill(' ', 148, 156);
     let sum = 0;
     for (const b of h) sum += b;
-    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
     parts.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
   }
   parts.push(Buffer.alloc(1024));
@@ -136,13 +136,20 @@ describe('download (loopback server only)', () => {
   it('refuses a file whose sha256 differs from the first download and deletes it', async () => {
     const dest = join(dir, 'd2');
     served.set('/m2/facades.tar.gz', makeTarGz({ 'facades/train/1.png': png, 'facades/train/extra.png': png }));
-    await expect(downloadEntry('pix2pix/facades', { dest, mirrors: [`${base}/m2`] })).rejects.toThrow(/^Checksum mismatch for pix2pix\/facades: got sha256 [0-9a-f]{64}, but the first download/);
+    await expect(downloadEntry('pix2pix/facades', { dest, mirrors: [`${base}/m2`] })).rejects.toThrow(
+      /^Checksum mismatch for pix2pix\/facades: got sha256 [0-9a-f]{64}, but the first download/,
+    );
     await expect(stat(join(dest, 'facades.tar.gz'))).rejects.toThrow();
   });
 
   it('validates the layout after extraction', async () => {
-    served.set('/m3/horse2zebra.zip', makeZip({ 'horse2zebra/trainA/1.png': png, 'horse2zebra/trainB/1.png': png, 'horse2zebra/testA/1.png': png }));
-    await expect(downloadEntry('horse2zebra', { dest: join(dir, 'd3'), mirrors: [`${base}/m3`] })).rejects.toThrow(`cyclegan/horse2zebra was extracted, but these folders are missing or hold no images: ${join(dir, 'd3', 'horse2zebra', 'testB')}`);
+    served.set(
+      '/m3/horse2zebra.zip',
+      makeZip({ 'horse2zebra/trainA/1.png': png, 'horse2zebra/trainB/1.png': png, 'horse2zebra/testA/1.png': png }),
+    );
+    await expect(downloadEntry('horse2zebra', { dest: join(dir, 'd3'), mirrors: [`${base}/m3`] })).rejects.toThrow(
+      `cyclegan/horse2zebra was extracted, but these folders are missing or hold no images: ${join(dir, 'd3', 'horse2zebra', 'testB')}`,
+    );
   });
 
   it('saves a pretrained generator as <name>_pretrained/latest_net_G.pth', async () => {
@@ -153,7 +160,9 @@ describe('download (loopback server only)', () => {
   });
 
   it('an unreachable mirror is a DownloadError, not a crash', async () => {
-    await expect(downloadEntry('mini', { dest: join(dir, 'd5'), mirrors: [`${base}/nowhere`] })).rejects.toThrow(`Download of ${base}/nowhere/mini.zip failed: HTTP 404 Not Found.`);
+    await expect(downloadEntry('mini', { dest: join(dir, 'd5'), mirrors: [`${base}/nowhere`] })).rejects.toThrow(
+      `Download of ${base}/nowhere/mini.zip failed: HTTP 404 Not Found.`,
+    );
   });
 });
 
@@ -170,6 +179,8 @@ describe('catalog', () => {
     expect(findEntry('horse2zebra').name).toBe('cyclegan/horse2zebra');
     expect(findEntry('style_monet').name).toBe('cyclegan_model/style_monet');
     expect(findEntry('day2night').name).toBe('pix2pix_model/day2night');
-    expect(() => findEntry('sat2map')).toThrow("'sat2map' exists in several sources: cyclegan_model/sat2map, pix2pix_model/sat2map. Name one of them.");
+    expect(() => findEntry('sat2map')).toThrow(
+      "'sat2map' exists in several sources: cyclegan_model/sat2map, pix2pix_model/sat2map. Name one of them.",
+    );
   });
 });

@@ -64,18 +64,28 @@ describe('decodeImage', () => {
   });
 
   it('keeps 16-bit PNG precision and normalises by 65535', async () => {
-    const file = await writePng(join(dir, 'g16.png'), { data: Uint16Array.from([0, 1000, 32768, 65535]), width: 2, height: 2, channels: 1 });
+    const file = await writePng(join(dir, 'g16.png'), {
+      data: Uint16Array.from([0, 1000, 32768, 65535]),
+      width: 2,
+      height: 2,
+      channels: 1,
+    });
     expect((await probeImage(file)).bitDepth).toBe(16);
     const img = await decodeImage(file);
     expect(Array.from(img.data)).toEqual([0, 1000, 32768, 65535]);
     const n = normalizeImage(img);
     expect(n.data[0]).toBe(-1);
     expect(n.data[3]).toBe(1);
-    expect(n.data[1]).toBeCloseTo(1000 / 65535 * 2 - 1, 6);
+    expect(n.data[1]).toBeCloseTo((1000 / 65535) * 2 - 1, 6);
   });
 
   it('flattens RGBA on white, drops alpha like the reference, or refuses it', async () => {
-    const file = await writePng(join(dir, 'rgba.png'), { data: Uint8Array.from([200, 100, 0, 0, 200, 100, 0, 255]), width: 2, height: 1, channels: 4 });
+    const file = await writePng(join(dir, 'rgba.png'), {
+      data: Uint8Array.from([200, 100, 0, 0, 200, 100, 0, 255]),
+      width: 2,
+      height: 1,
+      channels: 4,
+    });
     const img = await decodeImage(file);
     expect(img.channels).toBe(4);
     expect(pixel(toChannels(img, 3, 'flatten', file), 0, 0)).toEqual([255, 255, 255]);
@@ -146,7 +156,9 @@ describe('listImages', () => {
     for (const f of ['b.png', 'a.JPG', 'sub/c.webp', 'sub/deep/d.tiff', 'notes.txt', 'a_x/e.bmp']) await writeBytes(join(root, f), 'x');
     const warnings: string[] = [];
     const warn = (m: string) => void warnings.push(m);
-    expect(await listImages(root, { warn })).toEqual(['a.JPG', 'b.png', 'a_x/e.bmp', 'sub/c.webp', 'sub/deep/d.tiff'].map((f) => join(root, f)));
+    expect(await listImages(root, { warn })).toEqual(
+      ['a.JPG', 'b.png', 'a_x/e.bmp', 'sub/c.webp', 'sub/deep/d.tiff'].map((f) => join(root, f)),
+    );
     expect(await listImages(root, { maxDatasetSize: 2, warn })).toHaveLength(2);
     expect(warnings).toEqual([]);
   });
@@ -163,7 +175,9 @@ describe('listImages', () => {
   });
 
   it('names a missing folder and hints at --dataroot/--phase', async () => {
-    await expect(listImages(join(dir, 'missing'), { warn: () => undefined })).rejects.toThrow(`The folder ${join(dir, 'missing')} does not exist. Check --dataroot and --phase.`);
+    await expect(listImages(join(dir, 'missing'), { warn: () => undefined })).rejects.toThrow(
+      `The folder ${join(dir, 'missing')} does not exist. Check --dataroot and --phase.`,
+    );
   });
 });
 

@@ -24,7 +24,12 @@ async function run(batches: AsyncIterable<LoadedBatch>) {
   const out: { A: string[]; B: string[]; sum: number; shape: number[] }[] = [];
   for await (const b of batches) {
     const [A, B] = [b.batch.A as tf.Tensor4D, b.batch.B as tf.Tensor4D];
-    out.push({ A: b.batch.A_paths as string[], B: b.batch.B_paths as string[], sum: checksum(A.dataSync()) + checksum(B.dataSync()), shape: A.shape });
+    out.push({
+      A: b.batch.A_paths as string[],
+      B: b.batch.B_paths as string[],
+      sum: checksum(A.dataSync()) + checksum(B.dataSync()),
+      shape: A.shape,
+    });
     tf.dispose([A, B]);
   }
   return out;
@@ -35,7 +40,11 @@ describe('createLoader', () => {
     const loader = createLoader(ds, { batchSize: 3, shuffle: true, seed: 1 });
     expect(loader.length).toBe(3);
     const epoch = await run(loader.epoch(0));
-    expect(epoch.map((b) => b.shape)).toEqual([[3, 32, 32, 3], [3, 32, 32, 3], [1, 32, 32, 3]]);
+    expect(epoch.map((b) => b.shape)).toEqual([
+      [3, 32, 32, 3],
+      [3, 32, 32, 3],
+      [1, 32, 32, 3],
+    ]);
     expect(new Set(epoch.flatMap((b) => b.A)).size).toBe(7);
     const dropped = createLoader(ds, { batchSize: 3, shuffle: true, seed: 1, dropLast: true });
     expect(dropped.length).toBe(2);
@@ -78,14 +87,23 @@ describe('createLoader', () => {
     const loader = createLoader(ds, { batchSize: 4, shuffle: false, seed: 0 });
     const first: LoadedBatch[] = [];
     for await (const b of loader) first.push(b);
-    expect(first.map((b) => b.indices)).toEqual([[0, 1, 2, 3], [4, 5, 6]]);
+    expect(first.map((b) => b.indices)).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(first.map((b) => b.epoch)).toEqual([0, 0]);
     for await (const b of loader) expect(b.epoch).toBe(1);
     first.forEach((b) => disposeBatch(b.batch));
   });
 
   it('records the wait for each batch; prefetching hides decoding behind a slow consumer', async () => {
-    const slow: Dataset = { ...ds, get: async (i, rng) => { await new Promise((r) => setTimeout(r, 30)); return ds.get(i, rng); } };
+    const slow: Dataset = {
+      ...ds,
+      get: async (i, rng) => {
+        await new Promise((r) => setTimeout(r, 30));
+        return ds.get(i, rng);
+      },
+    };
     const waits = async (prefetch: number) => {
       const loader = createLoader(slow, { batchSize: 1, shuffle: false, seed: 0, prefetch });
       const w: number[] = [];
@@ -104,7 +122,13 @@ describe('createLoader', () => {
   });
 
   it('skips undecodable samples with a warning when asked, and otherwise stops with the file named', async () => {
-    const flaky: Dataset = { ...ds, get: async (i, rng) => { if (i === 2) throw new ImageDecodeError('/data/x.jpg', 'the file is corrupt or truncated'); return ds.get(i, rng); } };
+    const flaky: Dataset = {
+      ...ds,
+      get: async (i, rng) => {
+        if (i === 2) throw new ImageDecodeError('/data/x.jpg', 'the file is corrupt or truncated');
+        return ds.get(i, rng);
+      },
+    };
     const warnings: string[] = [];
     const loader = createLoader(flaky, { batchSize: 3, shuffle: false, seed: 0, skipBadImages: true, onWarning: (m) => warnings.push(m) });
     const sizes: number[] = [];
@@ -120,11 +144,16 @@ describe('createLoader', () => {
   });
 
   it('images of different sizes in one batch are a clear error', async () => {
-    const mixed = await createDataset({ dataset_mode: 'single', dataroot: join(dir, 'mixed'), preprocess: 'none' }, { warn: () => undefined }).catch(async () => {
+    const mixed = await createDataset(
+      { dataset_mode: 'single', dataroot: join(dir, 'mixed'), preprocess: 'none' },
+      { warn: () => undefined },
+    ).catch(async () => {
       await writePng(join(dir, 'mixed', 'a.png'), coordImage(40, 40));
       await writePng(join(dir, 'mixed', 'b.png'), coordImage(48, 40));
       return createDataset({ dataset_mode: 'single', dataroot: join(dir, 'mixed'), preprocess: 'none' }, { warn: () => undefined });
     });
-    await expect(run(createLoader(mixed, { batchSize: 2, shuffle: false, seed: 0 }))).rejects.toThrow(/Samples in one batch differ in 'A'.*use --batch_size 1/);
+    await expect(run(createLoader(mixed, { batchSize: 2, shuffle: false, seed: 0 }))).rejects.toThrow(
+      /Samples in one batch differ in 'A'.*use --batch_size 1/,
+    );
   });
 });

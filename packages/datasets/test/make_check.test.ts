@@ -14,7 +14,17 @@ let cleanup: () => Promise<void>;
 beforeAll(async () => ({ dir, cleanup } = await tempDir()));
 afterAll(() => cleanup());
 const quiet = { warn: () => undefined };
-const base = (output: string): MakeKindOptions => ({ inputs: [FIXTURES + '/chelsea_96x64.png', FIXTURES + '/chelsea_96x64.jpg'], output, size: 32, count: 3, testFraction: 0.34, seed: 5, format: 'png', edges: 'sobel', classes: 8 });
+const base = (output: string): MakeKindOptions => ({
+  inputs: [`${FIXTURES}/chelsea_96x64.png`, `${FIXTURES}/chelsea_96x64.jpg`],
+  output,
+  size: 32,
+  count: 3,
+  testFraction: 0.34,
+  seed: 5,
+  format: 'png',
+  edges: 'sobel',
+  classes: 8,
+});
 
 describe('edge detectors', () => {
   it('Sobel and Canny draw dark lines on white only at a step', () => {
@@ -81,8 +91,13 @@ describe('translate datasets check', () => {
       ['A', 1, [['40x40', 1]], [['RGB 8-bit', 1]]],
       ['B', 1, [['40x40', 1]], [['gray 8-bit', 1]]],
     ]);
-    expect(r.sample).toEqual(['A: 32x32x3 float32 in [-1, 1] → batch tensor [4, 32, 32, 3]', 'B: 32x32x3 float32 in [-1, 1] → batch tensor [4, 32, 32, 3]']);
-    expect(r.notes).toContain('B files are grayscale; they are copied to 3 channels for an RGB model (or pass --input_nc 1 / --output_nc 1).');
+    expect(r.sample).toEqual([
+      'A: 32x32x3 float32 in [-1, 1] → batch tensor [4, 32, 32, 3]',
+      'B: 32x32x3 float32 in [-1, 1] → batch tensor [4, 32, 32, 3]',
+    ]);
+    expect(r.notes).toContain(
+      'B files are grayscale; they are copied to 3 channels for an RGB model (or pass --input_nc 1 / --output_nc 1).',
+    );
     expect(formatCheckReport(r)).toContain('dataset_mode unaligned: OK');
   });
 
@@ -93,7 +108,9 @@ describe('translate datasets check', () => {
     await writeBytes(join(root, 'train', 'cut.jpg'), jpg.subarray(0, 1200));
     const r = await checkDataset({ dataset_mode: 'aligned', dataroot: root, load_size: 32, crop_size: 32 });
     expect(r.ok).toBe(false);
-    expect(r.problems).toEqual([expect.stringContaining(`Cannot read image ${join(root, 'train', 'cut.jpg')}: the file is corrupt or truncated`)]);
+    expect(r.problems).toEqual([
+      expect.stringContaining(`Cannot read image ${join(root, 'train', 'cut.jpg')}: the file is corrupt or truncated`),
+    ]);
     const empty = await checkDataset({ dataset_mode: 'aligned', dataroot: join(dir, 'nothing') });
     expect(empty.problems[0]).toContain('does not exist');
   });
@@ -102,7 +119,10 @@ describe('translate datasets check', () => {
     const root = join(dir, 'ignored');
     await writePng(join(root, 'trainA', 'a.png'), coordImage(40, 40));
     const rotated = (file: string, orientation: number) =>
-      sharp({ create: { width: 40, height: 30, channels: 3, background: '#808080' } }).jpeg().withMetadata({ orientation }).toFile(join(root, 'trainA', file));
+      sharp({ create: { width: 40, height: 30, channels: 3, background: '#808080' } })
+        .jpeg()
+        .withMetadata({ orientation })
+        .toFile(join(root, 'trainA', file));
     await rotated('r6.jpg', 6);
     await rotated('r8.jpg', 8);
     await rotated('upright.jpg', 1);

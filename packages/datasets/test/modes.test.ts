@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataset, datasetModeNames, registerDatasetMode, type DatasetMode } from '../src/dataset.js';
 import { deriveRng } from '../src/rng.js';
 import { coordImage, pixel, scriptedRng, tempDir, to8, writeBytes, writePng } from './helpers.js';
-import { type RawImage } from '@translate/core';
+import type { RawImage } from '@translate/core';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -28,7 +28,19 @@ const channel = (img: { data: Float32Array; width: number; channels: number }, x
 
 describe('registry', () => {
   it('lists the built-in modes and rejects an unknown one with suggestions', async () => {
-    expect(datasetModeNames()).toEqual(['ade20k', 'aligned', 'cityscapes', 'coco', 'colorization', 'custom', 'facades', 'segmentation', 'single', 'super_resolution', 'unaligned']);
+    expect(datasetModeNames()).toEqual([
+      'ade20k',
+      'aligned',
+      'cityscapes',
+      'coco',
+      'colorization',
+      'custom',
+      'facades',
+      'segmentation',
+      'single',
+      'super_resolution',
+      'unaligned',
+    ]);
     await expect(createDataset({ dataset_mode: 'alinged', dataroot: dir })).rejects.toThrow(
       "--dataset_mode: Unknown dataset mode 'alinged'. Did you mean 'aligned'? Known: ade20k, aligned, cityscapes, coco, colorization, custom, facades, segmentation, single, super_resolution, unaligned.",
     );
@@ -48,13 +60,19 @@ describe('registry', () => {
     expect((await ds.get(0, deriveRng(0))).A_paths).toBe('7');
   });
 
-  it('converts option strings as a config file\'s, and checks types and choices, naming the flag', async () => {
+  it("converts option strings as a config file's, and checks types and choices, naming the flag", async () => {
     // 'constant' (registered above) returns its resolved options.
     expect((await createDataset({ dataset_mode: 'constant', value: '12' })).options).toEqual({ value: 12 });
-    await expect(createDataset({ dataset_mode: 'aligned', dataroot: dir, preprocess: 'resize' })).rejects.toThrow("--preprocess must be one of resize_and_crop, crop, scale_width, scale_width_and_crop, none; got 'resize'.");
-    await expect(createDataset({ dataset_mode: 'aligned', dataroot: dir, crop_size: '25.6' })).rejects.toThrow("--crop_size expects an integer, got '25.6'.");
+    await expect(createDataset({ dataset_mode: 'aligned', dataroot: dir, preprocess: 'resize' })).rejects.toThrow(
+      "--preprocess must be one of resize_and_crop, crop, scale_width, scale_width_and_crop, none; got 'resize'.",
+    );
+    await expect(createDataset({ dataset_mode: 'aligned', dataroot: dir, crop_size: '25.6' })).rejects.toThrow(
+      "--crop_size expects an integer, got '25.6'.",
+    );
     await expect(createDataset({ dataset_mode: 'aligned' })).rejects.toThrow('Missing required option --dataroot (path to images');
-    await expect(createDataset({ dataset_mode: 'aligned', dataroot: dir, input_nc: 4 })).rejects.toThrow('--input_nc must be 1 (grayscale) or 3 (RGB), got 4.');
+    await expect(createDataset({ dataset_mode: 'aligned', dataroot: dir, input_nc: 4 })).rejects.toThrow(
+      '--input_nc must be 1 (grayscale) or 3 (RGB), got 4.',
+    );
   });
 });
 
@@ -90,7 +108,10 @@ describe('aligned', () => {
   });
 
   it('BtoA swaps A and B; input_nc 1 makes the input grayscale', async () => {
-    const ds = await createDataset({ dataset_mode: 'aligned', dataroot: root, preprocess: 'crop', crop_size: 64, direction: 'BtoA', input_nc: 1, no_flip: true }, quiet);
+    const ds = await createDataset(
+      { dataset_mode: 'aligned', dataroot: root, preprocess: 'crop', crop_size: 64, direction: 'BtoA', input_nc: 1, no_flip: true },
+      quiet,
+    );
     const s = await ds.get(0, scriptedRng([0, 0], [0]));
     expect(s.A!.channels).toBe(1);
     expect(s.B!.channels).toBe(3);
@@ -102,20 +123,26 @@ describe('aligned', () => {
   it('refuses an A|B image of odd width before training, naming it', async () => {
     const odd = join(dir, 'odd');
     await writePng(join(odd, 'train', 'x.png'), coordImage(81, 40));
-    await expect(createDataset({ dataset_mode: 'aligned', dataroot: odd }, quiet)).rejects.toThrow(`1 A|B image(s) have an odd width:\n  ${join(odd, 'train', 'x.png')} (81x40)`);
+    await expect(createDataset({ dataset_mode: 'aligned', dataroot: odd }, quiet)).rejects.toThrow(
+      `1 A|B image(s) have an odd width:\n  ${join(odd, 'train', 'x.png')} (81x40)`,
+    );
   });
 
   it('an empty folder is a clear error with the expected layout', async () => {
     const empty = join(dir, 'empty');
     await writeBytes(join(empty, 'train', 'readme.txt'), 'no images');
-    await expect(createDataset({ dataset_mode: 'aligned', dataroot: empty }, quiet)).rejects.toThrow(`No images found in ${join(empty, 'train')}`);
+    await expect(createDataset({ dataset_mode: 'aligned', dataroot: empty }, quiet)).rejects.toThrow(
+      `No images found in ${join(empty, 'train')}`,
+    );
   });
 
   it('a corrupt file fails at creation, or is skipped with a warning under --skip_bad_images', async () => {
     const bad = join(dir, 'bad');
     await writePng(join(bad, 'train', 'good.png'), abImage(32, 32));
     await writeBytes(join(bad, 'train', 'broken.jpg'), 'not a jpeg');
-    await expect(createDataset({ dataset_mode: 'aligned', dataroot: bad }, quiet)).rejects.toThrow(`1 unreadable image(s):\n  Cannot read image ${join(bad, 'train', 'broken.jpg')}`);
+    await expect(createDataset({ dataset_mode: 'aligned', dataroot: bad }, quiet)).rejects.toThrow(
+      `1 unreadable image(s):\n  Cannot read image ${join(bad, 'train', 'broken.jpg')}`,
+    );
     const warnings: string[] = [];
     const ds = await createDataset({ dataset_mode: 'aligned', dataroot: bad, skip_bad_images: true }, { warn: (m) => warnings.push(m) });
     expect(ds.length).toBe(1);
@@ -123,7 +150,9 @@ describe('aligned', () => {
   });
 
   it('refuses load_size < crop_size as the reference asserts', async () => {
-    await expect(createDataset({ dataset_mode: 'aligned', dataroot: root, load_size: 200, crop_size: 256 }, quiet)).rejects.toThrow('--load_size 200 is smaller than --crop_size 256');
+    await expect(createDataset({ dataset_mode: 'aligned', dataroot: root, load_size: 200, crop_size: 256 }, quiet)).rejects.toThrow(
+      '--load_size 200 is smaller than --crop_size 256',
+    );
   });
 });
 
@@ -140,7 +169,15 @@ describe('unaligned', () => {
     expect(ds.length).toBe(5);
     const rng = scriptedRng([3, 1, 2, 8, 0], [0.7, 0.2]);
     const s = await ds.get(4, rng);
-    expect(rng.calls).toEqual(['randint(0,4)', 'randint(0,8)', 'randint(0,8)', 'nextFloat()', 'randint(0,8)', 'randint(0,8)', 'nextFloat()']);
+    expect(rng.calls).toEqual([
+      'randint(0,4)',
+      'randint(0,8)',
+      'randint(0,8)',
+      'nextFloat()',
+      'randint(0,8)',
+      'randint(0,8)',
+      'nextFloat()',
+    ]);
     expect(s.A_paths).toBe(join(root, 'trainA', 'a1.png'));
     expect(s.B_paths).toBe(join(root, 'trainB', 'b3.png'));
     expect(channel(s.A!, 0, 0)).toEqual([1, 2, 10]); // not flipped (0.7 ≥ 0.5)
@@ -148,7 +185,10 @@ describe('unaligned', () => {
   });
 
   it('serial_batches takes B = i mod |B|; BtoA swaps the domains', async () => {
-    const ds = await createDataset({ dataset_mode: 'unaligned', dataroot: root, serial_batches: true, direction: 'BtoA', preprocess: 'none', no_flip: true }, quiet);
+    const ds = await createDataset(
+      { dataset_mode: 'unaligned', dataroot: root, serial_batches: true, direction: 'BtoA', preprocess: 'none', no_flip: true },
+      quiet,
+    );
     const s = await ds.get(4, scriptedRng([]));
     expect(s.A_paths).toBe(join(root, 'trainB', 'b4.png'));
     expect(s.B_paths).toBe(join(root, 'trainA', 'a1.png'));
@@ -156,14 +196,19 @@ describe('unaligned', () => {
   });
 
   it('names the missing domain folder', async () => {
-    await expect(createDataset({ dataset_mode: 'unaligned', dataroot: root, phase: 'test' }, quiet)).rejects.toThrow(`The folder ${join(root, 'testA')} does not exist.`);
+    await expect(createDataset({ dataset_mode: 'unaligned', dataroot: root, phase: 'test' }, quiet)).rejects.toThrow(
+      `The folder ${join(root, 'testA')} does not exist.`,
+    );
   });
 });
 
 describe('single', () => {
   it('reads --dataroot itself, one image per sample, A only', async () => {
     const root = join(dir, 'unaligned', 'trainA');
-    const ds = await createDataset({ dataset_mode: 'single', dataroot: root, preprocess: 'none', no_flip: true, output_nc: 1, direction: 'BtoA' }, quiet);
+    const ds = await createDataset(
+      { dataset_mode: 'single', dataroot: root, preprocess: 'none', no_flip: true, output_nc: 1, direction: 'BtoA' },
+      quiet,
+    );
     expect(ds.length).toBe(3);
     const s = await ds.get(2, scriptedRng([]));
     expect(s.B).toBeUndefined();

@@ -21,16 +21,25 @@ const H = 8;
 /** A W×H RGB image whose pixels encode their coordinates and `fill`, so every image of a test differs. */
 const rgb = (fill: number, w = W, h = H) => coordImage(w, h, fill);
 const gray = (): RawImage => ({ data: Uint8Array.from({ length: W * H }, (_, i) => 40 + i), width: W, height: H, channels: 1 });
-const rgba = (): RawImage => ({ data: Uint8Array.from({ length: W * H * 4 }, (_, i) => (i % 4 === 3 ? 30 : (i * 7) % 256)), width: W, height: H, channels: 4 });
+const rgba = (): RawImage => ({
+  data: Uint8Array.from({ length: W * H * 4 }, (_, i) => (i % 4 === 3 ? 30 : (i * 7) % 256)),
+  width: W,
+  height: H,
+  channels: 4,
+});
 
 async function writeJpeg(file: string, img: RawImage): Promise<void> {
-  const bytes = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels as 3 } }).jpeg({ quality: 100 }).toBuffer();
+  const bytes = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels as 3 } })
+    .jpeg({ quality: 100 })
+    .toBuffer();
   await writeBytes(file, bytes);
 }
 
 /** What a JPEG of `img` at `quality` decodes to. */
 async function jpegRoundTrip(img: RawImage, quality: number): Promise<Uint8Array> {
-  const bytes = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels as 3 } }).jpeg({ quality }).toBuffer();
+  const bytes = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels as 3 } })
+    .jpeg({ quality })
+    .toBuffer();
   return new Uint8Array(await sharp(bytes).raw().toBuffer());
 }
 
@@ -95,7 +104,10 @@ describe('combineAB (datasets/combine_A_and_B.py)', () => {
     const root = join(dir, 'num');
     await makeFolds(root);
     const result = await combineAB({ ...options(root), numImgs: 1, log: () => undefined });
-    expect(result.map((s) => [s.split, s.found, s.written])).toEqual([['test', 1, 1], ['train', 3, 1]]);
+    expect(result.map((s) => [s.split, s.found, s.written])).toEqual([
+      ['test', 1, 1],
+      ['train', 3, 1],
+    ]);
     expect(await readdir(join(root, 'AB/train'))).toEqual(['a.png']);
     await expect(combineAB({ ...options(root), numImgs: 0 })).rejects.toThrow('--num_imgs must be at least 1, got 0.');
   });
@@ -119,11 +131,19 @@ describe('combineAB (datasets/combine_A_and_B.py)', () => {
     const root = join(dir, 'errors');
     await writePng(join(root, 'A/train/a.png'), rgb(1));
     await writeBytes(join(root, 'file'), 'x');
-    await expect(combineAB({ ...options(root), foldA: join(root, 'nope') })).rejects.toThrow(`--fold_A ${join(root, 'nope')} does not exist. It must hold one subfolder per split`);
-    await expect(combineAB({ ...options(root), foldB: join(root, 'file') })).rejects.toThrow(`--fold_B ${join(root, 'file')} is a file, not a folder.`);
-    await expect(combineAB({ ...options(root), foldA: join(root, 'A/train'), foldB: join(root, 'A') })).rejects.toThrow(`--fold_A ${join(root, 'A/train')} has no subfolders.`);
+    await expect(combineAB({ ...options(root), foldA: join(root, 'nope') })).rejects.toThrow(
+      `--fold_A ${join(root, 'nope')} does not exist. It must hold one subfolder per split`,
+    );
+    await expect(combineAB({ ...options(root), foldB: join(root, 'file') })).rejects.toThrow(
+      `--fold_B ${join(root, 'file')} is a file, not a folder.`,
+    );
+    await expect(combineAB({ ...options(root), foldA: join(root, 'A/train'), foldB: join(root, 'A') })).rejects.toThrow(
+      `--fold_A ${join(root, 'A/train')} has no subfolders.`,
+    );
     await writePng(join(root, 'B/test/a.png'), rgb(2));
-    await expect(combineAB({ ...options(root), log: () => undefined })).rejects.toThrow(`No split folder of --fold_A ${join(root, 'A')} (train) is in --fold_B ${join(root, 'B')}.`);
+    await expect(combineAB({ ...options(root), log: () => undefined })).rejects.toThrow(
+      `No split folder of --fold_A ${join(root, 'A')} (train) is in --fold_B ${join(root, 'B')}.`,
+    );
   });
 
   it('refuses pairs of different sizes, listing each, before writing anything', async () => {
@@ -189,14 +209,24 @@ describe('makeAligned (datasets/make_dataset_aligned.py)', () => {
     expect(existsSync(join(root, 'train/0000.jpg'))).toBe(true);
 
     await writePng(join(root, 'testA/x.png'), rgb(1));
-    await expect(makeAligned({ datasetPath: root, output: root, concurrency: 1 })).rejects.toThrow(`${join(root, 'testA')} exists but ${join(root, 'testB')} does not. It must hold testA/ and testB/, trainA/ and trainB/`);
+    await expect(makeAligned({ datasetPath: root, output: root, concurrency: 1 })).rejects.toThrow(
+      `${join(root, 'testA')} exists but ${join(root, 'testB')} does not. It must hold testA/ and testB/, trainA/ and trainB/`,
+    );
     await writePng(join(root, 'testB/x.png'), rgb(2));
     await writePng(join(root, 'testB/y.png'), rgb(2));
-    await expect(makeAligned({ datasetPath: root, output: root, concurrency: 1 })).rejects.toThrow(`${join(root, 'testA')} has 1 .png/.jpg images but ${join(root, 'testB')} has 2.`);
+    await expect(makeAligned({ datasetPath: root, output: root, concurrency: 1 })).rejects.toThrow(
+      `${join(root, 'testA')} has 1 .png/.jpg images but ${join(root, 'testB')} has 2.`,
+    );
     await writePng(join(root, 'testA/y.png'), rgb(3, W, H + 1));
-    await expect(makeAligned({ datasetPath: root, output: join(dir, 'never'), concurrency: 1 })).rejects.toThrow(`${join(root, 'testA/y.png')} (12x9) and ${join(root, 'testB/y.png')} (12x8)`);
+    await expect(makeAligned({ datasetPath: root, output: join(dir, 'never'), concurrency: 1 })).rejects.toThrow(
+      `${join(root, 'testA/y.png')} (12x9) and ${join(root, 'testB/y.png')} (12x8)`,
+    );
     expect(existsSync(join(dir, 'never'))).toBe(false);
-    await expect(makeAligned({ datasetPath: join(root, 'trainA'), output: root, concurrency: 1, log: () => undefined })).rejects.toThrow(`--dataset-path ${join(root, 'trainA')} has no split folders.`);
-    await expect(makeAligned({ datasetPath: join(root, 'nope'), output: root, concurrency: 1 })).rejects.toThrow(`--dataset-path ${join(root, 'nope')} does not exist.`);
+    await expect(makeAligned({ datasetPath: join(root, 'trainA'), output: root, concurrency: 1, log: () => undefined })).rejects.toThrow(
+      `--dataset-path ${join(root, 'trainA')} has no split folders.`,
+    );
+    await expect(makeAligned({ datasetPath: join(root, 'nope'), output: root, concurrency: 1 })).rejects.toThrow(
+      `--dataset-path ${join(root, 'nope')} does not exist.`,
+    );
   });
 });

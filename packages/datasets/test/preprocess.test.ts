@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { getParams, preprocess, type PreprocessOptions } from '../src/transform/preprocess.js';
 import { coordImage, pixel, scriptedRng } from './helpers.js';
 
-const base: PreprocessOptions = { preprocess: 'resize_and_crop', load_size: 286, crop_size: 256, no_flip: false, size_multiple: 4, aspect_ratio: 1 };
+const base: PreprocessOptions = {
+  preprocess: 'resize_and_crop',
+  load_size: 286,
+  crop_size: 256,
+  no_flip: false,
+  size_multiple: 4,
+  aspect_ratio: 1,
+};
 const opts = (o: Partial<PreprocessOptions>): PreprocessOptions => ({ ...base, ...o });
 const quiet = { file: 'x.png', warn: () => undefined };
 
@@ -51,12 +58,26 @@ describe('preprocess (reference get_transform)', () => {
   });
 
   it('no_flip ignores the flip parameter', async () => {
-    const out = await preprocess(coordImage(300, 280), opts({ preprocess: 'crop', no_flip: true }), { crop_pos: [10, 5], flip: true }, scriptedRng([]), 'bicubic', quiet);
+    const out = await preprocess(
+      coordImage(300, 280),
+      opts({ preprocess: 'crop', no_flip: true }),
+      { crop_pos: [10, 5], flip: true },
+      scriptedRng([]),
+      'bicubic',
+      quiet,
+    );
     expect(pixel(out, 0, 0)).toEqual([10, 5, 0]);
   });
 
   it('crop past the border fills with zeros, as PIL crop (image shorter than crop_size)', async () => {
-    const out = await preprocess(coordImage(300, 200), opts({ preprocess: 'crop' }), { crop_pos: [12, 0], flip: false }, scriptedRng([]), 'bicubic', quiet);
+    const out = await preprocess(
+      coordImage(300, 200),
+      opts({ preprocess: 'crop' }),
+      { crop_pos: [12, 0], flip: false },
+      scriptedRng([]),
+      'bicubic',
+      quiet,
+    );
     expect([out.width, out.height]).toEqual([256, 256]);
     expect(pixel(out, 0, 199)).toEqual([12, 199, 0]);
     expect(pixel(out, 5, 200)).toEqual([0, 0, 0]);
@@ -69,7 +90,14 @@ describe('preprocess (reference get_transform)', () => {
   });
 
   it('resize_and_crop: load×load then the crop', async () => {
-    const out = await preprocess(coordImage(300, 200), opts({ load_size: 64, crop_size: 48 }), { crop_pos: [3, 4], flip: false }, scriptedRng([]), 'nearest', quiet);
+    const out = await preprocess(
+      coordImage(300, 200),
+      opts({ load_size: 64, crop_size: 48 }),
+      { crop_pos: [3, 4], flip: false },
+      scriptedRng([]),
+      'nearest',
+      quiet,
+    );
     expect([out.width, out.height]).toEqual([48, 48]);
     // nearest 300→64: source x = floor((x+0.5)·300/64); output x 0 of the crop is resized x 3 → floor(3.5·4.6875) = 16
     expect(pixel(out, 0, 0)).toEqual([16, Math.floor(4.5 * (200 / 64)), 0]);
@@ -86,7 +114,14 @@ describe('preprocess (reference get_transform)', () => {
   });
 
   it('scale_width_and_crop: scaled then a crop_size square at crop_pos', async () => {
-    const out = await preprocess(coordImage(100, 150), opts({ preprocess: 'scale_width_and_crop', load_size: 64, crop_size: 40 }), { crop_pos: [24, 56], flip: false }, scriptedRng([]), 'nearest', quiet);
+    const out = await preprocess(
+      coordImage(100, 150),
+      opts({ preprocess: 'scale_width_and_crop', load_size: 64, crop_size: 40 }),
+      { crop_pos: [24, 56], flip: false },
+      scriptedRng([]),
+      'nearest',
+      quiet,
+    );
     expect([out.width, out.height]).toEqual([40, 40]);
     expect(pixel(out, 39, 39)).toEqual([Math.floor((63 + 0.5) * (100 / 64)), Math.floor((95 + 0.5) * (150 / 96)), 0]);
   });
@@ -99,7 +134,9 @@ describe('preprocess (reference get_transform)', () => {
     expect([a.width, a.height]).toEqual([300, 200]); // 75.25 → 75, 49.5 → 50 (even)
     const b = await preprocess(coordImage(302, 202), p, null, scriptedRng([]), 'bicubic', ctx);
     expect([b.width, b.height]).toEqual([304, 200]); // 75.5 → 76, 50.5 → 50
-    expect(warnings[0]).toContain('The image size needs to be a multiple of 4. The loaded image size was (301, 198), so it was adjusted to (300, 200).');
+    expect(warnings[0]).toContain(
+      'The image size needs to be a multiple of 4. The loaded image size was (301, 198), so it was adjusted to (300, 200).',
+    );
     const c = coordImage(64, 32);
     expect(await preprocess(c, p, null, scriptedRng([]), 'bicubic', ctx)).toBe(c);
   });
@@ -108,13 +145,29 @@ describe('preprocess (reference get_transform)', () => {
     const p = opts({ preprocess: 'none', no_flip: true, size_multiple: 32 });
     const a = await preprocess(coordImage(100, 50), p, null, scriptedRng([]), 'nearest', quiet);
     expect([a.width, a.height]).toEqual([96, 64]);
-    await expect(preprocess(coordImage(10, 10), p, null, scriptedRng([]), 'nearest', quiet)).rejects.toThrow(/x.png is 10x10, too small for --preprocess none/);
+    await expect(preprocess(coordImage(10, 10), p, null, scriptedRng([]), 'nearest', quiet)).rejects.toThrow(
+      /x.png is 10x10, too small for --preprocess none/,
+    );
   });
 
   it('scale_shortside and fixed (SPADE)', async () => {
-    const s = await preprocess(coordImage(300, 200), opts({ preprocess: 'scale_shortside', load_size: 100, no_flip: true }), null, scriptedRng([]), 'nearest', quiet);
+    const s = await preprocess(
+      coordImage(300, 200),
+      opts({ preprocess: 'scale_shortside', load_size: 100, no_flip: true }),
+      null,
+      scriptedRng([]),
+      'nearest',
+      quiet,
+    );
     expect([s.width, s.height]).toEqual([150, 100]);
-    const f = await preprocess(coordImage(300, 200), opts({ preprocess: 'fixed', crop_size: 64, aspect_ratio: 2, no_flip: true }), null, scriptedRng([]), 'nearest', quiet);
+    const f = await preprocess(
+      coordImage(300, 200),
+      opts({ preprocess: 'fixed', crop_size: 64, aspect_ratio: 2, no_flip: true }),
+      null,
+      scriptedRng([]),
+      'nearest',
+      quiet,
+    );
     expect([f.width, f.height]).toEqual([64, 32]);
   });
 
@@ -126,8 +179,8 @@ describe('preprocess (reference get_transform)', () => {
   });
 
   it('random crop of an image smaller than crop_size names the file', async () => {
-    await expect(preprocess(coordImage(50, 80), opts({ preprocess: 'crop', crop_size: 64 }), null, scriptedRng([0, 0], [0]), 'bicubic', quiet)).rejects.toThrow(
-      'x.png is 50x80 after resizing, smaller than --crop_size 64',
-    );
+    await expect(
+      preprocess(coordImage(50, 80), opts({ preprocess: 'crop', crop_size: 64 }), null, scriptedRng([0, 0], [0]), 'bicubic', quiet),
+    ).rejects.toThrow('x.png is 50x80 after resizing, smaller than --crop_size 64');
   });
 });

@@ -9,7 +9,11 @@ describe('shipped samples/', () => {
   const cases: [string, Record<string, unknown>, string[]][] = [
     ['edges2photo', { dataset_mode: 'aligned', load_size: 72, crop_size: 64 }, ['A: 64x64x3', 'B: 64x64x3']],
     ['photo2gray', { dataset_mode: 'unaligned', load_size: 72, crop_size: 64 }, ['A: 64x64x3', 'B: 64x64x3']],
-    ['mosaic', { dataset_mode: 'segmentation', label_nc: 5, load_size: 64, crop_size: 64 }, ['label: 64x64x1', 'B: 64x64x3', 'instance: 64x64x1']],
+    [
+      'mosaic',
+      { dataset_mode: 'segmentation', label_nc: 5, load_size: 64, crop_size: 64 },
+      ['label: 64x64x1', 'B: 64x64x3', 'instance: 64x64x1'],
+    ],
     ['sr', { dataset_mode: 'super_resolution', scale: 4 }, ['A: 24x24x3', 'B: 96x96x3']],
   ];
   for (const [name, opts, shapes] of cases) {

@@ -31,7 +31,9 @@ function labelMap(ids: number[] = [1]): { data: Uint8Array; width: number; heigh
 
 async function writeJpg(file: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  await sharp(coordImage(W, H).data, { raw: { width: W, height: H, channels: 3 } }).jpeg().toFile(file);
+  await sharp(coordImage(W, H).data, { raw: { width: W, height: H, channels: 3 } })
+    .jpeg()
+    .toFile(file);
 }
 
 /** Writes a label map, photo and (unless null) instance map at the given paths. */
@@ -41,23 +43,48 @@ async function triple(label: string, image: string, instance: string | null, ids
   if (instance) await writePng(instance, labelMap([7, 7, 9]));
 }
 
-const sampleOf = (ds: { get: (i: number, rng: ReturnType<typeof scriptedRng>) => Promise<import('../src/dataset.js').Sample> }, i: number) => ds.get(i, scriptedRng([0, 0], [0]));
-const labelFiles = (ds: { sources: readonly { role: string; files: readonly string[] }[] }) => ds.sources.find((s) => s.role === 'label')!.files;
+const sampleOf = (
+  ds: { get: (i: number, rng: ReturnType<typeof scriptedRng>) => Promise<import('../src/dataset.js').Sample> },
+  i: number,
+) => ds.get(i, scriptedRng([0, 0], [0]));
+const labelFiles = (ds: { sources: readonly { role: string; files: readonly string[] }[] }) =>
+  ds.sources.find((s) => s.role === 'label')!.files;
 
 describe('coco', () => {
   let root: string;
   beforeAll(async () => {
     root = join(dir, 'coco');
-    for (const [phase, names] of [['train', ['img10', 'img2']], ['val', ['v1']]] as const) {
-      for (const n of names) await triple(join(root, `${phase}_label`, `${n}.png`), join(root, `${phase}_img`, `${n}.png`), join(root, `${phase}_inst`, `${n}.png`), [3, 255]);
+    for (const [phase, names] of [
+      ['train', ['img10', 'img2']],
+      ['val', ['v1']],
+    ] as const) {
+      for (const n of names)
+        await triple(
+          join(root, `${phase}_label`, `${n}.png`),
+          join(root, `${phase}_img`, `${n}.png`),
+          join(root, `${phase}_inst`, `${n}.png`),
+          [3, 255],
+        );
     }
-    await triple(join(root, 'train_label_portrait', 'p1.png'), join(root, 'train_img_portrait', 'p1.png'), join(root, 'train_inst_portrait', 'p1.png'));
-    await triple(join(root, 'val_label_portrait', 'vp.png'), join(root, 'val_img_portrait', 'vp.png'), join(root, 'val_inst_portrait', 'vp.png'));
+    await triple(
+      join(root, 'train_label_portrait', 'p1.png'),
+      join(root, 'train_img_portrait', 'p1.png'),
+      join(root, 'train_inst_portrait', 'p1.png'),
+    );
+    await triple(
+      join(root, 'val_label_portrait', 'vp.png'),
+      join(root, 'val_img_portrait', 'vp.png'),
+      join(root, 'val_inst_portrait', 'vp.png'),
+    );
   });
 
   it('training reads <phase>_label/_img/_inst plus the portrait folders, natural-sorted; 255 → label_nc', async () => {
     const ds = await createDataset({ dataset_mode: 'coco', dataroot: root, ...asIs }, quiet);
-    expect(labelFiles(ds)).toEqual([join(root, 'train_label', 'img2.png'), join(root, 'train_label', 'img10.png'), join(root, 'train_label_portrait', 'p1.png')]);
+    expect(labelFiles(ds)).toEqual([
+      join(root, 'train_label', 'img2.png'),
+      join(root, 'train_label', 'img10.png'),
+      join(root, 'train_label_portrait', 'p1.png'),
+    ]);
     expect(ds.sources.map((s) => s.role)).toEqual(['label', 'image', 'instance']);
     const s = await sampleOf(ds, 0);
     expect(s.B_paths).toBe(join(root, 'train_img', 'img2.png'));
@@ -75,7 +102,15 @@ describe('coco', () => {
 
   it('defaults: load_size 286 when training, 256 when testing; crop 256, label_nc 182, dontcare on', async () => {
     const train = await createDataset({ dataset_mode: 'coco', dataroot: root }, quiet);
-    expect(train.options).toMatchObject({ preprocess: 'resize_and_crop', load_size: 286, crop_size: 256, label_nc: 182, contain_dontcare_label: true, no_instance: false, coco_no_portraits: false });
+    expect(train.options).toMatchObject({
+      preprocess: 'resize_and_crop',
+      load_size: 286,
+      crop_size: 256,
+      label_nc: 182,
+      contain_dontcare_label: true,
+      no_instance: false,
+      coco_no_portraits: false,
+    });
     const test = await createDataset({ dataset_mode: 'coco', dataroot: root, phase: 'test' }, quiet);
     expect(test.options).toMatchObject({ load_size: 256, crop_size: 256, coco_no_portraits: true });
   });
@@ -91,7 +126,10 @@ describe('ade20k', () => {
   let root: string;
   beforeAll(async () => {
     root = join(dir, 'ADEChallengeData2016');
-    for (const [split, tag] of [['training', 'train'], ['validation', 'val']] as const) {
+    for (const [split, tag] of [
+      ['training', 'train'],
+      ['validation', 'val'],
+    ] as const) {
       for (const n of ['00000002', '00000001']) {
         await writePng(join(root, 'annotations', split, `ADE_${tag}_${n}.png`), labelMap([0, 1, 5, 150, 255]));
         await writeJpg(join(root, 'images', split, `ADE_${tag}_${n}.jpg`));
@@ -114,13 +152,18 @@ describe('ade20k', () => {
   });
 
   it('refuses --no_instance false: ADE20K has no instance maps', async () => {
-    await expect(createDataset({ dataset_mode: 'ade20k', dataroot: root, no_instance: false }, quiet)).rejects.toThrow('The ade20k mode has no instance maps, but --no_instance is off.');
+    await expect(createDataset({ dataset_mode: 'ade20k', dataroot: root, no_instance: false }, quiet)).rejects.toThrow(
+      'The ade20k mode has no instance maps, but --no_instance is off.',
+    );
   });
 });
 
 describe('cityscapes', () => {
   let root: string;
-  const frames = [['aachen', '000000_000019'], ['bochum', '000000_000313']];
+  const frames = [
+    ['aachen', '000000_000019'],
+    ['bochum', '000000_000313'],
+  ];
   beforeAll(async () => {
     root = join(dir, 'cityscapes');
     for (const phase of ['train', 'val']) {
@@ -138,7 +181,10 @@ describe('cityscapes', () => {
   });
 
   it('pairs nested city folders by <city>_<sequence>_<frame>; instances come from gtFine', async () => {
-    const ds = await createDataset({ dataset_mode: 'cityscapes', dataroot: root, phase: 'test', crop_size: 32, aspect_ratio: 1, no_flip: true }, quiet);
+    const ds = await createDataset(
+      { dataset_mode: 'cityscapes', dataroot: root, phase: 'test', crop_size: 32, aspect_ratio: 1, no_flip: true },
+      quiet,
+    );
     expect(ds.length).toBe(2);
     const [labels, images, instances] = ds.sources.map((s) => s.files);
     expect(labels).toEqual(frames.map(([c, id]) => join(root, 'gtFine', 'val', c!, `${c}_${id}_gtFine_labelIds.png`)));
@@ -151,14 +197,25 @@ describe('cityscapes', () => {
 
   it('defaults: fixed 512 × 256 (aspect ratio 2), label_nc 35, batch 16', async () => {
     const ds = await createDataset({ dataset_mode: 'cityscapes', dataroot: root }, quiet);
-    expect(ds.options).toMatchObject({ preprocess: 'fixed', load_size: 512, crop_size: 512, aspect_ratio: 2, label_nc: 35, batch_size: 16 });
+    expect(ds.options).toMatchObject({
+      preprocess: 'fixed',
+      load_size: 512,
+      crop_size: 512,
+      aspect_ratio: 2,
+      label_nc: 35,
+      batch_size: 16,
+    });
     const s = await sampleOf(ds, 0);
     expect([s.label!.width, s.label!.height, s.B!.width, s.B!.height]).toEqual([512, 256, 512, 256]);
   });
 
   it('an unpaired label map names both files', async () => {
     const bad = join(dir, 'cityscapes_bad');
-    await triple(join(bad, 'gtFine', 'train', 'ulm', 'ulm_000000_000001_gtFine_labelIds.png'), join(bad, 'leftImg8bit', 'train', 'ulm', 'ulm_000000_000002_leftImg8bit.png'), null);
+    await triple(
+      join(bad, 'gtFine', 'train', 'ulm', 'ulm_000000_000001_gtFine_labelIds.png'),
+      join(bad, 'leftImg8bit', 'train', 'ulm', 'ulm_000000_000002_leftImg8bit.png'),
+      null,
+    );
     await expect(createDataset({ dataset_mode: 'cityscapes', dataroot: bad, no_instance: true }, quiet)).rejects.toThrow(
       `1 label map(s) have no photo with the same <city>_<sequence>_<frame> (the first three _-separated parts of the name) in ${join(bad, 'leftImg8bit', 'train')}:\n` +
         `  ${join(bad, 'gtFine', 'train', 'ulm', 'ulm_000000_000001_gtFine_labelIds.png')} (in sorted order: ${join(bad, 'leftImg8bit', 'train', 'ulm', 'ulm_000000_000002_leftImg8bit.png')})\n`,
@@ -170,7 +227,11 @@ describe('cityscapes', () => {
   it('datasets check explains the layout when a folder is missing', async () => {
     const r = await checkDataset({ dataset_mode: 'cityscapes', dataroot: join(dir, 'no_cityscapes') });
     expect(r.ok).toBe(false);
-    expect(r.problems).toEqual([expect.stringContaining(`The label map folder ${join(dir, 'no_cityscapes', 'gtFine', 'train')} does not exist. The cityscapes mode reads label maps <dataroot>/gtFine/<phase>/<city>/*_labelIds.png`)]);
+    expect(r.problems).toEqual([
+      expect.stringContaining(
+        `The label map folder ${join(dir, 'no_cityscapes', 'gtFine', 'train')} does not exist. The cityscapes mode reads label maps <dataroot>/gtFine/<phase>/<city>/*_labelIds.png`,
+      ),
+    ]);
   });
 });
 
@@ -184,7 +245,17 @@ describe('custom', () => {
   });
 
   it('reads --label_dir, --image_dir and --instance_dir; --dataroot is not needed', async () => {
-    const ds = await createDataset({ dataset_mode: 'custom', label_dir: join(root, 'labels'), image_dir: join(root, 'photos'), instance_dir: join(root, 'inst'), contain_dontcare_label: true, ...asIs }, quiet);
+    const ds = await createDataset(
+      {
+        dataset_mode: 'custom',
+        label_dir: join(root, 'labels'),
+        image_dir: join(root, 'photos'),
+        instance_dir: join(root, 'inst'),
+        contain_dontcare_label: true,
+        ...asIs,
+      },
+      quiet,
+    );
     expect(labelFiles(ds)).toEqual([join(root, 'labels', 'a.png'), join(root, 'labels', 'b.png')]);
     expect(ds.sources[2]!.files).toEqual([join(root, 'inst', 'a.png'), join(root, 'inst', 'b.png')]);
     expect(Array.from((await sampleOf(ds, 0)).label!.data.slice(0, 2))).toEqual([12, 13]); // label_nc 13
@@ -193,9 +264,13 @@ describe('custom', () => {
 
   it('an empty --instance_dir means no instance maps, which needs --no_instance', async () => {
     const dirs = { dataset_mode: 'custom', label_dir: join(root, 'labels'), image_dir: join(root, 'photos'), ...asIs };
-    await expect(createDataset(dirs, quiet)).rejects.toThrow('--instance_dir is empty, so there are no instance maps, but --no_instance is off. Pass --no_instance, or --instance_dir with the folder of instance maps.');
+    await expect(createDataset(dirs, quiet)).rejects.toThrow(
+      '--instance_dir is empty, so there are no instance maps, but --no_instance is off. Pass --no_instance, or --instance_dir with the folder of instance maps.',
+    );
     expect((await createDataset({ ...dirs, no_instance: true }, quiet)).sources.map((s) => s.role)).toEqual(['label', 'image']);
-    await expect(createDataset({ dataset_mode: 'custom', image_dir: join(root, 'photos') }, quiet)).rejects.toThrow('Missing required option --label_dir');
+    await expect(createDataset({ dataset_mode: 'custom', image_dir: join(root, 'photos') }, quiet)).rejects.toThrow(
+      'Missing required option --label_dir',
+    );
   });
 });
 
@@ -213,6 +288,12 @@ describe('facades', () => {
 
 describe('shared pieces', () => {
   it("natural sort orders digit runs as numbers, as SPADE's util.natural_sort", () => {
-    expect(naturalSort(['x/img10.png', 'x/img2.png', 'x/img1b.png', 'x/img1a.png', 'w/img100.png'])).toEqual(['w/img100.png', 'x/img1a.png', 'x/img1b.png', 'x/img2.png', 'x/img10.png']);
+    expect(naturalSort(['x/img10.png', 'x/img2.png', 'x/img1b.png', 'x/img1a.png', 'w/img100.png'])).toEqual([
+      'w/img100.png',
+      'x/img1a.png',
+      'x/img1b.png',
+      'x/img2.png',
+      'x/img10.png',
+    ]);
   });
 });

@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataset } from '../src/dataset.js';
 import { createLoader } from '../src/loader.js';
 import { FIXTURES, coordImage, pixel, scriptedRng, tempDir, to8, writePng } from './helpers.js';
-import { decodeImage, disposeBatch, resizeBicubic, normalizeImage, cropImage, flipHorizontal, transposeImage, type tf } from '@translate/core';
+import {
+  decodeImage,
+  disposeBatch,
+  resizeBicubic,
+  normalizeImage,
+  cropImage,
+  flipHorizontal,
+  transposeImage,
+  type tf,
+} from '@translate/core';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -46,8 +55,11 @@ describe('super_resolution mode', () => {
     const ds = await createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'val', scale: 2 }, quiet);
     const s = await ds.get(0, scriptedRng([]));
     expect([s.B!.width, s.B!.height]).toEqual([70, 70]);
-    expect(pixel(s.B!, 0, 0, ).map(to8)).toEqual([10, 0, 0]);
-    const withLr = await createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'val', scale: 2, lr_dir: join(root, 'val_LR') }, quiet);
+    expect(pixel(s.B!, 0, 0).map(to8)).toEqual([10, 0, 0]);
+    const withLr = await createDataset(
+      { dataset_mode: 'super_resolution', dataroot: root, phase: 'val', scale: 2, lr_dir: join(root, 'val_LR') },
+      quiet,
+    );
     const t = await withLr.get(0, scriptedRng([]));
     expect([t.A!.width, t.A!.height]).toEqual([35, 35]);
     expect(pixel(t.A!, 0, 0).map(to8)).toEqual([5, 0, 50]);
@@ -66,7 +78,10 @@ describe('super_resolution mode', () => {
       expect(s.B!.data).toEqual(normalizeImage(hr).data);
       expect(s.A!.data).toEqual(normalizeImage(await resizeBicubic(hr, 12, 7)).data);
     }
-    const val = await (await createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'val', scale: 4 }, quiet)).get(0, scriptedRng([]));
+    const val = await (await createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'val', scale: 4 }, quiet)).get(
+      0,
+      scriptedRng([]),
+    );
     expect([val.B!.width, val.B!.height, val.A!.width, val.A!.height]).toEqual([28, 28, 7, 7]);
     // torchvision's CenterCrop: left = round((50 − 28) / 2) = 11, top = round((31 − 28) / 2) = 2 (half to even).
     expect(val.B!.data).toEqual(normalizeImage(cropImage(photo, 11, 2, 28, 28)).data);
@@ -76,13 +91,18 @@ describe('super_resolution mode', () => {
     const root = join(dir, 'srwholelr');
     await writePng(join(root, 'test', 'x.png'), coordImage(50, 31));
     await writePng(join(root, 'lr', 'x.png'), coordImage(12, 7, 50));
-    const ds = await createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'test', scale: 4, lr_dir: join(root, 'lr') }, quiet);
+    const ds = await createDataset(
+      { dataset_mode: 'super_resolution', dataroot: root, phase: 'test', scale: 4, lr_dir: join(root, 'lr') },
+      quiet,
+    );
     const s = await ds.get(0, scriptedRng([]));
     expect([s.B!.width, s.B!.height, s.A!.width, s.A!.height]).toEqual([48, 28, 12, 7]);
     expect(pixel(s.A!, 11, 6).map(to8)).toEqual([11, 6, 50]);
     expect(pixel(s.B!, 47, 27).map(to8)).toEqual([47, 27, 0]);
     await writePng(join(root, 'lr13', 'x.png'), coordImage(13, 8));
-    await expect(createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'test', scale: 4, lr_dir: join(root, 'lr13') }, quiet)).rejects.toThrow(
+    await expect(
+      createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'test', scale: 4, lr_dir: join(root, 'lr13') }, quiet),
+    ).rejects.toThrow(
       `${join(root, 'lr13', 'x.png')} is 13x8, but ${join(root, 'test', 'x.png')} is 50x31; with --scale 4 it must be 12x7 (48x28, a multiple of the scale, ÷ 4)`,
     );
   });
@@ -94,10 +114,17 @@ describe('super_resolution mode', () => {
     const ds = await createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'test', scale: 4, batch_size: 2 }, quiet);
     const batches = [];
     for await (const batch of createLoader(ds, { batchSize: 2, shuffle: false, seed: 1 }).epoch(0)) batches.push(batch);
-    expect(batches.map(({ batch: b }) => [(b.B as tf.Tensor4D).shape, (b.A as tf.Tensor4D).shape])).toEqual([[[2, 28, 48, 3], [2, 7, 12, 3]]]);
+    expect(batches.map(({ batch: b }) => [(b.B as tf.Tensor4D).shape, (b.A as tf.Tensor4D).shape])).toEqual([
+      [
+        [2, 28, 48, 3],
+        [2, 7, 12, 3],
+      ],
+    ]);
     batches.forEach((b) => disposeBatch(b.batch));
     await writePng(join(root, 'test', 'c.png'), coordImage(40, 40));
-    await expect(createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'test', scale: 4, batch_size: 2 }, quiet)).rejects.toThrow(
+    await expect(
+      createDataset({ dataset_mode: 'super_resolution', dataroot: root, phase: 'test', scale: 4, batch_size: 2 }, quiet),
+    ).rejects.toThrow(
       `--batch_size 2 stacks images of one size, but --phase test uses each whole image (cropped to a multiple of --scale 4) and these differ:\n` +
         ['a', 'b', 'c'].map((f, k) => `  ${join(root, 'test', `${f}.png`)}: ${k < 2 ? '48x28' : '40x40'}`).join('\n') +
         '\nUse --batch_size 1 (as the SR benchmarks do) or images of one size.',
@@ -110,10 +137,16 @@ describe('super_resolution mode', () => {
     const root = join(dir, 'srbad');
     await writePng(join(root, 'train', 'x.png'), coordImage(90, 70));
     await writePng(join(root, 'lr', 'x.png'), coordImage(40, 35));
-    await expect(createDataset({ dataset_mode: 'super_resolution', dataroot: root, scale: 2, crop_size: 64, lr_dir: join(root, 'lr') }, quiet)).rejects.toThrow(
+    await expect(
+      createDataset({ dataset_mode: 'super_resolution', dataroot: root, scale: 2, crop_size: 64, lr_dir: join(root, 'lr') }, quiet),
+    ).rejects.toThrow(
       `${join(root, 'lr', 'x.png')} is 40x35, but ${join(root, 'train', 'x.png')} is 90x70; with --scale 2 it must be 45x35`,
     );
-    await expect(createDataset({ dataset_mode: 'super_resolution', dataroot: root, crop_size: 88 }, quiet)).rejects.toThrow(/1 image\(s\) are smaller than the 88px training crop/);
-    await expect(createDataset({ dataset_mode: 'super_resolution', dataroot: root, scale: 3 }, quiet)).rejects.toThrow('--scale must be 2, 4 or 8, got 3.');
+    await expect(createDataset({ dataset_mode: 'super_resolution', dataroot: root, crop_size: 88 }, quiet)).rejects.toThrow(
+      /1 image\(s\) are smaller than the 88px training crop/,
+    );
+    await expect(createDataset({ dataset_mode: 'super_resolution', dataroot: root, scale: 3 }, quiet)).rejects.toThrow(
+      '--scale must be 2, 4 or 8, got 3.',
+    );
   });
 });

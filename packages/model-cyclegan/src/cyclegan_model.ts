@@ -4,8 +4,22 @@
  * the G update (D frozen), then D_A and D_B on pooled fakes.
  */
 import {
-  BaseModel, GANLoss, ImagePool, OptionError, afterDiscriminatorUpdate, discriminatorFromOptions, discriminatorPenalty, ganLossFromOptions,
-  generatorFromOptions, l1Loss, optNumber, tf, type Batch, type ModelEnvironment, type Options, type RawStateDict,
+  BaseModel,
+  type GANLoss,
+  ImagePool,
+  OptionError,
+  afterDiscriminatorUpdate,
+  discriminatorFromOptions,
+  discriminatorPenalty,
+  ganLossFromOptions,
+  generatorFromOptions,
+  l1Loss,
+  optNumber,
+  tf,
+  type Batch,
+  type ModelEnvironment,
+  type Options,
+  type RawStateDict,
 } from '@translate/core';
 
 /** CycleGAN's model object; see the module comment. */
@@ -34,8 +48,14 @@ export class CycleGANModel extends BaseModel {
       );
     }
     this.visualNames = [
-      'real_A', 'fake_B', 'rec_A', ...(withIdentity ? ['idt_B'] : []),
-      'real_B', 'fake_A', 'rec_B', ...(withIdentity ? ['idt_A'] : []),
+      'real_A',
+      'fake_B',
+      'rec_A',
+      ...(withIdentity ? ['idt_B'] : []),
+      'real_B',
+      'fake_A',
+      'rec_B',
+      ...(withIdentity ? ['idt_A'] : []),
     ];
     this.addNetwork('G_A', generatorFromOptions(opt, { inputNc, outputNc }));
     this.addNetwork('G_B', generatorFromOptions(opt, { inputNc: outputNc, outputNc: inputNc }));
@@ -124,7 +144,11 @@ export class CycleGANModel extends BaseModel {
     this.optimize('G', ...parts);
     const [fakeB, fakeA] = [this.visual('fake_B'), this.visual('fake_A')];
     const [pooledB, pooledA] = [this.poolB!.query(fakeB), this.poolA!.query(fakeA)];
-    this.optimize('D', () => this.discriminatorLoss('D_A', pooledB), () => this.discriminatorLoss('D_B', pooledA));
+    this.optimize(
+      'D',
+      () => this.discriminatorLoss('D_A', pooledB),
+      () => this.discriminatorLoss('D_B', pooledA),
+    );
     // A pool of size 0 hands back the visual itself, which the model keeps.
     if (pooledB !== fakeB) pooledB.dispose();
     if (pooledA !== fakeA) pooledA.dispose();
@@ -140,7 +164,10 @@ export class CycleGANModel extends BaseModel {
   }
 
   override loadExtraState(read: (key: string) => RawStateDict | null): void {
-    for (const [key, pool] of [['pool_A', this.poolA], ['pool_B', this.poolB]] as const) {
+    for (const [key, pool] of [
+      ['pool_A', this.poolA],
+      ['pool_B', this.poolB],
+    ] as const) {
       const saved = pool && read(key);
       if (saved) pool.restore([...saved.values()].map(({ shape, data }) => ({ shape, data: data as Float32Array })));
     }

@@ -9,7 +9,16 @@ import { REFERENCE_TRAIN_OPTIONS } from '../../core/test/fixtures/reference_opti
 const expected = JSON.parse(readFileSync(fixturePath('reference/cyclegan_step.json'), 'utf8')) as { losses: Record<string, number> };
 
 function referenceModel() {
-  const opt = { ...REFERENCE_TRAIN_OPTIONS, model: 'cyclegan', netG: 'resnet_9blocks', norm: 'instance', gan_mode: 'lsgan', lambda_A: 10, lambda_B: 10, lambda_identity: 0.5 };
+  const opt = {
+    ...REFERENCE_TRAIN_OPTIONS,
+    model: 'cyclegan',
+    netG: 'resnet_9blocks',
+    norm: 'instance',
+    gan_mode: 'lsgan',
+    lambda_A: 10,
+    lambda_B: 10,
+    lambda_identity: 0.5,
+  };
   const model = plugin.create(opt, { isTrain: true });
   const step = loadReference('cyclegan_step.safetensors');
   model.network('G_A').loadStateDict(weightsOf(loadReference('resnet_9blocks.safetensors')));
@@ -27,7 +36,8 @@ describe.each(BACKENDS)('CycleGAN step on %s', (backend) => {
     model.setInput(batch);
     model.optimizeParameters();
     const losses = model.currentLosses();
-    for (const name of model.lossNames) expect(Math.abs(losses[name]! - expected.losses[name]!) / expected.losses[name]!, name).toBeLessThan(1e-4);
+    for (const name of model.lossNames)
+      expect(Math.abs(losses[name]! - expected.losses[name]!) / expected.losses[name]!, name).toBeLessThan(1e-4);
     const total = ['G_A', 'G_B', 'cycle_A', 'cycle_B', 'idt_A', 'idt_B'].reduce((s, k) => s + losses[k]!, 0);
     expect(Math.abs(total - expected.losses.G!) / expected.losses.G!).toBeLessThan(1e-4);
     const before = tf.memory().numTensors;

@@ -6,7 +6,15 @@
  * core's `MultiscaleDiscriminator` (children `discriminator_<i>`).
  */
 import {
-  Conv2d, LeakyReLU, Module, MultiscaleDiscriminator, OptionError, Sequential, tf, type FeatureDiscriminator, type ForwardContext,
+  Conv2d,
+  LeakyReLU,
+  Module,
+  MultiscaleDiscriminator,
+  OptionError,
+  Sequential,
+  tf,
+  type FeatureDiscriminator,
+  type ForwardContext,
 } from '@translate/core';
 import { normalizedConv, type PlainNormConfig } from './spade/index.js';
 

@@ -6,9 +6,26 @@
  * is a G update every `--D_steps_per_G` steps, then a D update on a freshly generated fake.
  */
 import {
-  BaseModel, GANLoss, OptionError, TranslateError, afterDiscriminatorUpdate, discriminatorPenalty, ganLossFromOptions,
-  featureMatchingLoss, globalRng, kldLoss, loadVgg19, optBool, optNumber, optString, tf, type Batch, type ModelEnvironment,
-  type Options, type RawStateDict, type Vgg19Features,
+  BaseModel,
+  type GANLoss,
+  OptionError,
+  TranslateError,
+  afterDiscriminatorUpdate,
+  discriminatorPenalty,
+  ganLossFromOptions,
+  featureMatchingLoss,
+  globalRng,
+  kldLoss,
+  loadVgg19,
+  optBool,
+  optNumber,
+  optString,
+  tf,
+  type Batch,
+  type ModelEnvironment,
+  type Options,
+  type RawStateDict,
+  type Vgg19Features,
 } from '@translate/core';
 import { VGGLoss } from './spade/index.js';
 import { semanticInput, type SemanticOptions } from './semantics.js';
@@ -74,7 +91,8 @@ export class GauGANModel extends BaseModel {
       this.vggLoss = new VGGLoss(this.vgg, { imagenetNormalize: optBool(opt, 'vgg_imagenet_norm') });
     }
     const dStepsPerG = optNumber(opt, 'D_steps_per_G');
-    if (!(Number.isInteger(dStepsPerG) && dStepsPerG >= 1)) throw new OptionError(`--D_steps_per_G must be a positive integer; got ${dStepsPerG}.`);
+    if (!(Number.isInteger(dStepsPerG) && dStepsPerG >= 1))
+      throw new OptionError(`--D_steps_per_G must be a positive integer; got ${dStepsPerG}.`);
     const { lrG, lrD, beta1, beta2 } = this.optimizerSettings();
     this.addOptimizer('G', this.useVae ? ['G', 'E'] : ['G'], { lr: lrG, beta1, beta2 });
     this.addOptimizer('D', ['D'], { lr: lrD, beta1, beta2 });
@@ -122,9 +140,12 @@ export class GauGANModel extends BaseModel {
   override setInput(batch: Batch): void {
     const label = batch.label as tf.Tensor4D | undefined;
     const real = batch.B as tf.Tensor4D | undefined;
-    if (!label || !real) throw new TranslateError('GauGAN needs batches of label maps (`label`) and photos (`B`), as the label-map dataset modes give.');
+    if (!label || !real)
+      throw new TranslateError('GauGAN needs batches of label maps (`label`) and photos (`B`), as the label-map dataset modes give.');
     this.semantics?.dispose();
-    this.semantics = tf.keep(tf.tidy(() => semanticInput({ label, instance: batch.instance as tf.Tensor4D | undefined }, this.semanticOptions)));
+    this.semantics = tf.keep(
+      tf.tidy(() => semanticInput({ label, instance: batch.instance as tf.Tensor4D | undefined }, this.semanticOptions)),
+    );
     tf.tidy(() => this.setVisual('input_label', colorizeLabels(label, this.semanticOptions.label_nc + 2)));
     this.setVisual('real_image', real);
     this.imagePaths = (batch.B_paths as string[] | undefined) ?? [];
@@ -168,11 +189,14 @@ export class GauGANModel extends BaseModel {
     const pred = this.discriminate(fake, real);
     const terms: Array<[string, tf.Scalar]> = [['GAN', this.criterionGAN!.loss(pred.fake, true, { forDiscriminator: false })]];
     if (this.lossNames.includes('GAN_Feat')) {
-      terms.push(['GAN_Feat', featureMatchingLoss(pred.fake, pred.real, {
-        lambda: optNumber(this.opt, 'lambda_feat'),
-        numD: pred.fake.length,
-        kind: optString(this.opt, 'feat_loss') as 'l1' | 'l2',
-      })]);
+      terms.push([
+        'GAN_Feat',
+        featureMatchingLoss(pred.fake, pred.real, {
+          lambda: optNumber(this.opt, 'lambda_feat'),
+          numD: pred.fake.length,
+          kind: optString(this.opt, 'feat_loss') as 'l1' | 'l2',
+        }),
+      ]);
     }
     if (this.vggLoss) terms.push(['VGG', tf.mul(this.vggLoss.loss(fake, real), optNumber(this.opt, 'lambda_vgg')) as tf.Scalar]);
     if (kld) terms.push(['KLD', kld]);
@@ -190,7 +214,13 @@ export class GauGANModel extends BaseModel {
     this.setLoss('D_real', lossReal);
     const loss = tf.add(lossFake, lossReal) as tf.Scalar;
     const semantics = this.semantics!;
-    const penalty = discriminatorPenalty(this.criterionGAN!, this.network('D'), tf.concat([semantics, real], 3), tf.concat([semantics, fake], 3), this.ctx());
+    const penalty = discriminatorPenalty(
+      this.criterionGAN!,
+      this.network('D'),
+      tf.concat([semantics, real], 3),
+      tf.concat([semantics, fake], 3),
+      this.ctx(),
+    );
     return penalty ? (tf.add(loss, penalty) as tf.Scalar) : loss;
   }
 

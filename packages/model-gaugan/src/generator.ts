@@ -5,8 +5,22 @@
  * (`fc` = Conv2d), or with `--use_vae` a linear map of z (`fc` = Linear). Keys as the reference's.
  */
 import {
-  Conv2d, InputShapeError, Linear, Module, OptionError, globalRng, interpolate, resizeNearestToOnnx, tf, upsampleNearestOnnx, type ForwardContext,
-  type OnnxGraph, type OnnxSignature, type OnnxValues, roundHalfEven } from '@translate/core';
+  Conv2d,
+  InputShapeError,
+  Linear,
+  Module,
+  OptionError,
+  globalRng,
+  interpolate,
+  resizeNearestToOnnx,
+  tf,
+  upsampleNearestOnnx,
+  type ForwardContext,
+  type OnnxGraph,
+  type OnnxSignature,
+  type OnnxValues,
+  roundHalfEven,
+} from '@translate/core';
 import { SPADEResnetBlock } from './spade/spade_resblock.js';
 import type { SpadeNormConfig } from './spade/norm_config.js';
 
@@ -44,7 +58,8 @@ export interface GeneratorInput {
  */
 export function latentSize(cropSize: number, aspectRatio: number, layers: UpsamplingLayers): { sh: number; sw: number } {
   const n = UPSAMPLING_LAYERS[layers];
-  if (n === undefined) throw new OptionError(`--num_upsampling_layers '${layers}' is unknown; use ${Object.keys(UPSAMPLING_LAYERS).join(', ')}.`);
+  if (n === undefined)
+    throw new OptionError(`--num_upsampling_layers '${layers}' is unknown; use ${Object.keys(UPSAMPLING_LAYERS).join(', ')}.`);
   const sw = Math.floor(cropSize / 2 ** n);
   const sh = roundHalfEven(sw / aspectRatio); // Python's round()
   if (sw < 1 || sh < 1) {
@@ -70,7 +85,9 @@ export class SPADEGenerator extends Module<GeneratorInput, tf.Tensor4D> {
     ({ sh: this.sh, sw: this.sw } = latentSize(options.cropSize, options.aspectRatio, numUpsamplingLayers));
     this.fc = this.addModule(
       'fc',
-      useVae ? new Linear(zDim, 16 * nf * this.sh * this.sw) : new Conv2d({ inChannels: semanticNc, outChannels: 16 * nf, kernelSize: 3, padding: 1 }),
+      useVae
+        ? new Linear(zDim, 16 * nf * this.sh * this.sw)
+        : new Conv2d({ inChannels: semanticNc, outChannels: 16 * nf, kernelSize: 3, padding: 1 }),
     );
     const block = (name: string, fin: number, fout: number) => {
       this.plan.push(this.addModule(name, new SPADEResnetBlock({ fin, fout, semanticNc, norm })));
@@ -119,7 +136,10 @@ export class SPADEGenerator extends Module<GeneratorInput, tf.Tensor4D> {
     const names = new Map(this.namedChildren().map(([name, child]) => [child, name]));
     let x = this.startOnnx(graph, segmap, z, prefix);
     this.plan.forEach((step, i) => {
-      x = step === 'up' ? upsampleNearestOnnx(graph, x, 2, `${prefix}up${i}.`) : step.toOnnx(graph, { x, segmap }, `${prefix}${names.get(step)!}.`);
+      x =
+        step === 'up'
+          ? upsampleNearestOnnx(graph, x, 2, `${prefix}up${i}.`)
+          : step.toOnnx(graph, { x, segmap }, `${prefix}${names.get(step)!}.`);
     });
     const activated = graph.node('LeakyRelu', [x], { alpha: { f: 0.2 } }, `${prefix}LeakyRelu`);
     return graph.node('Tanh', [this.convImg.toOnnx(graph, activated, `${prefix}conv_img.`)], {}, `${prefix}Tanh`);
@@ -137,7 +157,11 @@ export class SPADEGenerator extends Module<GeneratorInput, tf.Tensor4D> {
       dims: ['N', semanticNc, h, w],
       description: `float32 NCHW semantic map: one-hot labels (label_nc, +1 dontcare if contained), +1 instance-edge channel unless --no_instance; ${semanticNc} channels in all`,
     };
-    const latent = { name: 'z', dims: ['N', zDim], description: 'float32 latent code [N, z_dim], drawn from N(0, 1) (the no-encoder path of a VAE generator)' };
+    const latent = {
+      name: 'z',
+      dims: ['N', zDim],
+      description: 'float32 latent code [N, z_dim], drawn from N(0, 1) (the no-encoder path of a VAE generator)',
+    };
     return {
       inputs: useVae ? [semantic, latent] : [semantic],
       forwardInput: useVae ? { segmap: 'input', z: 'z' } : { segmap: 'input' },
@@ -146,7 +170,8 @@ export class SPADEGenerator extends Module<GeneratorInput, tf.Tensor4D> {
   }
 
   private startOnnx(graph: OnnxGraph, segmap: string, z: string | undefined, prefix: string): string {
-    if (!this.options.useVae) return this.fc.toOnnx(graph, resizeNearestToOnnx(graph, segmap, [this.sh, this.sw], `${prefix}start.`), `${prefix}fc.`);
+    if (!this.options.useVae)
+      return this.fc.toOnnx(graph, resizeNearestToOnnx(graph, segmap, [this.sh, this.sw], `${prefix}start.`), `${prefix}fc.`);
     if (z === undefined) throw new InputShapeError('The ONNX export of a VAE SPADE generator needs the z input.');
     // PyTorch's view of the linear output as [N, 16nf, sh, sw], which is NCHW already.
     const shape = graph.int64s(`${prefix}fc.view`, [-1, 16 * this.options.ngf, this.sh, this.sw]);
@@ -166,7 +191,9 @@ export class SPADEGenerator extends Module<GeneratorInput, tf.Tensor4D> {
     const [, h, w, c] = segmap.shape;
     const [oh, ow] = this.outputSize;
     if (c !== this.options.semanticNc) {
-      throw new InputShapeError(`The SPADE generator was built for ${this.options.semanticNc} semantic channels (label_nc + contain_dontcare_label + instance edges) but got ${c}.`);
+      throw new InputShapeError(
+        `The SPADE generator was built for ${this.options.semanticNc} semantic channels (label_nc + contain_dontcare_label + instance edges) but got ${c}.`,
+      );
     }
     if (h !== oh || w !== ow) {
       throw new InputShapeError(

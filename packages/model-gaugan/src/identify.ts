@@ -50,7 +50,9 @@ function identifySpadeGenerator(state: RawStateDict): WeightsMatch | null {
     norm_G: normG,
     num_upsampling_layers: layers,
     ...outputOption(outputNc),
-    ...(useVae ? { use_vae: true, z_dim: zDim, crop_size: size.cropSize, ...(size.aspectRatio === 1 ? {} : { aspect_ratio: size.aspectRatio }) } : {}),
+    ...(useVae
+      ? { use_vae: true, z_dim: zDim, crop_size: size.cropSize, ...(size.aspectRatio === 1 ? {} : { aspect_ratio: size.aspectRatio }) }
+      : {}),
   };
   const notes: string[] = [];
   if (semanticNc >= 2) {
@@ -59,8 +61,11 @@ function identifySpadeGenerator(state: RawStateDict): WeightsMatch | null {
         `--label_nc ${semanticNc} --no_instance${semanticNc > 2 ? ` or --label_nc ${semanticNc - 2} --contain_dontcare_label` : ''} load the same weights.`,
     );
   }
-  if (layers === 'normal') notes.push("--num_upsampling_layers normal and more have the same weights (more adds an upsampling without weights): normal is assumed.");
-  if (batch) notes.push('SPADE batch and syncbatch norms have the same weights: syncbatch (SPADE\'s default) is assumed.');
+  if (layers === 'normal')
+    notes.push(
+      '--num_upsampling_layers normal and more have the same weights (more adds an upsampling without weights): normal is assumed.',
+    );
+  if (batch) notes.push("SPADE batch and syncbatch norms have the same weights: syncbatch (SPADE's default) is assumed.");
   notes.push(
     useVae
       ? `--crop_size ${size.cropSize}${size.aspectRatio === 1 ? '' : ` --aspect_ratio ${size.aspectRatio}`} comes from fc's size (a ${fc[0]! / (16 * ngf)}-pixel start map); a --use_vae generator needs its style encoder (latest_net_E) beside it.`

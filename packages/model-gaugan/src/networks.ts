@@ -51,7 +51,8 @@ export function buildGenerator(opt: Options): SPADEGenerator | Pix2PixHDGenerato
   if (netG === 'pix2pixhd') {
     if (optBool(opt, 'use_vae')) throw new OptionError('--use_vae needs --netG spade (pix2pixhd takes no latent code).');
     // SPADE's pix2pixhd option hook makes `instance` its norm_G default.
-    if (normG.includes('spade') && normG !== DEFAULT_NORM_G) throw new OptionError(`--norm_G '${normG}' is a SPADE norm; --netG pix2pixhd takes e.g. instance or spectralinstance.`);
+    if (normG.includes('spade') && normG !== DEFAULT_NORM_G)
+      throw new OptionError(`--norm_G '${normG}' is a SPADE norm; --netG pix2pixhd takes e.g. instance or spectralinstance.`);
     return initialized(
       new Pix2PixHDGenerator({
         semanticNc,

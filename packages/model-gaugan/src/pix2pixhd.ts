@@ -4,8 +4,22 @@
  * tanh, every conv but the last normalised by `--norm_G` (instance by default). Keys `model.N…`.
  */
 import {
-  ConvTranspose2d, Conv2d, InstanceNorm2d, BatchNorm2d, Module, OptionError, Pad2d, ReLU, Sequential, Tanh, assertInputSize, tf,
-  type ForwardContext, type OnnxGraph, type OnnxSignature, type OnnxValues,
+  ConvTranspose2d,
+  Conv2d,
+  InstanceNorm2d,
+  BatchNorm2d,
+  Module,
+  OptionError,
+  Pad2d,
+  ReLU,
+  Sequential,
+  Tanh,
+  assertInputSize,
+  tf,
+  type ForwardContext,
+  type OnnxGraph,
+  type OnnxSignature,
+  type OnnxValues,
 } from '@translate/core';
 import { normalizedConv } from './spade/normalized_conv.js';
 import type { PlainNormConfig } from './spade/norm_config.js';
@@ -30,7 +44,10 @@ class HDResnetBlock extends Module {
     super();
     const pw = Math.floor((kernelSize - 1) / 2);
     const conv = () => normalizedConv(norm, { inChannels: dim, outChannels: dim, kernelSize });
-    this.convBlock = this.addModule('conv_block', new Sequential([new Pad2d(pw, 'reflect'), conv(), new ReLU(), new Pad2d(pw, 'reflect'), conv()]));
+    this.convBlock = this.addModule(
+      'conv_block',
+      new Sequential([new Pad2d(pw, 'reflect'), conv(), new ReLU(), new Pad2d(pw, 'reflect'), conv()]),
+    );
   }
 
   override forward(x: tf.Tensor4D, ctx?: ForwardContext): tf.Tensor4D {
@@ -44,8 +61,17 @@ class HDResnetBlock extends Module {
 
 /** A transposed conv with SPADE's non-SPADE norm (spectral norm is not supported on it here). */
 function normalizedConvTranspose(norm: PlainNormConfig, cin: number, cout: number): Module {
-  if (norm.spectral) throw new OptionError('--netG pix2pixhd does not support spectral norm on its transposed convs; use --norm_G instance or batch.');
-  const conv = new ConvTranspose2d({ inChannels: cin, outChannels: cout, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1, bias: norm.subnorm === 'none' });
+  if (norm.spectral)
+    throw new OptionError('--netG pix2pixhd does not support spectral norm on its transposed convs; use --norm_G instance or batch.');
+  const conv = new ConvTranspose2d({
+    inChannels: cin,
+    outChannels: cout,
+    kernelSize: 3,
+    stride: 2,
+    padding: 1,
+    outputPadding: 1,
+    bias: norm.subnorm === 'none',
+  });
   if (norm.subnorm === 'none') return conv;
   return new Sequential([conv, norm.subnorm === 'batch' ? new BatchNorm2d(cout, { affine: true }) : new InstanceNorm2d(cout)]);
 }
@@ -64,7 +90,10 @@ export class Pix2PixHDGenerator extends Module<{ segmap: tf.Tensor4D }, tf.Tenso
     ];
     let mult = 1;
     for (let i = 0; i < nDownsample; i++) {
-      layers.push(normalizedConv(norm, { inChannels: ngf * mult, outChannels: ngf * mult * 2, kernelSize: 3, stride: 2, padding: 1 }), new ReLU());
+      layers.push(
+        normalizedConv(norm, { inChannels: ngf * mult, outChannels: ngf * mult * 2, kernelSize: 3, stride: 2, padding: 1 }),
+        new ReLU(),
+      );
       mult *= 2;
     }
     for (let i = 0; i < nBlocks; i++) layers.push(new HDResnetBlock(ngf * mult, norm, kernelSize));
@@ -90,7 +119,13 @@ export class Pix2PixHDGenerator extends Module<{ segmap: tf.Tensor4D }, tf.Tenso
   override onnxSignature(): OnnxSignature<{ segmap: tf.Tensor4D }> {
     const { semanticNc, outputNc, nDownsample } = this.options;
     return {
-      inputs: [{ name: 'input', dims: ['N', semanticNc, 'H', 'W'], description: `float32 NCHW semantic map (one-hot labels, +dontcare, +instance edges), ${semanticNc} channels; H and W multiples of ${2 ** nDownsample}` }],
+      inputs: [
+        {
+          name: 'input',
+          dims: ['N', semanticNc, 'H', 'W'],
+          description: `float32 NCHW semantic map (one-hot labels, +dontcare, +instance edges), ${semanticNc} channels; H and W multiples of ${2 ** nDownsample}`,
+        },
+      ],
       forwardInput: { segmap: 'input' },
       output: { name: 'output', dims: ['N', outputNc, 'H', 'W'], description: 'float32 NCHW image in [-1, 1]' },
     };

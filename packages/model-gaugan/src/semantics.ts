@@ -11,7 +11,12 @@ type Tensor4D = tf.Tensor4D;
 export function labelOneHot(label: Tensor4D, nc: number): Tensor4D {
   return tf.tidy(() => {
     const [n, h, w] = label.shape;
-    return tf.reshape(tf.cast(tf.oneHot(tf.cast(tf.reshape(label, [n * h * w]), 'int32') as tf.Tensor1D, nc), 'float32'), [n, h, w, nc]) as Tensor4D;
+    return tf.reshape(tf.cast(tf.oneHot(tf.cast(tf.reshape(label, [n * h * w]), 'int32') as tf.Tensor1D, nc), 'float32'), [
+      n,
+      h,
+      w,
+      nc,
+    ]) as Tensor4D;
   });
 }
 
@@ -24,8 +29,34 @@ export function instanceEdges(instance: Tensor4D): Tensor4D {
     const dy = tf.notEqual(tf.slice(t, [0, 1, 0, 0], [-1, h - 1, -1, -1]), tf.slice(t, [0, 0, 0, 0], [-1, h - 1, -1, -1]));
     const pad = (x: tf.Tensor, p: [number, number][]) => tf.pad(tf.cast(x, 'float32'), p);
     const edges = tf.maximum(
-      tf.maximum(pad(dx, [[0, 0], [0, 0], [1, 0], [0, 0]]), pad(dx, [[0, 0], [0, 0], [0, 1], [0, 0]])),
-      tf.maximum(pad(dy, [[0, 0], [1, 0], [0, 0], [0, 0]]), pad(dy, [[0, 0], [0, 1], [0, 0], [0, 0]])),
+      tf.maximum(
+        pad(dx, [
+          [0, 0],
+          [0, 0],
+          [1, 0],
+          [0, 0],
+        ]),
+        pad(dx, [
+          [0, 0],
+          [0, 0],
+          [0, 1],
+          [0, 0],
+        ]),
+      ),
+      tf.maximum(
+        pad(dy, [
+          [0, 0],
+          [1, 0],
+          [0, 0],
+          [0, 0],
+        ]),
+        pad(dy, [
+          [0, 0],
+          [0, 1],
+          [0, 0],
+          [0, 0],
+        ]),
+      ),
     );
     return edges as Tensor4D;
   });

@@ -16,20 +16,56 @@ const MOSAIC = 'samples/mosaic';
 
 async function translate(argv: string[]): Promise<{ code: number; out: string }> {
   let out = '';
-  const write = (t: string) => void (out += t);
+  const write = (t: string) => {
+    out += t;
+  };
   const code = await main(argv, { stdout: write, stderr: write, env: {} });
   return { code, out };
 }
 
 function common(dir: string, name: string, extra: string[] = []): string[] {
   return [
-    '--model', 'gaugan', '--dataroot', MOSAIC, '--label_nc', '5', '--crop_size', '32', '--ngf', '4', '--ndf', '4',
-    '--checkpoints_dir', join(dir, 'checkpoints'), '--name', name, '--backend', 'wasm', '--num_threads', '1', ...extra,
+    '--model',
+    'gaugan',
+    '--dataroot',
+    MOSAIC,
+    '--label_nc',
+    '5',
+    '--crop_size',
+    '32',
+    '--ngf',
+    '4',
+    '--ndf',
+    '4',
+    '--checkpoints_dir',
+    join(dir, 'checkpoints'),
+    '--name',
+    name,
+    '--backend',
+    'wasm',
+    '--num_threads',
+    '1',
+    ...extra,
   ];
 }
 
 function trainArgs(dir: string, name: string, extra: string[]): string[] {
-  return ['train', ...common(dir, name, extra), '--load_size', '36', '--n_epochs', '1', '--n_epochs_decay', '0', '--max_dataset_size', '2', '--print_freq', '1', '--display_freq', '1'];
+  return [
+    'train',
+    ...common(dir, name, extra),
+    '--load_size',
+    '36',
+    '--n_epochs',
+    '1',
+    '--n_epochs_decay',
+    '0',
+    '--max_dataset_size',
+    '2',
+    '--print_freq',
+    '1',
+    '--display_freq',
+    '1',
+  ];
 }
 
 function testArgs(dir: string, name: string, extra: string[] = [], results = 'results'): string[] {
@@ -76,7 +112,8 @@ describe('translate train/test --model gaugan on samples/mosaic', () => {
     await run('single', []);
     const trainMode = await run('train_mode', ['--eval', 'false']);
     expect(trainMode).toMatch(/^ {21}eval: False {25}\t\[default: True\]$/m);
-    const image = async (results: string, stem: string) => (await decodeImage(join(dir, results, 'eval', 'test_latest', 'images', `${stem}_synthesized_image.png`))).data;
+    const image = async (results: string, stem: string) =>
+      (await decodeImage(join(dir, results, 'eval', 'test_latest', 'images', `${stem}_synthesized_image.png`))).data;
     const worst = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
     for (const stem of ['mosaic_0001', 'mosaic_0003']) {
       expect(worst(await image('batched', stem), await image('single', stem)), stem).toBeLessThanOrEqual(1);

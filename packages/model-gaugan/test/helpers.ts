@@ -23,7 +23,10 @@ export function segBatch(n: number, size: number, classes: number, seed: number)
   const labelIds = new Int32Array(n * size * size);
   const instanceIds = new Int32Array(n * size * size);
   let s = seed;
-  const next = () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 8) / 16777216;
+  const next = () => {
+    s = (s * 1103515245 + 12345) >>> 0;
+    return (s >>> 8) / 16777216;
+  };
   const blockClass = Array.from({ length: n * size * size }, () => Math.floor(next() * classes));
   for (let b = 0; b < n; b++)
     for (let y = 0; y < size; y++)
@@ -55,7 +58,12 @@ export function semanticsOf(batch: SegBatch, n: number, size: number, classes: n
         const p = (b * size + y) * size + x;
         out[p * c + labelIds[p]!] = 1;
         const me = inst(b, y, x);
-        const edge = [[0, 1], [0, -1], [1, 0], [-1, 0]].some(([dy, dx]) => {
+        const edge = [
+          [0, 1],
+          [0, -1],
+          [1, 0],
+          [-1, 0],
+        ].some(([dy, dx]) => {
           const [yy, xx] = [y + dy!, x + dx!];
           return yy >= 0 && yy < size && xx >= 0 && xx < size && inst(b, yy, xx) !== me;
         });

@@ -8,14 +8,31 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HOW_TO_GET_VGG, OptionError, TranslateError, Vgg19Features, seedEverything, tf, writeSafetensors, type Module, writeImage } from '@translate/core';
+import {
+  HOW_TO_GET_VGG,
+  OptionError,
+  TranslateError,
+  Vgg19Features,
+  seedEverything,
+  tf,
+  writeSafetensors,
+  type Module,
+  writeImage,
+} from '@translate/core';
 import { plugin, type GauGANModel } from '../src/index.js';
 import { useBackend } from '../../core/test/helpers.js';
 import { gauganOptions, segBatch, semanticsOf } from './helpers.js';
 
 const TINY = {
-  label_nc: 3, crop_size: 32, ngf: 4, ndf: 4, n_layers_D: 3, z_dim: 8,
-  norm_G: 'spadeinstance3x3', norm_D: 'instance', norm_E: 'instance',
+  label_nc: 3,
+  crop_size: 32,
+  ngf: 4,
+  ndf: 4,
+  n_layers_D: 3,
+  z_dim: 8,
+  norm_G: 'spadeinstance3x3',
+  norm_D: 'instance',
+  norm_E: 'instance',
 };
 
 const mean = (t: tf.Tensor) => tf.mean(t).dataSync()[0]!;
@@ -147,18 +164,25 @@ describe('GauGAN optimisation', () => {
       model.optimizeParameters();
       changed.push([snapshot('G').some((v, i) => v !== g0[i]), snapshot('D').some((v, i) => v !== d0[i])]);
     }
-    expect(changed).toEqual([[true, true], [false, true], [true, true]]);
+    expect(changed).toEqual([
+      [true, true],
+      [false, true],
+      [true, true],
+    ]);
     model.dispose();
     tf.dispose([batch.label, batch.instance, batch.B]);
   });
 });
 
 describe('GauGAN with --netG pix2pixhd', () => {
-  it('takes instance norm by default (SPADE\'s option hook) and trains a step with the multi-scale D', async () => {
+  it("takes instance norm by default (SPADE's option hook) and trains a step with the multi-scale D", async () => {
     await useBackend('wasm');
     seedEverything(6);
     const { norm_G: _spadeNorm, ...rest } = TINY;
-    const model = plugin.create(gauganOptions('train', { ...rest, netG: 'pix2pixhd', resnet_n_downsample: 2, resnet_n_blocks: 1, no_vgg_loss: true }), { isTrain: true });
+    const model = plugin.create(
+      gauganOptions('train', { ...rest, netG: 'pix2pixhd', resnet_n_downsample: 2, resnet_n_blocks: 1, no_vgg_loss: true }),
+      { isTrain: true },
+    );
     const keys = [...model.network('G').stateDict().keys()];
     expect(keys.slice(0, 2)).toEqual(['model.1.0.weight', 'model.3.0.weight']); // conv without bias, then InstanceNorm (no state)
     const batch = segBatch(1, 32, 3, 11);
@@ -172,7 +196,7 @@ describe('GauGAN with --netG pix2pixhd', () => {
 });
 
 describe('GauGAN inference', () => {
-  it('--style_image: z comes from encoding that photo, exactly as if it were each batch\'s own photo', async () => {
+  it("--style_image: z comes from encoding that photo, exactly as if it were each batch's own photo", async () => {
     await useBackend('wasm');
     const dir = mkdtempSync(join(tmpdir(), 'gaugan-style-'));
     // 64 px: with a 1×1 start map (crop 32) instance norm removes z entirely, in the reference too.
@@ -193,7 +217,10 @@ describe('GauGAN inference', () => {
     seedEverything(10);
     const plain = plugin.create(gauganOptions('test', vae), { isTrain: false }) as GauGANModel;
     const batch = segBatch(2, 64, 3, 9);
-    const photo = tf.tensor4d(Float32Array.from([...stylePixels, ...stylePixels], (v) => v / 127.5 - 1), [2, 64, 64, 3]);
+    const photo = tf.tensor4d(
+      Float32Array.from([...stylePixels, ...stylePixels], (v) => v / 127.5 - 1),
+      [2, 64, 64, 3],
+    );
     const withStyle = synthesize(styled, batch);
     const asOwnPhoto = synthesize(plain, { ...batch, B: photo });
     const ownPhotos = synthesize(plain, batch);
@@ -217,9 +244,17 @@ describe('GauGAN bad input', () => {
 
   it('names the flag: --style_image without --use_vae, another dataset mode, an unknown --netD or --norm_G', async () => {
     await useBackend('cpu');
-    expect(() => plugin.create(gauganOptions('test', { ...TINY, style_image: 'x.png' }), { isTrain: false })).toThrow(/--style_image needs a model trained with --use_vae/);
-    expect(() => plugin.create(gauganOptions('train', { ...TINY, no_vgg_loss: true, dataset_mode: 'aligned' }), { isTrain: true })).toThrow(OptionError);
-    expect(() => plugin.create(gauganOptions('train', { ...TINY, no_vgg_loss: true, netD: 'basic' }), { isTrain: true })).toThrow(/--netD 'basic'/);
-    expect(() => plugin.create(gauganOptions('train', { ...TINY, norm_G: 'spectralinstance' }), { isTrain: true })).toThrow(/--norm_G 'spectralinstance'/);
+    expect(() => plugin.create(gauganOptions('test', { ...TINY, style_image: 'x.png' }), { isTrain: false })).toThrow(
+      /--style_image needs a model trained with --use_vae/,
+    );
+    expect(() => plugin.create(gauganOptions('train', { ...TINY, no_vgg_loss: true, dataset_mode: 'aligned' }), { isTrain: true })).toThrow(
+      OptionError,
+    );
+    expect(() => plugin.create(gauganOptions('train', { ...TINY, no_vgg_loss: true, netD: 'basic' }), { isTrain: true })).toThrow(
+      /--netD 'basic'/,
+    );
+    expect(() => plugin.create(gauganOptions('train', { ...TINY, norm_G: 'spectralinstance' }), { isTrain: true })).toThrow(
+      /--norm_G 'spectralinstance'/,
+    );
   });
 });

@@ -9,13 +9,27 @@ beforeAll(useCpuBackend);
 
 /** A one-hot NHWC semantic map of `labels` classes. */
 function semanticMap(n: number, h: number, w: number, labels: number, seed: number): tf.Tensor4D {
-  return tf.tidy(() => tf.cast(tf.oneHot(tf.cast(tf.floor(tf.randomUniform([n, h, w], 0, labels, 'float32', seed)), 'int32'), labels), 'float32') as tf.Tensor4D);
+  return tf.tidy(
+    () =>
+      tf.cast(
+        tf.oneHot(tf.cast(tf.floor(tf.randomUniform([n, h, w], 0, labels, 'float32', seed)), 'int32'), labels),
+        'float32',
+      ) as tf.Tensor4D,
+  );
 }
 
 const spade = (options: Partial<SpadeGeneratorOptions>) =>
   new SPADEGenerator({
-    semanticNc: 4, ngf: 4, outputNc: 3, norm: parseSpadeNorm('spectralspadesyncbatch3x3'), numUpsamplingLayers: 'normal',
-    cropSize: 64, aspectRatio: 2, useVae: false, zDim: 8, ...options,
+    semanticNc: 4,
+    ngf: 4,
+    outputNc: 3,
+    norm: parseSpadeNorm('spectralspadesyncbatch3x3'),
+    numUpsamplingLayers: 'normal',
+    cropSize: 64,
+    aspectRatio: 2,
+    useVae: false,
+    zDim: 8,
+    ...options,
   });
 
 describe('ONNX export of the SPADE generator', () => {
@@ -36,10 +50,19 @@ describe('ONNX export of the SPADE generator', () => {
   });
 
   it('a VAE generator with instance-norm SPADE and "more" upsampling takes z as its second input', async () => {
-    const net = spade({ norm: parseSpadeNorm('spadeinstance3x3'), useVae: true, numUpsamplingLayers: 'more', cropSize: 64, aspectRatio: 1 });
+    const net = spade({
+      norm: parseSpadeNorm('spadeinstance3x3'),
+      useVae: true,
+      numUpsamplingLayers: 'more',
+      cropSize: 64,
+      aspectRatio: 1,
+    });
     net.eval();
     const { bytes, signature } = exportForTest(net);
-    expect(signature.inputs.map((i) => [i.name, i.dims])).toEqual([['input', ['N', 4, 64, 64]], ['z', ['N', 8]]]);
+    expect(signature.inputs.map((i) => [i.name, i.dims])).toEqual([
+      ['input', ['N', 4, 64, 64]],
+      ['z', ['N', 8]],
+    ]);
     const segmap = semanticMap(1, 64, 64, 4, 4);
     const z = tf.randomNormal([1, 8], 0, 1, 'float32', 5) as tf.Tensor2D;
     const expected = net.forward({ segmap, z });
@@ -53,11 +76,21 @@ describe('ONNX export of the SPADE generator', () => {
 describe('ONNX export of the pix2pixHD generator', () => {
   it('instance norm, 2 downsamplings, at two sizes', async () => {
     const net = new Pix2PixHDGenerator({
-      semanticNc: 5, outputNc: 3, ngf: 4, norm: parsePlainNorm('instance', '--norm_G'), nDownsample: 2, nBlocks: 2, kernelSize: 3, initialKernelSize: 7,
+      semanticNc: 5,
+      outputNc: 3,
+      ngf: 4,
+      norm: parsePlainNorm('instance', '--norm_G'),
+      nDownsample: 2,
+      nBlocks: 2,
+      kernelSize: 3,
+      initialKernelSize: 7,
     });
     net.eval();
     const { bytes } = exportForTest(net);
-    for (const [h, w] of [[16, 16], [24, 32]] as const) {
+    for (const [h, w] of [
+      [16, 16],
+      [24, 32],
+    ] as const) {
       const segmap = semanticMap(2, h, w, 5, h);
       const expected = net.forward({ segmap });
       const actual = await runOnnx(bytes, { input: segmap });

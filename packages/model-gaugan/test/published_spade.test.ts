@@ -51,11 +51,34 @@ describe("a SPADE generator saved by SPADE's code", () => {
     copyFileSync(fixture('spade_G.legacy.pth'), join(root, 'checkpoints', 'published_spade', 'latest_net_G.pth'));
     let out = '';
     const argv = [
-      'test', '--model', 'gaugan', '--name', 'published_spade', '--dataroot', root, '--label_dir', fixture('spade_labels'), '--image_dir', fixture('spade_images'),
-      '--checkpoints_dir', join(root, 'checkpoints'), '--results_dir', join(root, 'results'), '--backend', 'wasm',
+      'test',
+      '--model',
+      'gaugan',
+      '--name',
+      'published_spade',
+      '--dataroot',
+      root,
+      '--label_dir',
+      fixture('spade_labels'),
+      '--image_dir',
+      fixture('spade_images'),
+      '--checkpoints_dir',
+      join(root, 'checkpoints'),
+      '--results_dir',
+      join(root, 'results'),
+      '--backend',
+      'wasm',
       ...Object.entries(FLAGS).flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, String(v)])),
     ];
-    const code = await main(argv, { stdout: (t) => void (out += t), stderr: (t) => void (out += t), env: {} });
+    const code = await main(argv, {
+      stdout: (t) => {
+        out += t;
+      },
+      stderr: (t) => {
+        out += t;
+      },
+      env: {},
+    });
     expect(code, out).toBe(0);
     expect(out).toMatch(/eval: True/);
     // The weights fix ngf and the norms, not how their 5 semantic channels split into labels and an

@@ -25,7 +25,10 @@ export class ColorizationModel extends Pix2PixModel {
   /** `real_B_rgb` and `fake_B_rgb`: L with the true and with the generated ab, as RGB. */
   override computeVisuals(): void {
     const realA = this.visual('real_A');
-    for (const [name, ab] of [['real_B_rgb', 'real_B'], ['fake_B_rgb', 'fake_B']] as const) {
+    for (const [name, ab] of [
+      ['real_B_rgb', 'real_B'],
+      ['fake_B_rgb', 'fake_B'],
+    ] as const) {
       const rgb = colorizationToRgb(realA, this.visual(ab));
       this.setVisual(name, rgb);
       rgb.dispose();

@@ -25,7 +25,8 @@ export const plugin: ModelPlugin = {
 /** `--model colorization`: pix2pix's options and defaults, on the colorization dataset (which sets --input_nc 1 --output_nc 2). */
 export const colorizationPlugin: ModelPlugin = {
   name: 'colorization',
-  description: 'colorization: pix2pix from the L channel of Lab images to their ab channels (--dataset_mode colorization); shows the results as RGB.',
+  description:
+    'colorization: pix2pix from the L channel of Lab images to their ab channels (--dataset_mode colorization); shows the results as RGB.',
   options: plugin.options,
   defaults: { ...plugin.defaults, dataset_mode: 'colorization' },
   trainDefaults: plugin.trainDefaults,

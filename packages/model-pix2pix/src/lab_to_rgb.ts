@@ -16,7 +16,12 @@ export function labToRgb(lab: tf.Tensor4D): tf.Tensor4D {
     const relative = tf.where(tf.greater(f, 0.2068966), tf.mul(tf.square(f), f), tf.div(tf.sub(f, 16 / 116), 7.787));
     const xyz = tf.mul(relative, tf.tensor1d([...D65_WHITE]));
     const [n, h, w] = lab.shape;
-    const linear = tf.reshape(tf.matMul(tf.reshape(xyz, [-1, 3]), tf.tensor2d(RGB_FROM_XYZ.map((row) => [...row])), false, true), [n!, h!, w!, 3]);
+    const linear = tf.reshape(tf.matMul(tf.reshape(xyz, [-1, 3]), tf.tensor2d(RGB_FROM_XYZ.map((row) => [...row])), false, true), [
+      n!,
+      h!,
+      w!,
+      3,
+    ]);
     const gamma = tf.sub(tf.mul(tf.pow(tf.maximum(linear, 0.0031308), 1 / 2.4), 1.055), 0.055);
     return tf.clipByValue(tf.where(tf.greater(linear, 0.0031308), gamma, tf.mul(linear, 12.92)), 0, 1) as tf.Tensor4D;
   });

@@ -4,8 +4,19 @@
  * GAN + λ_L1·L1. Dropout stays on at test time unless `--eval` (its only noise source).
  */
 import {
-  BaseModel, GANLoss, afterDiscriminatorUpdate, discriminatorFromOptions, discriminatorPenalty, ganLossFromOptions, generatorFromOptions, l1Loss,
-  optNumber, tf, type Batch, type ModelEnvironment, type Options,
+  BaseModel,
+  type GANLoss,
+  afterDiscriminatorUpdate,
+  discriminatorFromOptions,
+  discriminatorPenalty,
+  ganLossFromOptions,
+  generatorFromOptions,
+  l1Loss,
+  optNumber,
+  tf,
+  type Batch,
+  type ModelEnvironment,
+  type Options,
 } from '@translate/core';
 
 /** pix2pix's model object; see the module comment. */

@@ -10,7 +10,9 @@ import { colorizationPlugin, plugin as pix2pix } from '../src/index.js';
 import { BACKENDS, maxAbsDiff, useBackend } from '../../core/test/helpers.js';
 import { REFERENCE_TRAIN_OPTIONS } from '../../core/test/fixtures/reference_options.js';
 
-const reference = JSON.parse(readFileSync(new URL('../../datasets/test/fixtures/colorization/colorization_dataset.json', import.meta.url), 'utf8')) as {
+const reference = JSON.parse(
+  readFileSync(new URL('../../datasets/test/fixtures/colorization/colorization_dataset.json', import.meta.url), 'utf8'),
+) as {
   width: number;
   height: number;
   A: number[];
@@ -18,13 +20,27 @@ const reference = JSON.parse(readFileSync(new URL('../../datasets/test/fixtures/
   rgb: number[];
 };
 
-const OPTIONS = { ...REFERENCE_TRAIN_OPTIONS, model: 'colorization', input_nc: 1, output_nc: 2, ngf: 4, ndf: 4, norm: 'batch', gan_mode: 'vanilla', lambda_L1: 100 };
+const OPTIONS = {
+  ...REFERENCE_TRAIN_OPTIONS,
+  model: 'colorization',
+  input_nc: 1,
+  output_nc: 2,
+  ngf: 4,
+  ndf: 4,
+  norm: 'batch',
+  gan_mode: 'vanilla',
+  lambda_L1: 100,
+};
 
 describe.each(BACKENDS)('colorization on %s', (backend) => {
   it('trains (all four losses logged) with a constant tensor count, visuals included', async () => {
     await useBackend(backend);
     const model = colorizationPlugin.create({ ...OPTIONS, netG: 'unet_32' }, { isTrain: true });
-    const batch = { A: tf.randomUniform([2, 32, 32, 1], -1, 1, 'float32', 1) as tf.Tensor4D, B: tf.randomUniform([2, 32, 32, 2], -0.5, 0.5, 'float32', 2) as tf.Tensor4D, A_paths: ['a.png', 'b.png'] };
+    const batch = {
+      A: tf.randomUniform([2, 32, 32, 1], -1, 1, 'float32', 1) as tf.Tensor4D,
+      B: tf.randomUniform([2, 32, 32, 2], -0.5, 0.5, 'float32', 2) as tf.Tensor4D,
+      A_paths: ['a.png', 'b.png'],
+    };
     const step = () => {
       model.setInput(batch);
       model.optimizeParameters();
@@ -51,13 +67,22 @@ describe.each(BACKENDS)('colorization on %s', (backend) => {
     await useBackend(backend);
     const { width, height } = reference;
     const model = colorizationPlugin.create({ ...OPTIONS, netG: 'resnet_6blocks' }, { isTrain: false });
-    const batch = { A: tf.tensor4d(reference.A, [1, height, width, 1]), B: tf.tensor4d(reference.B, [1, height, width, 2]), A_paths: ['chelsea.png'] };
+    const batch = {
+      A: tf.tensor4d(reference.A, [1, height, width, 1]),
+      B: tf.tensor4d(reference.B, [1, height, width, 2]),
+      A_paths: ['chelsea.png'],
+    };
     model.setInput(batch);
     model.test();
     model.computeVisuals();
     const visuals = model.currentVisuals();
     const unit = Float32Array.from(visuals.real_B_rgb!.dataSync(), (v) => (v + 1) / 2);
-    expect(maxAbsDiff(unit, Float32Array.from(reference.rgb, (v) => v / 255))).toBeLessThan(1e-4);
+    expect(
+      maxAbsDiff(
+        unit,
+        Float32Array.from(reference.rgb, (v) => v / 255),
+      ),
+    ).toBeLessThan(1e-4);
     expect(visuals.fake_B_rgb!.shape).toEqual([1, height, width, 3]);
     expect(maxAbsDiff(visuals.real_A!, batch.A)).toBe(0);
     model.dispose();

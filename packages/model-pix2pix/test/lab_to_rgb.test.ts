@@ -12,7 +12,11 @@ import { BACKENDS, maxAbsDiff, useBackend } from '../../core/test/helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('../../datasets/test/fixtures/colorization', import.meta.url));
 const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
-const skimage = fixture('lab_skimage.json') as { lab_pixels: number[]; lab_pixels_rgb: number[]; image: { file: string; width: number; height: number; lab: number[]; lab_rgb: number[] } };
+const skimage = fixture('lab_skimage.json') as {
+  lab_pixels: number[];
+  lab_pixels_rgb: number[];
+  image: { file: string; width: number; height: number; lab: number[]; lab_rgb: number[] };
+};
 const reference = fixture('colorization_dataset.json') as { width: number; height: number; A: number[]; B: number[]; rgb: number[] };
 
 /** `labToRgb` of HWC values, as a flat array. */
@@ -40,7 +44,12 @@ describe.each(BACKENDS)('Lab → RGB on %s', (backend) => {
     const rgb = rgbOf(lab, width, height);
     expect(maxAbsDiff(rgb, Float32Array.from(lab_rgb))).toBeLessThan(1e-4);
     const photo = await decodeImage(join(FIXTURES, skimage.image.file));
-    expect(maxAbsDiff(rgb, Float32Array.from(photo.data, (v) => v / 255))).toBeLessThan(1e-4);
+    expect(
+      maxAbsDiff(
+        rgb,
+        Float32Array.from(photo.data, (v) => v / 255),
+      ),
+    ).toBeLessThan(1e-4);
   });
 
   it("turns the colorization scaling (A = L/50 − 1, B = ab/110) into the reference model's RGB visual", async () => {
@@ -51,7 +60,12 @@ describe.each(BACKENDS)('Lab → RGB on %s', (backend) => {
     const visual = colorizationToRgb(a, b);
     expect(visual.shape).toEqual([1, height, width, 3]);
     const unit = Float32Array.from(visual.dataSync(), (v) => (v + 1) / 2);
-    expect(maxAbsDiff(unit, Float32Array.from(reference.rgb, (v) => v / 255))).toBeLessThan(1e-4);
+    expect(
+      maxAbsDiff(
+        unit,
+        Float32Array.from(reference.rgb, (v) => v / 255),
+      ),
+    ).toBeLessThan(1e-4);
     tf.dispose([a, b, visual]);
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -24,7 +24,8 @@ describe.each(BACKENDS)('pix2pix step on %s', (backend) => {
     model.setInput(batch);
     model.optimizeParameters();
     const losses = model.currentLosses();
-    for (const name of model.lossNames) expect(Math.abs(losses[name]! - expected.losses[name]!) / expected.losses[name]!, name).toBeLessThan(1e-4);
+    for (const name of model.lossNames)
+      expect(Math.abs(losses[name]! - expected.losses[name]!) / expected.losses[name]!, name).toBeLessThan(1e-4);
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) {
       model.setInput(batch);

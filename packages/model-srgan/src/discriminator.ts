@@ -30,7 +30,15 @@ export class SRGANDiscriminator extends Module {
     const conv = (cin: number, cout: number, k: number, stride = 1) =>
       new Conv2d({ inChannels: cin, outChannels: cout, kernelSize: k, stride, padding: (k - 1) / 2 });
     const layers: Module[] = [conv(inputNc, ndf, 3), new LeakyReLU(0.2)];
-    const blocks: Array<[number, number]> = [[ndf, 2], [2 * ndf, 1], [2 * ndf, 2], [4 * ndf, 1], [4 * ndf, 2], [8 * ndf, 1], [8 * ndf, 2]];
+    const blocks: Array<[number, number]> = [
+      [ndf, 2],
+      [2 * ndf, 1],
+      [2 * ndf, 2],
+      [4 * ndf, 1],
+      [4 * ndf, 2],
+      [8 * ndf, 1],
+      [8 * ndf, 2],
+    ];
     let channels = ndf;
     for (const [out, stride] of blocks) {
       layers.push(conv(channels, out, 3, stride), new BatchNorm2d(out), new LeakyReLU(0.2));

@@ -11,7 +11,18 @@
  * in horizontal stripes with a halo, so no full-resolution feature map of the input ever exists.
  */
 import {
-  BatchNorm2d, Conv2d, Module, OptionError, PReLU, PixelShuffle, Sequential, imageSignature, tf, type ForwardContext, type OnnxGraph, type OnnxSignature,
+  BatchNorm2d,
+  Conv2d,
+  Module,
+  OptionError,
+  PReLU,
+  PixelShuffle,
+  Sequential,
+  imageSignature,
+  tf,
+  type ForwardContext,
+  type OnnxGraph,
+  type OnnxSignature,
 } from '@translate/core';
 import { chain, type Step } from './chain.js';
 
@@ -54,7 +65,10 @@ function preluStep(module: PReLU): Step {
 }
 
 /** A layer's forward with `ctx`, as a step. */
-const layerStep = (layer: Module, ctx: ForwardContext): Step => (x) => layer.forward(x, ctx);
+const layerStep =
+  (layer: Module, ctx: ForwardContext): Step =>
+  (x) =>
+    layer.forward(x, ctx);
 
 /** conv3-BN-PReLU-conv3-BN with an identity skip. Keys `conv1, bn1, prelu, conv2, bn2`. */
 class ResidualBlock extends Module {
@@ -83,13 +97,23 @@ class ResidualBlock extends Module {
 
   override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
     const h = this.bn1.toOnnx(graph, this.conv1.toOnnx(graph, x, `${prefix}conv1.`), `${prefix}bn1.`);
-    const y = this.bn2.toOnnx(graph, this.conv2.toOnnx(graph, this.prelu.toOnnx(graph, h, `${prefix}prelu.`), `${prefix}conv2.`), `${prefix}bn2.`);
+    const y = this.bn2.toOnnx(
+      graph,
+      this.conv2.toOnnx(graph, this.prelu.toOnnx(graph, h, `${prefix}prelu.`), `${prefix}conv2.`),
+      `${prefix}bn2.`,
+    );
     return graph.node('Add', [x, y], {}, `${prefix}Add`);
   }
 
   /** `forward` for inference: at most the input and two more feature maps alive at a time. */
   infer(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    const h = chain(x, [layerStep(this.conv1, ctx), layerStep(this.bn1, ctx), preluStep(this.prelu), layerStep(this.conv2, ctx), layerStep(this.bn2, ctx)]);
+    const h = chain(x, [
+      layerStep(this.conv1, ctx),
+      layerStep(this.bn1, ctx),
+      preluStep(this.prelu),
+      layerStep(this.conv2, ctx),
+      layerStep(this.bn2, ctx),
+    ]);
     const out = tf.add<tf.Tensor4D>(x, h);
     h.dispose();
     return out;
@@ -108,12 +132,14 @@ export class SRResNetGenerator extends Module {
   constructor(options: SRResNetOptions) {
     super();
     if (!(SCALES as readonly number[]).includes(options.scale)) throw new OptionError(`--scale must be 2, 4 or 8; got ${options.scale}.`);
-    if (!(Number.isInteger(options.nBlocks) && options.nBlocks >= 1)) throw new OptionError(`--n_blocks must be a positive integer; got ${options.nBlocks}.`);
+    if (!(Number.isInteger(options.nBlocks) && options.nBlocks >= 1))
+      throw new OptionError(`--n_blocks must be a positive integer; got ${options.nBlocks}.`);
     this.options = options;
     const { ngf, nBlocks } = options;
     this.head = this.addModule('block1', new Sequential([conv(options.inputNc, ngf, 9), new PReLU()]));
     for (let i = 0; i < nBlocks; i++) this.blocks.push(this.addModule(`block${i + 2}`, new ResidualBlock(ngf)));
-    if (options.trunkEnd !== undefined && !TRUNK_ENDS.includes(options.trunkEnd)) throw new OptionError(`--trunk_end must be one of ${TRUNK_ENDS.join(', ')}; got ${options.trunkEnd}.`);
+    if (options.trunkEnd !== undefined && !TRUNK_ENDS.includes(options.trunkEnd))
+      throw new OptionError(`--trunk_end must be one of ${TRUNK_ENDS.join(', ')}; got ${options.trunkEnd}.`);
     const trunkEnd = options.trunkEnd === 'prelu' ? new PReLU() : new BatchNorm2d(ngf);
     this.trunkEnd = this.addModule(`block${nBlocks + 2}`, new Sequential([conv(ngf, ngf, 3), trunkEnd]));
     this.ups = Array.from({ length: Math.log2(options.scale) }, () => new Upsample(ngf));
@@ -167,7 +193,12 @@ export class SRResNetGenerator extends Module {
     const { inputNc, outputNc, scale } = this.options;
     return imageSignature(
       { channels: inputNc, description: 'float32 NCHW low-resolution image in [0, 1]' },
-      { channels: outputNc, description: `float32 NCHW image in [0, 1], ${scale}× the input's height and width`, height: `${scale}H`, width: `${scale}W` },
+      {
+        channels: outputNc,
+        description: `float32 NCHW image in [0, 1], ${scale}× the input's height and width`,
+        height: `${scale}H`,
+        width: `${scale}W`,
+      },
     );
   }
 
@@ -184,7 +215,15 @@ export class SRResNetGenerator extends Module {
     return tf.tidy(() => {
       const head = chain(x, [layerStep(this.head.at(0), c), preluStep(this.head.at(1) as PReLU)]);
       // The head stays alive for the global skip; every block output is disposed once the next exists.
-      const trunk = chain(head, [...this.blocks.map((block): Step => (t) => block.infer(t, c)), layerStep(this.trunkEnd.at(0), c), layerStep(this.trunkEnd.at(1), c)]);
+      const trunk = chain(head, [
+        ...this.blocks.map(
+          (block): Step =>
+            (t) =>
+              block.infer(t, c),
+        ),
+        layerStep(this.trunkEnd.at(0), c),
+        layerStep(this.trunkEnd.at(1), c),
+      ]);
       const features = tf.add<tf.Tensor4D>(head, trunk);
       tf.dispose([head, trunk]);
       const out = this.inferTail(features, c, stripeRows ?? this.stripeRows(x.shape[0], x.shape[2]));
@@ -217,7 +256,11 @@ export class SRResNetGenerator extends Module {
       const context = tf.slice(features, [0, a0, 0, 0], [n, a1 - a0, w, ch]);
       stripes.push(
         chain(context, [
-          ...this.ups.map((up): Step => (t) => up.infer(t, ctx)),
+          ...this.ups.map(
+            (up): Step =>
+              (t) =>
+                up.infer(t, ctx),
+          ),
           layerStep(outConv, ctx),
           (t) => tf.tanh(t),
           (t) => tf.add(t, 1),

@@ -40,7 +40,8 @@ export const srresnetPlugin: ModelPlugin = {
 /** `--model srgan`: SRResNet plus a discriminator and the VGG19 perceptual loss. */
 export const plugin: ModelPlugin = {
   name: 'srgan',
-  description: 'SRGAN: super-resolution with adversarial (noisy labels) and VGG19 perceptual losses, started from an SRResNet (--pretrained_G).',
+  description:
+    'SRGAN: super-resolution with adversarial (noisy labels) and VGG19 perceptual losses, started from an SRResNet (--pretrained_G).',
   options: { ...SRRESNET_OPTIONS, ...SRGAN_OPTIONS },
   ...SHARED,
   trainDefaults: { ...SHARED.trainDefaults, gan_mode: 'vanilla' },

@@ -8,8 +8,19 @@
  * `--vgg_layer` on ImageNet-normalised [0, 1] RGB. D and the losses see [0, 1] images.
  */
 import {
-  GANLoss, TranslateError, Vgg19Features, detach, imagenetNormalize, loadVgg19, mseLoss, optBool, optNumber, optString, tf,
-  type ModelEnvironment, type Options,
+  GANLoss,
+  TranslateError,
+  type Vgg19Features,
+  detach,
+  imagenetNormalize,
+  loadVgg19,
+  mseLoss,
+  optBool,
+  optNumber,
+  optString,
+  tf,
+  type ModelEnvironment,
+  type Options,
 } from '@translate/core';
 import { SRGANDiscriminator } from './discriminator.js';
 import { loadPretrainedGenerator } from './pretrained.js';
@@ -34,7 +45,10 @@ export class SRGANModel extends SRResNetModel {
     this.addNetwork('D', new SRGANDiscriminator({ inputNc: optNumber(opt, 'output_nc'), ndf: optNumber(opt, 'ndf') }));
     const noisy = !optBool(opt, 'no_label_noise');
     const mode = optString(opt, 'gan_mode');
-    this.criterionD = new GANLoss(mode, noisy ? { targetReal: optString(opt, 'target_real'), targetFake: optString(opt, 'target_fake') } : {});
+    this.criterionD = new GANLoss(
+      mode,
+      noisy ? { targetReal: optString(opt, 'target_real'), targetFake: optString(opt, 'target_fake') } : {},
+    );
     this.criterionG = new GANLoss(mode);
     this.addOptimizer('D', ['D'], this.adamOptions());
     // The cache `translate weights fetch vgg19` fills when --vgg_weights is empty; never a random VGG.

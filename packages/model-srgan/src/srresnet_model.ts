@@ -6,8 +6,19 @@
  * the bicubic baseline through `testMetrics()`.
  */
 import {
-  Adam, BaseModel, InputShapeError, mseLoss, optNumber, optString, srMetrics, tensorImages, tf,
-  type Batch, type MetricImage, type ModelEnvironment, type Options,
+  type Adam,
+  BaseModel,
+  InputShapeError,
+  mseLoss,
+  optNumber,
+  optString,
+  srMetrics,
+  tensorImages,
+  tf,
+  type Batch,
+  type MetricImage,
+  type ModelEnvironment,
+  type Options,
 } from '@translate/core';
 import { SRResNetGenerator, type TrunkEnd } from './generator.js';
 import { bicubicUpscale } from './bicubic.js';
@@ -79,7 +90,8 @@ export class SRResNetModel extends BaseModel {
         `The high-resolution image (${hr.shape[2]}×${hr.shape[1]}) is not --scale ${this.scale} × the low-resolution one (${lr.shape[2]}×${lr.shape[1]}). Use --dataset_mode super_resolution with the same --scale.`,
       );
     }
-    if (this.isTrain && !hr) throw new InputShapeError('Training super-resolution needs high-resolution targets (field B): use --dataset_mode super_resolution.');
+    if (this.isTrain && !hr)
+      throw new InputShapeError('Training super-resolution needs high-resolution targets (field B): use --dataset_mode super_resolution.');
     this.setVisual('LR', lr);
     if (hr) this.setVisual('HR', hr);
     this.imagePaths = ((hr ? batch.B_paths : batch.A_paths) as string[] | undefined) ?? [];
@@ -143,7 +155,10 @@ export class SRResNetModel extends BaseModel {
     const images = (batch: tf.Tensor4D): MetricImage[] =>
       tensorImages(batch).map((image) => ({ ...image, data: Float64Array.from(image.data, (v) => Math.round(v * 255) / 255) }));
     const truths = images(hr);
-    const results = [['', images(sr)], ['bicubic_', images(bicubic)]] as const;
+    const results = [
+      ['', images(sr)],
+      ['bicubic_', images(bicubic)],
+    ] as const;
     return truths.map((truth, i) => {
       const out: Record<string, number> = {};
       for (const [prefix, batch] of results) {

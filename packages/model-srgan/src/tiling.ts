@@ -45,7 +45,7 @@ export function runTiled(generate: Generate, input: tf.Tensor4D, options: TileOp
       const [th, tw] = [(y1 - y0) * scale, (x1 - x0) * scale];
       for (let b = 0; b < n; b++)
         for (let r = 0; r < th; r++) {
-          const from = ((b * th + r) * tw) * channels;
+          const from = (b * th + r) * tw * channels;
           out.set(values.subarray(from, from + tw * channels), ((b * outH + y0 * scale + r) * outW + x0 * scale) * channels);
         }
     }

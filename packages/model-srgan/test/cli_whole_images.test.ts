@@ -16,7 +16,15 @@ const samples = fileURLToPath(new URL('../../../samples/sr', import.meta.url));
 
 async function translate(argv: string[]): Promise<{ code: number; out: string }> {
   let out = '';
-  const code = await main(argv, { stdout: (t) => void (out += t), stderr: (t) => void (out += t), env: {} });
+  const code = await main(argv, {
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      out += t;
+    },
+    env: {},
+  });
   return { code, out };
 }
 
@@ -27,7 +35,12 @@ async function photoCrop(photo: string, file: string, width: number, height: num
   return image;
 }
 
-const unit = ({ data, width, height, channels }: RawImage): MetricImage => ({ data: Float64Array.from(data, (v) => v / 255), width, height, channels });
+const unit = ({ data, width, height, channels }: RawImage): MetricImage => ({
+  data: Float64Array.from(data, (v) => v / 255),
+  width,
+  height,
+  channels,
+});
 const worst = (a: RawImage, b: RawImage) => Array.from(a.data).reduce((m, v, i) => Math.max(m, Math.abs(v - b.data[i]!)), 0);
 
 /** metrics.csv as rows of name → numbers. */
@@ -40,7 +53,30 @@ describe('translate test --model srresnet on whole non-square images', () => {
   it('mod-crops each image, tiles match untiled, batches of one size write every image, different sizes are refused', async () => {
     const root = tempDir();
     const common = ['--checkpoints_dir', root, '--backend', 'wasm', '--num_threads', '1', '--seed', '3', '--name', 'warm'];
-    const train = await translate(['train', '--model', 'srresnet', '--dataroot', samples, ...common, '--n_blocks', '1', '--ngf', '4', '--crop_size', '32', '--batch_size', '3', '--n_epochs', '1', '--n_epochs_decay', '0', '--print_freq', '3', '--display_freq', '3']);
+    const train = await translate([
+      'train',
+      '--model',
+      'srresnet',
+      '--dataroot',
+      samples,
+      ...common,
+      '--n_blocks',
+      '1',
+      '--ngf',
+      '4',
+      '--crop_size',
+      '32',
+      '--batch_size',
+      '3',
+      '--n_epochs',
+      '1',
+      '--n_epochs_decay',
+      '0',
+      '--print_freq',
+      '3',
+      '--display_freq',
+      '3',
+    ]);
     expect(train.code, train.out).toBe(0);
 
     // Three sizes: 50×31 → 48×28, 61×42 → 60×40, 45×47 → 44×44 at ×4.
@@ -74,18 +110,26 @@ describe('translate test --model srresnet on whole non-square images', () => {
     const whole = await test(mixed, 'whole', ['--tile', '0']);
     expect(whole.code, whole.out).toBe(0);
     for (const stem of ['a', 'b', 'c']) {
-      const [a, b] = await Promise.all(['tiled', 'whole'].map((r) => decodeImage(join(root, r, 'warm', 'test_latest', 'images', `${stem}_SR.png`))));
+      const [a, b] = await Promise.all(
+        ['tiled', 'whole'].map((r) => decodeImage(join(root, r, 'warm', 'test_latest', 'images', `${stem}_SR.png`))),
+      );
       expect(worst(a!, b!), stem).toBeLessThanOrEqual(1);
     }
 
     const refused = await test(mixed, 'refused', ['--batch_size', '2']);
     expect(refused.code).toBe(2);
-    expect(refused.out).toContain('--batch_size 2 stacks images of one size, but --phase test uses each whole image (cropped to a multiple of --scale 4) and these differ:');
+    expect(refused.out).toContain(
+      '--batch_size 2 stacks images of one size, but --phase test uses each whole image (cropped to a multiple of --scale 4) and these differ:',
+    );
     expect(refused.out).toContain(`${join(mixed, 'test', 'b.png')}: 60x40`);
 
     // One size (50×31 crops of three photos): a batch of 3 writes 3 rows, each as a batch-1 run does.
     const same = join(root, 'same');
-    for (const [stem, photo] of [['d', 'skimage_chelsea_1.png'], ['e', 'mypaint_HR_Cork_0.png'], ['f', 'lomiri_seeding_by_Clements_Engelhardt_768_0.png']]) {
+    for (const [stem, photo] of [
+      ['d', 'skimage_chelsea_1.png'],
+      ['e', 'mypaint_HR_Cork_0.png'],
+      ['f', 'lomiri_seeding_by_Clements_Engelhardt_768_0.png'],
+    ]) {
       await photoCrop(photo!, join(same, 'test', `${stem}.png`), 50, 31);
     }
     const batched = await test(same, 'batched', ['--batch_size', '3']);

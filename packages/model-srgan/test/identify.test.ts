@@ -15,8 +15,14 @@ function generator(options: Partial<SRResNetOptions> = {}): RawStateDict {
 
 describe('identifySrresnetWeights', () => {
   it.each([
-    [{ scale: 2, nBlocks: 3 }, { scale: 2, n_blocks: 3, trunk_end: 'bn', ngf: 4 }],
-    [{ scale: 8, trunkEnd: 'prelu' as const, inputNc: 1, outputNc: 1 }, { scale: 8, n_blocks: 2, trunk_end: 'prelu', ngf: 4, input_nc: 1, output_nc: 1 }],
+    [
+      { scale: 2, nBlocks: 3 },
+      { scale: 2, n_blocks: 3, trunk_end: 'bn', ngf: 4 },
+    ],
+    [
+      { scale: 8, trunkEnd: 'prelu' as const, inputNc: 1, outputNc: 1 },
+      { scale: 8, n_blocks: 2, trunk_end: 'prelu', ngf: 4, input_nc: 1, output_nc: 1 },
+    ],
   ])('%o → %o', async (built, options) => {
     await useBackend('cpu');
     expect(identifySrresnetWeights(generator(built))?.options).toEqual(options);
@@ -31,7 +37,9 @@ describe('identifySrresnetWeights', () => {
 
   it('describes the generator, and claims nothing that does not load', async () => {
     await useBackend('cpu');
-    expect(identifySrresnetWeights(generator())?.description).toBe('SRResNet generator (SRGAN), ×4, 2 residual blocks, trunk end bn, ngf 4, 3 → 3 channels');
+    expect(identifySrresnetWeights(generator())?.description).toBe(
+      'SRResNet generator (SRGAN), ×4, 2 residual blocks, trunk end bn, ngf 4, 3 → 3 channels',
+    );
     const state = generator();
     state.delete('block2.bn1.running_var');
     expect(identifySrresnetWeights(state)).toBeNull();

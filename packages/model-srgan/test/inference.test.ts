@@ -35,7 +35,10 @@ describe('bicubic baseline', () => {
     await useBackend('cpu');
     const lr = await decodeImage(fixture('astronaut_lr24.png'));
     const expected = await decodeImage(fixture('astronaut_lr24_pil_bicubic_x4.png'));
-    const input = tf.tensor4d(Float32Array.from(lr.data, (v) => v / 255), [1, 24, 24, 3]);
+    const input = tf.tensor4d(
+      Float32Array.from(lr.data, (v) => v / 255),
+      [1, 24, 24, 3],
+    );
     const ours = bicubicUpscale(input, 4);
     const levels = Float32Array.from(ours.dataSync(), (v) => Math.round(v * 255));
     expect(maxAbsDiff(levels, Float32Array.from(expected.data))).toBeLessThanOrEqual(1);

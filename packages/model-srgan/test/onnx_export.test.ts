@@ -23,7 +23,7 @@ describe('ONNX export of SRResNetGenerator', () => {
     net.dispose();
   });
 
-  it('×4 with the published files\' PReLU trunk end, train mode (batch statistics)', async () => {
+  it("×4 with the published files' PReLU trunk end, train mode (batch statistics)", async () => {
     const net = new SRResNetGenerator({ scale: 4, nBlocks: 1, ngf: 8, inputNc: 3, outputNc: 3, trunkEnd: 'prelu' });
     const input = lowRes([2, 8, 6, 3], 3);
     const { diff, shape, notes } = await compareWithForward(net, input);

@@ -29,9 +29,25 @@ interface Case {
 
 const CASES: Case[] = [
   // The author's own published x2 file of January 2018 (legacy, saved on a GPU; trunk ends in conv + PReLU).
-  { folder: 'leftthomas_2018', weights: 'netG_epoch_2_100.pth', tensors: 'expected.safetensors', scale: 2, trunkEnd: 'prelu', image: 'astronaut_40x32.png', authorImage: 'out_srf_2_astronaut_40x32.png' },
+  {
+    folder: 'leftthomas_2018',
+    weights: 'netG_epoch_2_100.pth',
+    tensors: 'expected.safetensors',
+    scale: 2,
+    trunkEnd: 'prelu',
+    image: 'astronaut_40x32.png',
+    authorImage: 'out_srf_2_astronaut_40x32.png',
+  },
   // A x4 generator of today's model.py (trunk ends in conv + BatchNorm), saved as its train.py saves, made by core's make_fixtures.py.
-  { folder: 'published', weights: 'netG_epoch_4_100.pth', tensors: 'netG_epoch_4_100.safetensors', scale: 4, trunkEnd: 'bn', image: 'lr_coffee_24.png', authorImage: 'test_image_output/out_srf_4_lr_coffee_24.png' },
+  {
+    folder: 'published',
+    weights: 'netG_epoch_4_100.pth',
+    tensors: 'netG_epoch_4_100.safetensors',
+    scale: 4,
+    trunkEnd: 'bn',
+    image: 'lr_coffee_24.png',
+    authorImage: 'test_image_output/out_srf_4_lr_coffee_24.png',
+  },
 ];
 
 const fixture = (c: Case, name: string) => fileURLToPath(new URL(`./fixtures/${c.folder}/${name}`, import.meta.url));
@@ -54,7 +70,14 @@ describe("leftthomas/SRGAN's generators as its train.py saves them", () => {
         g.loadStateDict(weightsOf(c).tensors);
         g.eval();
         const expected = readSafetensors(new Uint8Array(readFileSync(fixture(c, c.tensors)))).tensors;
-        const nchw = (name: string) => tf.tidy(() => tf.transpose(tf.tensor(expected.get(name)!.data as Float32Array, expected.get(name)!.shape as [number, number, number, number]), [0, 2, 3, 1]) as tf.Tensor4D);
+        const nchw = (name: string) =>
+          tf.tidy(
+            () =>
+              tf.transpose(
+                tf.tensor(expected.get(name)!.data as Float32Array, expected.get(name)!.shape as [number, number, number, number]),
+                [0, 2, 3, 1],
+              ) as tf.Tensor4D,
+          );
         const [x, y] = [nchw('input'), nchw('output')];
         const before = tf.memory().numTensors;
         for (const out of [g.forward(x), g.infer(x)]) {
@@ -75,10 +98,39 @@ describe("leftthomas/SRGAN's generators as its train.py saves them", () => {
       copyFileSync(fixture(c, c.weights), join(root, 'checkpoints', 'lt', 'latest_net_G.pth'));
       copyFileSync(fixture(c, c.image), join(root, 'photos', c.image));
       let out = '';
-      const argv = ['test', '--model', 'srgan', '--dataset_mode', 'single', '--preprocess', 'none', '--dataroot', join(root, 'photos'), '--name', 'lt'];
+      const argv = [
+        'test',
+        '--model',
+        'srgan',
+        '--dataset_mode',
+        'single',
+        '--preprocess',
+        'none',
+        '--dataroot',
+        join(root, 'photos'),
+        '--name',
+        'lt',
+      ];
       // --n_blocks 5 and --trunk_end come from the weights.
-      const flags = ['--checkpoints_dir', join(root, 'checkpoints'), '--results_dir', join(root, 'results'), '--scale', String(c.scale), '--backend', 'wasm'];
-      const code = await main([...argv, ...flags], { stdout: (t) => void (out += t), stderr: (t) => void (out += t), env: {} });
+      const flags = [
+        '--checkpoints_dir',
+        join(root, 'checkpoints'),
+        '--results_dir',
+        join(root, 'results'),
+        '--scale',
+        String(c.scale),
+        '--backend',
+        'wasm',
+      ];
+      const code = await main([...argv, ...flags], {
+        stdout: (t) => {
+          out += t;
+        },
+        stderr: (t) => {
+          out += t;
+        },
+        env: {},
+      });
       expect(code, out).toBe(0);
       expect(out).toContain('Using --n_blocks 5 from the weights in latest_net_G.pth (not 16).');
       const ours = await decodeImage(join(root, 'results', 'lt', 'test_latest', 'images', c.image.replace('.png', '_SR.png')));

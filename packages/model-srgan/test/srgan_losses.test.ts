@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TranslateError, Vgg19Features, imagenetNormalize, seedEverything, tf, writeSafetensors } from '@translate/core';
-import { plugin, srresnetPlugin, SRGANModel } from '../src/index.js';
+import { plugin, srresnetPlugin, type SRGANModel } from '../src/index.js';
 import { useBackend } from '../../core/test/helpers.js';
 import { randomBatch, randomVggFile, tempDir, tinyOptions } from './helpers.js';
 
@@ -76,7 +76,12 @@ describe('srgan losses', () => {
     const gParams = model.network('G').parameters();
     const generate = () => (model as unknown as { generate(): tf.Tensor4D }).generate();
     // SR recomputed on the same tape as D's loss: only the detach cuts G off.
-    expect(() => tf.variableGrads(() => (generate(), model.discriminatorLoss()), gParams)).toThrow(/Cannot find a connection/);
+    expect(() =>
+      tf.variableGrads(() => {
+        generate();
+        return model.discriminatorLoss();
+      }, gParams),
+    ).toThrow(/Cannot find a connection/);
     const { value, grads } = tf.variableGrads(() => model.generatorLoss(null), gParams);
     expect(Object.keys(grads)).toHaveLength(gParams.length);
     tf.dispose([value, ...Object.values(grads)]);
@@ -116,7 +121,10 @@ describe('srgan losses', () => {
   it('trains srresnet and srgan steps with a constant tensor count', async () => {
     await useBackend('wasm');
     const vggPath = randomVggFile();
-    for (const [p, opt] of [[srresnetPlugin, tinyOptions({ model: 'srresnet' })], [plugin, tinyOptions({ vgg_weights: vggPath })]] as const) {
+    for (const [p, opt] of [
+      [srresnetPlugin, tinyOptions({ model: 'srresnet' })],
+      [plugin, tinyOptions({ vgg_weights: vggPath })],
+    ] as const) {
       seedEverything(5);
       const model = p.create(opt, { isTrain: true });
       const batch = randomBatch(2, 4, 4);
@@ -141,7 +149,9 @@ describe('srgan losses', () => {
     process.env.XDG_CACHE_HOME = cache;
     try {
       expect(() => plugin.create(tinyOptions(), { isTrain: true })).toThrow(TranslateError);
-      expect(() => plugin.create(tinyOptions(), { isTrain: true })).toThrow(/--vgg_weights was not given and .*vgg19-dcbb9e9d\.safetensors does not exist.*translate weights fetch vgg19/);
+      expect(() => plugin.create(tinyOptions(), { isTrain: true })).toThrow(
+        /--vgg_weights was not given and .*vgg19-dcbb9e9d\.safetensors does not exist.*translate weights fetch vgg19/,
+      );
       mkdirSync(join(cache, 'translate'));
       copyFileSync(randomVggFile(), join(cache, 'translate', 'vgg19-dcbb9e9d.safetensors'));
       plugin.create(tinyOptions(), { isTrain: true }).dispose();
@@ -149,7 +159,9 @@ describe('srgan losses', () => {
       if (saved === undefined) delete process.env.XDG_CACHE_HOME;
       else process.env.XDG_CACHE_HOME = saved;
     }
-    expect(() => plugin.create(tinyOptions({ lambda_vgg: 0, pretrained_G: '/no/such/dir' }), { isTrain: true })).toThrow(/--pretrained_G \/no\/such\/dir does not exist/);
+    expect(() => plugin.create(tinyOptions({ lambda_vgg: 0, pretrained_G: '/no/such/dir' }), { isTrain: true })).toThrow(
+      /--pretrained_G \/no\/such\/dir does not exist/,
+    );
     const empty = tempDir();
     expect(() => plugin.create(tinyOptions({ lambda_vgg: 0, pretrained_G: empty }), { isTrain: true })).toThrow(/has no latest_net_G/);
     const wrong = join(empty, 'G.safetensors');

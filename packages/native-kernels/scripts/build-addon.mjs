@@ -20,7 +20,7 @@ const INSTALL_HINT =
 
 function record(status) {
   mkdirSync(join(root, 'build'), { recursive: true });
-  writeFileSync(join(root, 'build', 'status.json'), JSON.stringify({ ...status, date: new Date().toISOString() }, null, 2) + '\n');
+  writeFileSync(join(root, 'build', 'status.json'), `${JSON.stringify({ ...status, date: new Date().toISOString() }, null, 2)}\n`);
 }
 
 function skip(reason) {
@@ -31,7 +31,15 @@ function skip(reason) {
 
 /** oneDNN's include and library folders, from $DNNL_ROOT, $CONDA_PREFIX or the usual prefixes. */
 function findOneDnn() {
-  const prefixes = [process.env.DNNL_ROOT, process.env.CONDA_PREFIX, '/usr', '/usr/local', '/opt/homebrew', '/opt/homebrew/opt/onednn', '/usr/local/opt/onednn'];
+  const prefixes = [
+    process.env.DNNL_ROOT,
+    process.env.CONDA_PREFIX,
+    '/usr',
+    '/usr/local',
+    '/opt/homebrew',
+    '/opt/homebrew/opt/onednn',
+    '/usr/local/opt/onednn',
+  ];
   const arch = { x64: 'x86_64', arm64: 'aarch64' }[process.arch] ?? process.arch;
   for (const prefix of prefixes.filter(Boolean)) {
     const include = join(prefix, 'include');
@@ -65,7 +73,9 @@ const run = spawnSync(process.execPath, args, {
 });
 if (run.status !== 0) {
   const out = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim().split('\n');
-  const error = verbose ? `exit ${run.status}, output above` : out.find((l) => /\berror:/i.test(l)) ?? out.find((l) => /ERR!/.test(l)) ?? out.at(-1) ?? `exit ${run.status}`;
+  const error = verbose
+    ? `exit ${run.status}, output above`
+    : (out.find((l) => /\berror:/i.test(l)) ?? out.find((l) => /ERR!/.test(l)) ?? out.at(-1) ?? `exit ${run.status}`);
   skip(`node-gyp failed: ${error.trim().slice(0, 200)}`);
 }
 // Load it once in a child: a missing runtime library shows here, not in the user's first training run.

@@ -22,7 +22,16 @@ export interface NativeKernels {
    * the kernel's own layout (Winograd-transformed) and skips that conversion on later calls; 0 for
    * weights that may change.
    */
-  conv2dForward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: ConvGeometryArray, activation: number, alpha: number, weightsKey: number): void;
+  conv2dForward(
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    y: Float32Array,
+    geometry: ConvGeometryArray,
+    activation: number,
+    alpha: number,
+    weightsKey: number,
+  ): void;
   /** dx = the input gradient of conv2d (also the forward pass of conv2dTranspose). */
   conv2dBackwardInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: ConvGeometryArray): void;
   /** dw = the filter gradient of conv2d, HWIO. */
@@ -38,19 +47,48 @@ export interface NativeKernels {
    * y = (x − mean)·rstd per sample and channel of an NHWC tensor, then max(0, ·) when `relu`; also
    * writes mean and rstd ([n, c]).
    */
-  instanceNorm(x: Float32Array, y: Float32Array, mean: Float32Array, rstd: Float32Array, n: number, hw: number, c: number, eps: number, relu: boolean): void;
+  instanceNorm(
+    x: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    rstd: Float32Array,
+    n: number,
+    hw: number,
+    c: number,
+    eps: number,
+    relu: boolean,
+  ): void;
   /**
    * dx = rstd·(g − mean(g) − x̂·mean(g·x̂)), the instance-norm input gradient, with g = dy, or, given
    * the output `y` of a fused ReLU, dy masked to y > 0.
    */
-  instanceNormGrad(x: Float32Array, dy: Float32Array, mean: Float32Array, rstd: Float32Array, dx: Float32Array, n: number, hw: number, c: number, y: Float32Array | null): void;
+  instanceNormGrad(
+    x: Float32Array,
+    dy: Float32Array,
+    mean: Float32Array,
+    rstd: Float32Array,
+    dx: Float32Array,
+    n: number,
+    hw: number,
+    c: number,
+    y: Float32Array | null,
+  ): void;
   /** Folds an NHWC mirror pad's gradient; geometry [n, h, w, c, top, bottom, left, right, reflect ? 1 : 0]. */
   mirrorPadGrad(dy: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   /**
    * One torch.optim.Adam update into new arrays; hyper = [β1, 1 − β1, β2, 1 − β2, eps, weight decay,
    * sqrt(bias correction 2), step size] as float32.
    */
-  adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, outParam: Float32Array, outM: Float32Array, outV: Float32Array, hyper: Float32Array): void;
+  adam(
+    param: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    outParam: Float32Array,
+    outM: Float32Array,
+    outV: Float32Array,
+    hyper: Float32Array,
+  ): void;
   /**
    * The oneDNN implementation a conv runs with ("jit_wino_4x3:avx512_core" for Winograd,
    * "brgconv:avx512_core", ...): kind 0 forward, 1 backward-input, 2 backward-filter, 3 forward
@@ -62,9 +100,7 @@ export interface NativeKernels {
 }
 
 /** The addon, or why it cannot be used and how to fix that. */
-export type AddonProbe =
-  | { ok: true; kernels: NativeKernels; version: string }
-  | { ok: false; reason: string; hint: string };
+export type AddonProbe = { ok: true; kernels: NativeKernels; version: string } | { ok: false; reason: string; hint: string };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REBUILD = 'pnpm --filter @translate/native-kernels run rebuild';

@@ -1,7 +1,15 @@
 /** `translate doctor`: which tensor backends load here, and what is registered. */
 import type { Command } from 'commander';
 import {
-  describeBackends, listModels, nativeKernelsDisabled, NATIVE_KERNELS_PACKAGE, probeNativeKernels, relaxedSimdSupported, relaxedSimdWanted, tf, winogradDisabled,
+  describeBackends,
+  listModels,
+  nativeKernelsDisabled,
+  NATIVE_KERNELS_PACKAGE,
+  probeNativeKernels,
+  relaxedSimdSupported,
+  relaxedSimdWanted,
+  tf,
+  winogradDisabled,
 } from '@translate/core';
 import { datasetModeNames } from '@translate/datasets';
 import type { CliContext } from '../context.js';
@@ -27,7 +35,11 @@ export function addDoctorCommand(program: Command, ctx: CliContext): void {
           ? `available    ${native.detail}: conv, matmul, fused norm/pad/Adam on the wasm backend`
           : `unavailable  ${native.detail}${native.hint ? `. To enable: ${native.hint}` : ''}`;
       io.stdout(`  ${'native kernels'.padEnd(15)} ${nativeState} (${NATIVE_KERNELS_PACKAGE})\n`);
-      const fma = !relaxedSimdWanted() ? ', without fused multiply-add (TRANSLATE_RELAXED_SIMD=0)' : relaxedSimdSupported() ? ', relaxed-SIMD fused multiply-add' : ', no relaxed SIMD in this engine';
+      const fma = !relaxedSimdWanted()
+        ? ', without fused multiply-add (TRANSLATE_RELAXED_SIMD=0)'
+        : relaxedSimdSupported()
+          ? ', relaxed-SIMD fused multiply-add'
+          : ', no relaxed SIMD in this engine';
       const winograd = winogradDisabled()
         ? 'off (TRANSLATE_WINOGRAD=0)'
         : `on           3x3 stride-1 convs: F(4x4,3x3) in our wasm SIMD module (32+ channels${fma}), oneDNN on AVX-512 (64+)`;
@@ -36,7 +48,11 @@ export function addDoctorCommand(program: Command, ctx: CliContext): void {
       const withNative = auto === 'wasm' && native.available && !nativeKernelsDisabled() ? ' with the native kernels' : '';
       io.stdout(`--backend auto picks: ${auto}${withNative}\n`);
       io.stdout(`Node ${process.version}, tfjs-core ${tf.version_core}\n`);
-      io.stdout(`Models: ${listModels().map((m) => m.plugin.name).join(', ')}\n`);
+      io.stdout(
+        `Models: ${listModels()
+          .map((m) => m.plugin.name)
+          .join(', ')}\n`,
+      );
       io.stdout(`Dataset modes: ${datasetModeNames().join(', ')}\n`);
     });
 }

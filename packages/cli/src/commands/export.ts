@@ -17,7 +17,12 @@ export function addExportCommand(program: Command, ctx: CliContext): void {
     description: `write a trained model's generators as ${Object.keys(EXPORT_FORMATS).join(', ')} (loads the checkpoint as 'test' does)`,
     addFlags: (command) =>
       command
-        .option('--format <format>', `what to write: ${Object.entries(EXPORT_FORMATS).map(([name, f]) => `${name} (${f.description})`).join('; ')}`)
+        .option(
+          '--format <format>',
+          `what to write: ${Object.entries(EXPORT_FORMATS)
+            .map(([name, f]) => `${name} (${f.description})`)
+            .join('; ')}`,
+        )
         .option('--out <dir>', 'the folder to write (created; files of an earlier export there are replaced)')
         .option('--triton', 'with --format onnx: lay the folder out as a Triton Inference Server model repository')
         .option('--float16', 'with --format web: store the weights as float16 (half the download; results within ~1e-3)'),
@@ -40,7 +45,8 @@ function checkpointModel(argv: readonly string[]): string | undefined {
 
 async function exportModel({ options }: ResolvedOptions, { io }: CliContext, flags: Record<string, unknown>): Promise<number> {
   const format = exportFormat(flags.format);
-  if (typeof flags.out !== 'string' || flags.out === '') throw new OptionError('--out is required: the folder to write the export into, e.g. --out exported/my_model.');
+  if (typeof flags.out !== 'string' || flags.out === '')
+    throw new OptionError('--out is required: the folder to write the export into, e.g. --out exported/my_model.');
   if (flags.triton && format.name !== 'onnx') throw new OptionError(`--triton applies to --format onnx only, not --format ${format.name}.`);
   if (flags.float16 && format.name !== 'web') throw new OptionError(`--float16 applies to --format web only, not --format ${format.name}.`);
   const log = (line: string) => io.stdout(`${line}\n`);

@@ -8,7 +8,30 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { FID_MODES, OptionError, featureStatistics, frechetDistanceOfFeatures, frechetDistanceToFeatures, inceptionFeatures, initBackend, kernelInceptionDistance, loadFidInception, loadLpips, lpipsOfPairs, srMetrics, statisticsFromNpz, statisticsToNpz, type BackendRequest, type FeatureMatrix, type FidMode, type LpipsNet, type MetricImage, type SrChannel, decodeImage, toChannels } from '@translate/core';
+import {
+  FID_MODES,
+  OptionError,
+  featureStatistics,
+  frechetDistanceOfFeatures,
+  frechetDistanceToFeatures,
+  inceptionFeatures,
+  initBackend,
+  kernelInceptionDistance,
+  loadFidInception,
+  loadLpips,
+  lpipsOfPairs,
+  srMetrics,
+  statisticsFromNpz,
+  statisticsToNpz,
+  type BackendRequest,
+  type FeatureMatrix,
+  type FidMode,
+  type LpipsNet,
+  type MetricImage,
+  type SrChannel,
+  decodeImage,
+  toChannels,
+} from '@translate/core';
 import { listImages } from '@translate/datasets';
 import type { CliContext } from '../context.js';
 
@@ -67,7 +90,10 @@ async function computeMetric(metric: (typeof FOLDER_METRICS)[number], o: MetricO
   const warn = (m: string) => ctx.io.stderr(`${m}\n`);
   if (metric === 'fid') {
     if (o.real.endsWith('.npz')) {
-      if (!existsSync(o.real)) throw new OptionError(`--real ${o.real}: no such statistics file (write one with \`translate metrics stats <dir> --out ${o.real}\`).`);
+      if (!existsSync(o.real))
+        throw new OptionError(
+          `--real ${o.real}: no such statistics file (write one with \`translate metrics stats <dir> --out ${o.real}\`).`,
+        );
       const stats = statisticsFromNpz(new Uint8Array(readFileSync(o.real)), o.real);
       const [fake] = await features([o.fake], o, ctx);
       return frechetDistanceToFeatures(stats, fake!);
@@ -83,7 +109,8 @@ async function computeMetric(metric: (typeof FOLDER_METRICS)[number], o: MetricO
     return kernelInceptionDistance(real!, fake!, options);
   }
   const [real, fake] = [await readRgbFolder(o.real, warn), await readRgbFolder(o.fake, warn)];
-  if (real.length !== fake.length) throw new OptionError(`${metric} compares image pairs: ${o.real} holds ${real.length} images and ${o.fake} holds ${fake.length}.`);
+  if (real.length !== fake.length)
+    throw new OptionError(`${metric} compares image pairs: ${o.real} holds ${real.length} images and ${o.fake} holds ${fake.length}.`);
   if (metric === 'lpips') {
     const model = loadLpips(o.net!, o.weights, ctx.io.env);
     try {
@@ -106,34 +133,63 @@ function mean(values: readonly number[]): number {
 function addCommonOptions(cmd: Command, network: 'inception' | 'lpips' | 'none'): Command {
   cmd.option('--backend <name>', 'tensor backend: auto, tensorflow-gpu, tensorflow, wasm, cpu', 'auto');
   if (network === 'none') return cmd;
-  cmd.option('--weights <file>', `${network === 'inception' ? 'Inception' : 'LPIPS'} weights file (default: the cache of \`translate weights fetch\`)`);
+  cmd.option(
+    '--weights <file>',
+    `${network === 'inception' ? 'Inception' : 'LPIPS'} weights file (default: the cache of \`translate weights fetch\`)`,
+  );
   if (network === 'lpips') return cmd;
   return cmd
     .option('--batch_size <n>', 'images per Inception forward pass', '8')
-    .addOption(new Option('--mode <mode>', "input protocol: legacy_pytorch (pytorch-fid's bilinear resize) or clean (clean-fid's PIL bicubic)").choices([...FID_MODES]).default('legacy_pytorch'));
+    .addOption(
+      new Option('--mode <mode>', "input protocol: legacy_pytorch (pytorch-fid's bilinear resize) or clean (clean-fid's PIL bicubic)")
+        .choices([...FID_MODES])
+        .default('legacy_pytorch'),
+    );
 }
 
 /** Adds `translate metrics <metric>` and `translate metrics stats`. */
 export function addMetricsCommand(program: Command, ctx: CliContext): void {
   const metrics = program
     .command('metrics')
-    .description('evaluate generated images against real ones: FID, KID (pytorch-fid Inception), LPIPS v0.1, PSNR/SSIM; precompute FID statistics')
-    .addHelpText('after', ['', 'Examples:', '  translate metrics fid --real datasets/horse2zebra/testB --fake results/h2z/test_latest/fake', '  translate metrics stats datasets/horse2zebra/testB --out h2z_testB.npz', '  translate metrics fid --real h2z_testB.npz --fake results/h2z/test_latest/fake', '  translate metrics lpips --net alex --real a --fake b'].join('\n'));
+    .description(
+      'evaluate generated images against real ones: FID, KID (pytorch-fid Inception), LPIPS v0.1, PSNR/SSIM; precompute FID statistics',
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  translate metrics fid --real datasets/horse2zebra/testB --fake results/h2z/test_latest/fake',
+        '  translate metrics stats datasets/horse2zebra/testB --out h2z_testB.npz',
+        '  translate metrics fid --real h2z_testB.npz --fake results/h2z/test_latest/fake',
+        '  translate metrics lpips --net alex --real a --fake b',
+      ].join('\n'),
+    );
   for (const metric of FOLDER_METRICS) {
     const network = metric === 'fid' || metric === 'kid' ? 'inception' : metric === 'lpips' ? 'lpips' : 'none';
     const cmd = addCommonOptions(metrics.command(metric).description(`${metric.toUpperCase()} between --real and --fake`), network)
       .requiredOption('--real <dir>', metric === 'fid' ? 'folder of real images, or a statistics .npz' : 'folder of real images')
       .requiredOption('--fake <dir>', 'folder of generated images');
-    if (metric === 'kid') cmd.option('--subsets <n>', 'subsets averaged (clean-fid: 100)', '100').option('--subset_size <n>', 'images per subset at most (clean-fid: 1000)', '1000').option('--seed <n>', 'seed of the subset draws', '0');
+    if (metric === 'kid')
+      cmd
+        .option('--subsets <n>', 'subsets averaged (clean-fid: 100)', '100')
+        .option('--subset_size <n>', 'images per subset at most (clean-fid: 1000)', '1000')
+        .option('--seed <n>', 'seed of the subset draws', '0');
     if (metric === 'lpips') cmd.addOption(new Option('--net <name>', 'LPIPS backbone').choices(['vgg', 'alex']).default('alex'));
-    if (metric === 'psnr' || metric === 'ssim') cmd.addOption(new Option('--channel <c>', 'compare the Y channel (MATLAB rgb2ycbcr) or RGB').choices(['y', 'rgb']).default('y')).option('--shave <n>', 'border pixels cropped on each side (the SR scale)', '0');
+    if (metric === 'psnr' || metric === 'ssim')
+      cmd
+        .addOption(new Option('--channel <c>', 'compare the Y channel (MATLAB rgb2ycbcr) or RGB').choices(['y', 'rgb']).default('y'))
+        .option('--shave <n>', 'border pixels cropped on each side (the SR scale)', '0');
     cmd.action(async (o: MetricOptions) => {
       await initBackend(o.backend as BackendRequest, { log: (line) => ctx.io.stderr(`${line}\n`) });
       const value = await computeMetric(metric, o, ctx);
       ctx.io.stdout(`${metric} ${value}\n`);
     });
   }
-  addCommonOptions(metrics.command('stats').description('write the FID statistics (mu, sigma) of a folder, in clean-fid\'s .npz format'), 'inception')
+  addCommonOptions(
+    metrics.command('stats').description("write the FID statistics (mu, sigma) of a folder, in clean-fid's .npz format"),
+    'inception',
+  )
     .argument('<dir>', 'folder of images')
     .requiredOption('--out <file>', 'statistics file to write (.npz)')
     .action(async (dir: string, o: MetricOptions & { out: string }) => {

@@ -10,7 +10,11 @@ export function addModelsCommand(program: Command, ctx: CliContext): void {
   addPluginFlag(program.command('models'))
     .description('list the models (--model) with their options')
     .action(() => {
-      ctx.io.stdout(listModels().map(({ plugin, source }) => describeModel(plugin, source)).join('\n'));
+      ctx.io.stdout(
+        listModels()
+          .map(({ plugin, source }) => describeModel(plugin, source))
+          .join('\n'),
+      );
     });
 }
 

@@ -36,7 +36,10 @@ export function addOptionsCommand(program: Command, ctx: CliContext, spec: Optio
   const command = program.command(name).description(spec.description);
   if (ctx.invoked !== name) return;
   const configPath = scanFlag(ctx.argv, 'config');
-  const config: OptionLayer[] = [...(spec.defaults ? [spec.defaults(ctx.argv)] : []), ...(configPath === undefined ? [] : [withoutPlugins(readConfig(configPath))])];
+  const config: OptionLayer[] = [
+    ...(spec.defaults ? [spec.defaults(ctx.argv)] : []),
+    ...(configPath === undefined ? [] : [withoutPlugins(readConfig(configPath))]),
+  ];
   const chosen: OptionLayer = {
     source: 'the command line',
     commandLine: true,

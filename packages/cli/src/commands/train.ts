@@ -25,7 +25,9 @@ async function train({ options, schema }: ResolvedOptions, { io }: CliContext): 
   // The first stop signal saves `latest` after the current step; a second one (the handlers are gone) quits at once.
   const onSignal = (signal: NodeJS.Signals) => {
     for (const s of STOP_SIGNALS) process.off(s, onSignal);
-    io.stderr(`translate: ${signal} received; saving checkpoint 'latest' after the current step, then exiting (send it again to quit at once without saving)\n`);
+    io.stderr(
+      `translate: ${signal} received; saving checkpoint 'latest' after the current step, then exiting (send it again to quit at once without saving)\n`,
+    );
     controller.abort(signal);
   };
   for (const s of STOP_SIGNALS) process.on(s, onSignal);

@@ -44,7 +44,9 @@ export async function fetchVgg19(options: FetchVgg19Options): Promise<FetchResul
   const log = options.log ?? (() => undefined);
   const prefix = sha256PrefixOfUrl(url);
   if (prefix === null) {
-    throw new TranslateError(`--url ${url}: the file name carries no sha256 prefix (torchvision names its files <name>-<first 8 hex digits of the sha256>.pth), so the download could not be verified.`);
+    throw new TranslateError(
+      `--url ${url}: the file name carries no sha256 prefix (torchvision names its files <name>-<first 8 hex digits of the sha256>.pth), so the download could not be verified.`,
+    );
   }
   const target = vgg19CachePath(options.env, url);
   if (existsSync(target) && !options.force) return { path: target, downloaded: false };
@@ -61,7 +63,9 @@ export async function fetchVgg19(options: FetchVgg19Options): Promise<FetchResul
   const sha256 = await sha256File(pth);
   if (!sha256.startsWith(prefix)) {
     await unlink(pth);
-    throw new DownloadError(`The file from ${url} has sha256 ${sha256}, which does not start with ${prefix} as its name says; it was deleted. Try again, or another mirror with --url.`);
+    throw new DownloadError(
+      `The file from ${url} has sha256 ${sha256}, which does not start with ${prefix} as its name says; it was deleted. Try again, or another mirror with --url.`,
+    );
   }
   log(`Verified sha256 ${sha256}; converting to ${target}`);
   convertVgg19Weights(pth, target);
@@ -73,7 +77,9 @@ export async function fetchVgg19(options: FetchVgg19Options): Promise<FetchResul
 export function addWeightsCommand(program: Command, ctx: CliContext): void {
   const weights = program
     .command('weights')
-    .description('inspect and convert weight files (.pth, .safetensors); download and cache pretrained weights that losses (VGG19) and metrics (Inception, LPIPS) need')
+    .description(
+      'inspect and convert weight files (.pth, .safetensors); download and cache pretrained weights that losses (VGG19) and metrics (Inception, LPIPS) need',
+    )
     .addHelpText(
       'after',
       [
@@ -83,7 +89,7 @@ export function addWeightsCommand(program: Command, ctx: CliContext): void {
         '  translate weights convert model.pth model.safetensors --key params_ema',
         '  translate weights convert old_legacy.pth latest_net_G.pth   rewrite a legacy .pth in the zip format',
         '  translate weights fetch vgg19                       VGG19 for the perceptual losses (needs internet)',
-        '  translate weights fetch inception                   pytorch-fid\'s Inception for `translate metrics fid|kid`',
+        "  translate weights fetch inception                   pytorch-fid's Inception for `translate metrics fid|kid`",
         '  translate weights fetch lpips-alex --from ~/dl      LPIPS from files downloaded elsewhere (offline machines)',
       ].join('\n'),
     );
@@ -93,22 +99,33 @@ export function addWeightsCommand(program: Command, ctx: CliContext): void {
     .command('fetch')
     .description(`download, verify (sha256), convert and cache pretrained weights; known: ${FETCHABLE_WEIGHTS.join(', ')}`)
     .argument('<name>', FETCHABLE_WEIGHTS.join(' | '))
-    .option('--url <url>', `vgg19: download from this URL (e.g. a mirror) instead of ${VGG19_URL}; the sha256 prefix in its file name is checked`)
+    .option(
+      '--url <url>',
+      `vgg19: download from this URL (e.g. a mirror) instead of ${VGG19_URL}; the sha256 prefix in its file name is checked`,
+    )
     .option('--from <folder>', 'inception, lpips-*: take the published files from this folder (same file names) instead of downloading')
     .option('--mirror <base-url>', 'inception, lpips-*: download the published files by name from this base URL')
     .option('--force', 'download again even if the cache has the file')
     .action(async (name: string, o: { url?: string; from?: string; mirror?: string; force?: boolean }) => {
-      if (!(FETCHABLE_WEIGHTS as readonly string[]).includes(name)) throw new TranslateError(`Unknown weights '${name}'. Known: ${FETCHABLE_WEIGHTS.join(', ')}.`);
+      if (!(FETCHABLE_WEIGHTS as readonly string[]).includes(name))
+        throw new TranslateError(`Unknown weights '${name}'. Known: ${FETCHABLE_WEIGHTS.join(', ')}.`);
       const log = (line: string) => ctx.io.stderr(`${line}\n`);
       if (name !== 'vgg19') {
-        if (o.url) throw new TranslateError(`--url is for vgg19; ${name} has several published files: use --mirror <base-url> or --from <folder>.`);
-        const result = await fetchMetricWeights(name as 'inception' | 'lpips-vgg' | 'lpips-alex', { from: o.from, mirror: o.mirror, force: o.force, env: ctx.io.env, log });
+        if (o.url)
+          throw new TranslateError(`--url is for vgg19; ${name} has several published files: use --mirror <base-url> or --from <folder>.`);
+        const result = await fetchMetricWeights(name as 'inception' | 'lpips-vgg' | 'lpips-alex', {
+          from: o.from,
+          mirror: o.mirror,
+          force: o.force,
+          env: ctx.io.env,
+          log,
+        });
         ctx.io.stdout(`${result.downloaded ? 'Cached' : 'Already cached:'} ${result.path}\n`);
         ctx.io.stdout('`translate metrics` uses it by default (or pass --weights <file>).\n');
         return;
       }
       const result = await fetchVgg19({ url: o.url, force: o.force, env: ctx.io.env, log });
       ctx.io.stdout(`${result.downloaded ? 'Cached' : 'Already cached:'} ${result.path}\n`);
-      ctx.io.stdout('GauGAN\'s VGG loss uses it by default (or pass --vgg_weights <file>).\n');
+      ctx.io.stdout("GauGAN's VGG loss uses it by default (or pass --vgg_weights <file>).\n");
     });
 }

@@ -10,7 +10,8 @@ export type CastDtype = keyof typeof CAST_DTYPES;
 
 /** Checks a `--dtype` value. */
 export function parseCastDtype(value: string): CastDtype {
-  if (!Object.hasOwn(CAST_DTYPES, value)) throw new OptionError(`--dtype '${value}' is not supported; use ${Object.keys(CAST_DTYPES).join(' or ')}.`);
+  if (!Object.hasOwn(CAST_DTYPES, value))
+    throw new OptionError(`--dtype '${value}' is not supported; use ${Object.keys(CAST_DTYPES).join(' or ')}.`);
   return value as CastDtype;
 }
 

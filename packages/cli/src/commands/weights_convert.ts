@@ -59,7 +59,9 @@ function isSameFile(a: string, b: string): boolean {
 export function addWeightsConvertCommand(weights: Command, ctx: CliContext): void {
   weights
     .command('convert')
-    .description('convert weights: .pth (zip or legacy, any container) ↔ .safetensors, or legacy .pth → zip .pth; the output extension picks the format')
+    .description(
+      'convert weights: .pth (zip or legacy, any container) ↔ .safetensors, or legacy .pth → zip .pth; the output extension picks the format',
+    )
     .argument('<in>', '.pth or .safetensors file')
     .argument('<out>', 'output file: .safetensors, or .pth (zip format, torch.load reads it)')
     .option('--key <key>', "the wrapper entry to convert of a .pth dict (e.g. 'netD' of {'netG': …, 'netD': …})")
@@ -68,6 +70,8 @@ export function addWeightsConvertCommand(weights: Command, ctx: CliContext): voi
     .action((input: string, output: string, o: ConvertOptions) => {
       const result = convertWeights(input, output, o);
       const cast = o.dtype === undefined ? '' : `, float tensors as ${o.dtype}`;
-      ctx.io.stdout(`Wrote ${result.path} (${result.format}): ${result.tensors} tensors${cast}, ${result.bytes.toLocaleString('en-US')} bytes, from the ${result.from}.\n`);
+      ctx.io.stdout(
+        `Wrote ${result.path} (${result.format}): ${result.tensors} tensors${cast}, ${result.bytes.toLocaleString('en-US')} bytes, from the ${result.from}.\n`,
+      );
     });
 }

@@ -9,7 +9,14 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { METRIC_WEIGHTS, TranslateError, convertMetricWeights, metricWeightsCachePath, sha256PrefixOfUrl, type MetricWeightsName } from '@translate/core';
+import {
+  METRIC_WEIGHTS,
+  TranslateError,
+  convertMetricWeights,
+  metricWeightsCachePath,
+  sha256PrefixOfUrl,
+  type MetricWeightsName,
+} from '@translate/core';
 import { DownloadError, downloadFile, sha256File } from '@translate/datasets';
 import type { FetchResult } from './weights.js';
 
@@ -70,7 +77,9 @@ async function verifyPrefix(path: string, url: string, log: (line: string) => vo
     return;
   }
   if (!sha256.startsWith(prefix)) {
-    throw new DownloadError(`${basename(path)} has sha256 ${sha256}, which does not start with ${prefix} as its published name says; it was deleted.`);
+    throw new DownloadError(
+      `${basename(path)} has sha256 ${sha256}, which does not start with ${prefix} as its published name says; it was deleted.`,
+    );
   }
   log(`  ${basename(path)}: sha256 ${sha256} matches its published prefix ${prefix}`);
 }

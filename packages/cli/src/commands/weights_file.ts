@@ -16,11 +16,20 @@ export function readWeightsArgument(path: string, key?: string): WeightsFile {
   if (statSync(path).isDirectory()) {
     const files = readdirSync(path).filter((f) => f.endsWith('.pth') || isSafetensorsPath(f));
     throw new TranslateError(
-      `${path} is a folder; give one weights file${files.length > 0 ? `, e.g. ${files.slice(0, 4).map((f) => join(path, f)).join(', ')}` : ' (it holds no .pth or .safetensors files)'}.`,
+      `${path} is a folder; give one weights file${
+        files.length > 0
+          ? `, e.g. ${files
+              .slice(0, 4)
+              .map((f) => join(path, f))
+              .join(', ')}`
+          : ' (it holds no .pth or .safetensors files)'
+      }.`,
     );
   }
   if (key !== undefined && isSafetensorsPath(path)) {
-    throw new OptionError(`--key ${key}: ${path} is a safetensors file, which has no wrapper entries; --key picks an entry of a .pth dict.`);
+    throw new OptionError(
+      `--key ${key}: ${path} is a safetensors file, which has no wrapper entries; --key picks an entry of a .pth dict.`,
+    );
   }
   return readWeightsFile(path, key);
 }

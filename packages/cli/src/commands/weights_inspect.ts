@@ -9,7 +9,15 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import {
-  identifyNetwork, initBackend, isSafetensorsPath, numelOf, readManifest, type NetworkIdentification, type NetworkMatch, type RawStateDict, type WeightsFile,
+  identifyNetwork,
+  initBackend,
+  isSafetensorsPath,
+  numelOf,
+  readManifest,
+  type NetworkIdentification,
+  type NetworkMatch,
+  type RawStateDict,
+  type WeightsFile,
 } from '@translate/core';
 import type { CliContext } from '../context.js';
 import { FLOAT_DTYPES, readWeightsArgument } from './weights_file.js';
@@ -39,7 +47,8 @@ interface WeightsReport {
 }
 
 /** What the parameter count counts, in words. */
-const PARAMETERS_COUNTED = 'elements of the float tensors, without BatchNorm running statistics, num_batches_tracked and spectral-norm u/v vectors';
+const PARAMETERS_COUNTED =
+  'elements of the float tensors, without BatchNorm running statistics, num_batches_tracked and spectral-norm u/v vectors';
 
 /** Adds `weights inspect <file>` to the `weights` command. */
 export function addWeightsInspectCommand(weights: Command, ctx: CliContext): void {
@@ -119,13 +128,19 @@ function formatReport(report: WeightsReport, all: boolean): string {
     `  size:       ${count(report.bytes)} bytes`,
     `  tensors:    ${count(report.tensors)}`,
     `  parameters: ${count(report.parameters)} (${PARAMETERS_COUNTED})`,
-    `  dtypes:     ${Object.entries(report.dtypes).map(([d, n]) => `${d} × ${n}`).join(', ') || 'none'}`,
+    `  dtypes:     ${
+      Object.entries(report.dtypes)
+        .map(([d, n]) => `${d} × ${n}`)
+        .join(', ') || 'none'
+    }`,
   ];
   const metadata = Object.entries(report.metadata);
   if (metadata.length > 0) lines.push(`  metadata:   ${metadata.map(([k, v]) => `${k}=${v}`).join(', ')}`);
   if (report.checkpoint) {
     const c = report.checkpoint;
-    lines.push(`  checkpoint: network ${c.network} of '${c.label}', model ${c.model} (${c.manifest}; sha256 ${c.sha256Matches ? 'matches' : 'DIFFERS: the file was modified'})`);
+    lines.push(
+      `  checkpoint: network ${c.network} of '${c.label}', model ${c.model} (${c.manifest}; sha256 ${c.sha256Matches ? 'matches' : 'DIFFERS: the file was modified'})`,
+    );
   }
   lines.push('', ...keyTable(report.keys, all), '', ...identificationLines(report));
   return `${lines.join('\n')}\n`;
@@ -151,7 +166,8 @@ function matchLines(match: NetworkMatch, ext: string): string[] {
   const file = `<checkpoints_dir>/<name>/latest_net_${match.network}.${ext}`;
   let use: string;
   if (match.flags === null) use = '    no translate flags build it (see the notes)';
-  else if (match.command === 'test') use = `    translate test ${match.flags} --dataroot <images> --name <name>\n      (which reads it as ${file})`;
+  else if (match.command === 'test')
+    use = `    translate test ${match.flags} --dataroot <images> --name <name>\n      (which reads it as ${file})`;
   else use = `    translate train flags: ${match.flags}\n      (--continue_train reads it as ${file})`;
   return [`  ${match.description}`, use, ...match.notes.map((n) => `    note: ${n}`)];
 }

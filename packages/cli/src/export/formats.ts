@@ -44,7 +44,8 @@ export const EXPORT_FORMATS: Readonly<Record<string, ExportFormat>> = {
 
 /** The format `--format` names; a missing or unknown one is a usage error listing the formats. */
 export function exportFormat(name: unknown): ExportFormat {
-  if (typeof name !== 'string' || name === '') throw new OptionError(`--format is required: one of ${Object.keys(EXPORT_FORMATS).join(', ')}.`);
+  if (typeof name !== 'string' || name === '')
+    throw new OptionError(`--format is required: one of ${Object.keys(EXPORT_FORMATS).join(', ')}.`);
   const format = EXPORT_FORMATS[name];
   if (!format) throw new OptionError(`--format: ${unknownNameMessage('export format', name, Object.keys(EXPORT_FORMATS))}`);
   return format;

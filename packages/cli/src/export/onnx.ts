@@ -22,7 +22,11 @@ export async function writeOnnx(ctx: ExportContext): Promise<string[]> {
 function exportNetwork(ctx: ExportContext, { name, module }: ExportedNetwork): ManifestNetwork {
   const mode = module.training ? 'train' : 'eval';
   const className = module.constructor.name;
-  const exported = exportOnnx(module, name, { name: 'translate', version: cliVersion(), docString: `${optString(ctx.options, 'model')} ${name} (${className}, ${mode} mode)` });
+  const exported = exportOnnx(module, name, {
+    name: 'translate',
+    version: cliVersion(),
+    docString: `${optString(ctx.options, 'model')} ${name} (${className}, ${mode} mode)`,
+  });
   ctx.log(`Exported ${name} (${className}, ${mode} mode) as ONNX: ${(exported.bytes.length / 2 ** 20).toFixed(1)} MiB.`);
   return { name, file: `${name}.onnx`, class: className, mode, exported };
 }

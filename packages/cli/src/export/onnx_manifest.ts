@@ -4,11 +4,32 @@ import { ONNX_OPSET, checkpointLabel, optString, readManifest, type OnnxExport, 
 
 /** Option keys that say how inputs are prepared (those the model has are copied into export.json). */
 const PREPROCESSING_KEYS = [
-  'direction', 'input_nc', 'output_nc', 'preprocess', 'load_size', 'crop_size', 'aspect_ratio', 'scale', 'label_nc', 'contain_dontcare_label', 'no_instance', 'z_dim',
+  'direction',
+  'input_nc',
+  'output_nc',
+  'preprocess',
+  'load_size',
+  'crop_size',
+  'aspect_ratio',
+  'scale',
+  'label_nc',
+  'contain_dontcare_label',
+  'no_instance',
+  'z_dim',
 ] as const;
 
 /** Option keys of the generator's architecture. */
-const ARCHITECTURE_KEYS = ['netG', 'ngf', 'norm', 'norm_G', 'n_blocks', 'trunk_end', 'num_upsampling_layers', 'use_vae', 'no_dropout'] as const;
+const ARCHITECTURE_KEYS = [
+  'netG',
+  'ngf',
+  'norm',
+  'norm_G',
+  'n_blocks',
+  'trunk_end',
+  'num_upsampling_layers',
+  'use_vae',
+  'no_dropout',
+] as const;
 
 /** One exported network as export.json lists it. */
 export interface ManifestNetwork {

@@ -6,7 +6,8 @@
 import { BaseModel } from '@translate/core';
 import { describeValue } from './describe_value.js';
 
-const STEP_HINT = "the training step: define backwardD() and backwardG() (each returns that update's loss), or override optimizeParameters()";
+const STEP_HINT =
+  "the training step: define backwardD() and backwardG() (each returns that update's loss), or override optimizeParameters()";
 
 /** What is wrong with `model` as a model of this translate (empty when nothing is). */
 export function modelInstanceProblems(model: unknown, isTrain: boolean): string[] {
@@ -29,7 +30,8 @@ export function modelInstanceProblems(model: unknown, isTrain: boolean): string[
   if (isTrain) problems.push(...model.missingBackwardSteps().map((name) => `the model has no ${name}() method (${STEP_HINT}).`));
   for (const field of ['lossNames', 'visualNames'] as const) {
     const value: unknown = model[field];
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) problems.push(`'${field}' must be a list of names (got ${describeValue(value)}).`);
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+      problems.push(`'${field}' must be a list of names (got ${describeValue(value)}).`);
   }
   return problems;
 }

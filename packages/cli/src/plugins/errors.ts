@@ -9,6 +9,10 @@ export class PluginError extends TranslateError {
     /** What is wrong, one sentence each. */
     readonly problems: readonly string[],
   ) {
-    super(problems.length === 1 ? `Plugin ${plugin}: ${problems[0]}` : `Plugin ${plugin} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      problems.length === 1
+        ? `Plugin ${plugin}: ${problems[0]}`
+        : `Plugin ${plugin} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
 }

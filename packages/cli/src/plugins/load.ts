@@ -29,7 +29,9 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
   } catch (err) {
     const { code, message } = err as NodeJS.ErrnoException;
     if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && ['.ts', '.mts', '.cts'].includes(extname(file))) {
-      throw new PluginError(file, ['is TypeScript, which Node cannot import. Build the plugin (npm run build) and pass its folder or the built .js file.']);
+      throw new PluginError(file, [
+        'is TypeScript, which Node cannot import. Build the plugin (npm run build) and pass its folder or the built .js file.',
+      ]);
     }
     throw new PluginError(file, [`failed to load: ${String(message ?? err).split('\n')[0]}`]);
   }

@@ -3,7 +3,16 @@
  * name that is taken (by a built-in, another plugin, or the same plugin twice) is an error naming
  * both sources, raised before anything of the plugin is registered.
  */
-import { BaseModel, DISCRIMINATORS, GENERATORS, MODELS, registerDiscriminator, registerGenerator, registerModel, type ModelPlugin } from '@translate/core';
+import {
+  BaseModel,
+  DISCRIMINATORS,
+  GENERATORS,
+  MODELS,
+  registerDiscriminator,
+  registerGenerator,
+  registerModel,
+  type ModelPlugin,
+} from '@translate/core';
 import { DATASET_MODES, registerDatasetMode } from '@translate/datasets';
 import { modelInstanceProblems } from './check_model.js';
 import { PluginError } from './errors.js';
@@ -29,7 +38,9 @@ function duplicateProblems(contents: PluginContents): string[] {
   ];
   return groups.flatMap(([registry, kind, names]) => [
     ...registry.conflicts(names),
-    ...names.filter((n, i) => names.indexOf(n) < i).map((n) => `${kind} '${n}' is already registered by this plugin itself. Rename one of them.`),
+    ...names
+      .filter((n, i) => names.indexOf(n) < i)
+      .map((n) => `${kind} '${n}' is already registered by this plugin itself. Rename one of them.`),
   ]);
 }
 
@@ -40,6 +51,9 @@ function checkedCreate(plugin: ModelPlugin, file: string): ModelPlugin['create']
     const problems = modelInstanceProblems(model, env.isTrain);
     if (problems.length === 0) return model;
     if (model instanceof BaseModel) model.dispose();
-    throw new PluginError(file, problems.map((p) => `model '${plugin.name}': ${p}`));
+    throw new PluginError(
+      file,
+      problems.map((p) => `model '${plugin.name}': ${p}`),
+    );
   };
 }

@@ -13,7 +13,8 @@ const PLUGINS_KEY = 'plugins';
 
 /** The plugin requests of `argv` and of its config file (when one was read), config first. */
 export function pluginRequests(argv: readonly string[], config: OptionLayer | undefined, cwd: string): PluginRequest[] {
-  const fromConfig = config === undefined ? [] : configPlugins(config).map((spec) => ({ spec, baseDir: dirname(resolve(cwd, config.source)) }));
+  const fromConfig =
+    config === undefined ? [] : configPlugins(config).map((spec) => ({ spec, baseDir: dirname(resolve(cwd, config.source)) }));
   return [...fromConfig, ...scanFlagValues(argv, 'plugin').map((spec) => ({ spec, baseDir: cwd }))];
 }
 
@@ -29,7 +30,9 @@ function configPlugins(config: OptionLayer): string[] {
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && item !== '')) {
     const line = config.lines?.[PLUGINS_KEY];
-    throw new OptionError(`'${PLUGINS_KEY}' (${config.source}${line === undefined ? '' : `:${line}`}) must be a list of npm package names or paths, e.g. 'plugins: [./my-plugin]'.`);
+    throw new OptionError(
+      `'${PLUGINS_KEY}' (${config.source}${line === undefined ? '' : `:${line}`}) must be a list of npm package names or paths, e.g. 'plugins: [./my-plugin]'.`,
+    );
   }
   return list as string[];
 }

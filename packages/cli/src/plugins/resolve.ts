@@ -24,7 +24,9 @@ export function resolvePluginFile({ spec, baseDir }: PluginRequest): string {
   }
   const dir = findPackage(spec, baseDir);
   if (dir === undefined) {
-    throw new PluginError(spec, [`cannot find the package in node_modules from ${baseDir} upwards. Install it (npm install ${spec}) or pass its path.`]);
+    throw new PluginError(spec, [
+      `cannot find the package in node_modules from ${baseDir} upwards. Install it (npm install ${spec}) or pass its path.`,
+    ]);
   }
   return packageEntry(dir);
 }

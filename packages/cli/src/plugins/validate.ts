@@ -4,8 +4,17 @@
  * is collected, so that one run reports all of them.
  */
 import {
-  BASE_OPTIONS, MODEL_PLUGIN_FIELDS, TEST_OPTIONS, TRAIN_OPTIONS, didYouMean, listModels,
-  type DiscriminatorSpec, type GeneratorSpec, type ModelPlugin, type NetworkFactory, type OptionSchema,
+  BASE_OPTIONS,
+  MODEL_PLUGIN_FIELDS,
+  TEST_OPTIONS,
+  TRAIN_OPTIONS,
+  didYouMean,
+  listModels,
+  type DiscriminatorSpec,
+  type GeneratorSpec,
+  type ModelPlugin,
+  type NetworkFactory,
+  type OptionSchema,
 } from '@translate/core';
 import { DATA_OPTIONS, datasetModeNames, getDatasetMode, type DatasetMode } from '@translate/datasets';
 import { describeValue, isRecord } from './describe_value.js';
@@ -49,7 +58,8 @@ export function readPluginExport(namespace: Readonly<Record<string, unknown>>): 
   const items = Array.isArray(exported) ? exported : [exported];
   items.forEach((item, i) => {
     const where = items.length > 1 ? `item ${i + 1} of the exported list` : 'the export';
-    if (!isRecord(item)) problems.push(`${where} must be a model plugin or a { ${PACKAGE_KEYS.join(', ')} } object (got ${describeValue(item)}).`);
+    if (!isRecord(item))
+      problems.push(`${where} must be a model plugin or a { ${PACKAGE_KEYS.join(', ')} } object (got ${describeValue(item)}).`);
     else if (PACKAGE_KEYS.some((k) => k in item)) readPackage(item, contents, problems, models);
     else models.push([item, `model #${models.length + 1}`]);
   });
@@ -86,7 +96,12 @@ function listField(pkg: Record<string, unknown>, field: string, problems: string
   return [];
 }
 
-function readNetworks<S>(pkg: Record<string, unknown>, field: 'generators' | 'discriminators', out: Array<[string, NetworkFactory<S>]>, problems: string[]): void {
+function readNetworks<S>(
+  pkg: Record<string, unknown>,
+  field: 'generators' | 'discriminators',
+  out: Array<[string, NetworkFactory<S>]>,
+  problems: string[],
+): void {
   const value = pkg[field];
   if (value === undefined) return;
   const flag = field === 'generators' ? '--netG' : '--netD';
@@ -95,8 +110,10 @@ function readNetworks<S>(pkg: Record<string, unknown>, field: 'generators' | 'di
     return;
   }
   for (const [name, factory] of Object.entries(value)) {
-    if (!NAME.test(name)) problems.push(`${field}: '${name}' is not a valid ${flag} name (letters, digits, _, . and -, starting with a letter).`);
-    else if (typeof factory !== 'function') problems.push(`${field}: '${name}' must be a function (spec) => Module (got ${describeValue(factory)}).`);
+    if (!NAME.test(name))
+      problems.push(`${field}: '${name}' is not a valid ${flag} name (letters, digits, _, . and -, starting with a letter).`);
+    else if (typeof factory !== 'function')
+      problems.push(`${field}: '${name}' must be a function (spec) => Module (got ${describeValue(factory)}).`);
     else out.push([name, factory as NetworkFactory<S>]);
   }
 }
@@ -110,9 +127,14 @@ function modelProblems(model: unknown, known: OptionSchema): string[] {
   if (model.aliases !== undefined && !(Array.isArray(model.aliases) && model.aliases.every((a) => typeof a === 'string' && NAME.test(a)))) {
     problems.push(`'aliases' must be a list of names (got ${describeValue(model.aliases)}).`);
   }
-  if (typeof model.description !== 'string') problems.push(`'description' must be a string, one line for 'translate models' (got ${describeValue(model.description)}).`);
-  if (typeof model.create !== 'function') problems.push(`'create' must be a function (opt, env) => BaseModel (got ${describeValue(model.create)}).`);
-  if (model.architectureOptions !== undefined && !(Array.isArray(model.architectureOptions) && model.architectureOptions.every((o) => typeof o === 'string'))) {
+  if (typeof model.description !== 'string')
+    problems.push(`'description' must be a string, one line for 'translate models' (got ${describeValue(model.description)}).`);
+  if (typeof model.create !== 'function')
+    problems.push(`'create' must be a function (opt, env) => BaseModel (got ${describeValue(model.create)}).`);
+  if (
+    model.architectureOptions !== undefined &&
+    !(Array.isArray(model.architectureOptions) && model.architectureOptions.every((o) => typeof o === 'string'))
+  ) {
     problems.push(`'architectureOptions' must be a list of option names (got ${describeValue(model.architectureOptions)}).`);
   }
   if (model.identifyWeights !== undefined && typeof model.identifyWeights !== 'function') {
@@ -128,11 +150,15 @@ function modelProblems(model: unknown, known: OptionSchema): string[] {
 function datasetModeProblems(mode: unknown, models: ReadonlyArray<[unknown, string]>): string[] {
   if (!isRecord(mode)) return [`must be an object (got ${describeValue(mode)}).`];
   const problems = unknownFields(mode, DATASET_MODE_KEYS);
-  if (typeof mode.name !== 'string' || !NAME.test(mode.name)) problems.push(`'name' must be a name of letters, digits, _, . and - (got ${describeValue(mode.name)}).`);
+  if (typeof mode.name !== 'string' || !NAME.test(mode.name))
+    problems.push(`'name' must be a name of letters, digits, _, . and - (got ${describeValue(mode.name)}).`);
   if (typeof mode.help !== 'string') problems.push(`'help' must be a string (got ${describeValue(mode.help)}).`);
-  if (typeof mode.create !== 'function') problems.push(`'create' must be a function (options, ctx) => Promise<Dataset> (got ${describeValue(mode.create)}).`);
+  if (typeof mode.create !== 'function')
+    problems.push(`'create' must be a function (options, ctx) => Promise<Dataset> (got ${describeValue(mode.create)}).`);
   problems.push(...optionSchemaProblems(mode.options, 'dataset mode'));
-  const modelOptions = [...listModels().map((m) => m.plugin), ...models.map(([m]) => m)].map((m) => (isRecord(m) && isRecord(m.options) ? (m.options as OptionSchema) : {}));
+  const modelOptions = [...listModels().map((m) => m.plugin), ...models.map(([m]) => m)].map((m) =>
+    isRecord(m) && isRecord(m.options) ? (m.options as OptionSchema) : {},
+  );
   const known = Object.assign({}, knownOptions([]), ...modelOptions, isRecord(mode.options) ? mode.options : {}) as OptionSchema;
   for (const field of DEFAULTS_FIELDS) problems.push(...defaultsProblems(field, mode[field], known));
   return problems;

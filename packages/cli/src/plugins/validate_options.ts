@@ -4,7 +4,16 @@
  * a confusing error, or as an option that silently does nothing, later.
  */
 import {
-  BASE_OPTIONS, OPTION_RANGE_FIELDS, OPTION_SPEC_FIELDS, TEST_OPTIONS, TRAIN_OPTIONS, describeRange, didYouMean, inRange, type OptionSchema, type OptionSpec,
+  BASE_OPTIONS,
+  OPTION_RANGE_FIELDS,
+  OPTION_SPEC_FIELDS,
+  TEST_OPTIONS,
+  TRAIN_OPTIONS,
+  describeRange,
+  didYouMean,
+  inRange,
+  type OptionSchema,
+  type OptionSpec,
 } from '@translate/core';
 import { describeValue, isRecord } from './describe_value.js';
 
@@ -23,7 +32,9 @@ export function optionSchemaProblems(schema: unknown, owner: 'model' | 'dataset 
   if (!isRecord(schema)) return [`'options' must be an object of option specs (got ${describeValue(schema)}).`];
   return Object.entries(schema).flatMap(([key, spec]) => {
     if (!OPTION_NAME.test(key)) return [`option name '${key}' must start with a letter and contain only letters, digits and _.`];
-    return specProblems(spec).concat(collisionProblems(key, spec, owner)).map((p) => `option '${key}': ${p}`);
+    return specProblems(spec)
+      .concat(collisionProblems(key, spec, owner))
+      .map((p) => `option '${key}': ${p}`);
   });
 }
 
@@ -51,7 +62,8 @@ function specProblems(spec: unknown): string[] {
   if (spec.noEffect !== undefined && (typeof spec.noEffect !== 'string' || spec.noEffect.trim() === '')) {
     problems.push(`'noEffect' must be a non-empty string saying what translate does instead (got ${describeValue(spec.noEffect)}).`);
   }
-  if (spec.sets !== undefined && typeof spec.sets !== 'function') problems.push(`'sets' must be a function from the value to other options' values (got ${describeValue(spec.sets)}).`);
+  if (spec.sets !== undefined && typeof spec.sets !== 'function')
+    problems.push(`'sets' must be a function from the value to other options' values (got ${describeValue(spec.sets)}).`);
   if (phase !== undefined && !(PHASES as readonly unknown[]).includes(phase)) {
     problems.push(`'phase' must be one of ${PHASES.join(', ')} (got ${describeValue(phase)}).`);
   }
@@ -65,7 +77,8 @@ function specProblems(spec: unknown): string[] {
 function boundProblems(spec: Record<string, unknown>): string[] {
   const given = OPTION_RANGE_FIELDS.filter((k) => spec[k] !== undefined);
   if (given.length === 0) return [];
-  if (spec.type !== 'int' && spec.type !== 'float') return [`${given.map((k) => `'${k}'`).join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to int and float options.`];
+  if (spec.type !== 'int' && spec.type !== 'float')
+    return [`${given.map((k) => `'${k}'`).join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to int and float options.`];
   const notNumbers = given.filter((k) => typeof spec[k] !== 'number' || Number.isNaN(spec[k]));
   if (notNumbers.length > 0) return notNumbers.map((k) => `'${k}' must be a number (got ${describeValue(spec[k])}).`);
   const typed = spec as unknown as OptionSpec;
@@ -89,7 +102,9 @@ function collisionProblems(key: string, spec: unknown, owner: 'model' | 'dataset
   if (existing === undefined) return [];
   const [where, declared] = existing;
   if (owner === 'model') {
-    return [`translate's ${where} already declare it; change its default with the plugin's 'defaults' (or 'trainDefaults' / 'testDefaults') instead.`];
+    return [
+      `translate's ${where} already declare it; change its default with the plugin's 'defaults' (or 'trainDefaults' / 'testDefaults') instead.`,
+    ];
   }
   return declared.type === spec.type ? [] : [`translate's ${where} declare it as ${declared.type}, not ${describeValue(spec.type)}.`];
 }

@@ -7,7 +7,16 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { discriminatorNames, initBackend, listModels, registerDiscriminator, registerModel, resolveOptions, seedEverything, tf } from '@translate/core';
+import {
+  discriminatorNames,
+  initBackend,
+  listModels,
+  registerDiscriminator,
+  registerModel,
+  resolveOptions,
+  seedEverything,
+  tf,
+} from '@translate/core';
 import { AutoencoderEnergy, EbganModel, autoencoderDiscriminator, ebganModel } from '../../../../examples/ebgan/src/index.js';
 import { tempDir, translate } from '../helpers.js';
 
@@ -18,7 +27,28 @@ const tiny = ['--load_size', '32', '--crop_size', '32', '--netG', 'unet_32', '--
 describe('examples/ebgan', () => {
   it('trains a few steps and is tested through translate --plugin', async () => {
     const checkpoints = tempDir();
-    const train = await translate(['train', '--plugin', plugin, '--model', 'ebgan', '--dataroot', samples, '--max_dataset_size', '2', '--n_epochs', '2', '--n_epochs_decay', '0', '--print_freq', '1', '--checkpoints_dir', checkpoints, '--name', 'eb', ...tiny]);
+    const train = await translate([
+      'train',
+      '--plugin',
+      plugin,
+      '--model',
+      'ebgan',
+      '--dataroot',
+      samples,
+      '--max_dataset_size',
+      '2',
+      '--n_epochs',
+      '2',
+      '--n_epochs_decay',
+      '0',
+      '--print_freq',
+      '1',
+      '--checkpoints_dir',
+      checkpoints,
+      '--name',
+      'eb',
+      ...tiny,
+    ]);
     expect(train.stderr).toBe('');
     expect(train.code).toBe(0);
     const log = readFileSync(join(checkpoints, 'eb', 'loss_log.txt'), 'utf8');
@@ -28,15 +58,54 @@ describe('examples/ebgan', () => {
     expect(existsSync(join(checkpoints, 'eb', 'latest_net_D.safetensors'))).toBe(true);
 
     const results = tempDir();
-    const test = await translate(['test', '--plugin', plugin, '--model', 'ebgan', '--dataroot', samples, '--checkpoints_dir', checkpoints, '--results_dir', results, '--name', 'eb', '--num_test', '1', '--load_size', '32', '--crop_size', '32', '--backend', 'cpu']);
+    const test = await translate([
+      'test',
+      '--plugin',
+      plugin,
+      '--model',
+      'ebgan',
+      '--dataroot',
+      samples,
+      '--checkpoints_dir',
+      checkpoints,
+      '--results_dir',
+      results,
+      '--name',
+      'eb',
+      '--num_test',
+      '1',
+      '--load_size',
+      '32',
+      '--crop_size',
+      '32',
+      '--backend',
+      'cpu',
+    ]);
     expect(test.code).toBe(0);
     expect(readdirSync(join(results, 'eb', 'test_latest', 'images')).filter((f) => f.endsWith('_fake_B.png'))).toHaveLength(1);
   });
 
   it('refuses a --gan_mode other than ebgan', async () => {
-    const { code, stderr } = await translate(['train', '--plugin', plugin, '--model', 'ebgan', '--gan_mode', 'lsgan', '--dataroot', samples, '--max_dataset_size', '1', '--checkpoints_dir', tempDir(), ...tiny]);
+    const { code, stderr } = await translate([
+      'train',
+      '--plugin',
+      plugin,
+      '--model',
+      'ebgan',
+      '--gan_mode',
+      'lsgan',
+      '--dataroot',
+      samples,
+      '--max_dataset_size',
+      '1',
+      '--checkpoints_dir',
+      tempDir(),
+      ...tiny,
+    ]);
     expect(code).toBe(2);
-    expect(stderr).toBe("translate: The ebgan model's discriminator outputs energies, which only --gan_mode ebgan reads; got --gan_mode lsgan.\n");
+    expect(stderr).toBe(
+      "translate: The ebgan model's discriminator outputs energies, which only --gan_mode ebgan reads; got --gan_mode lsgan.\n",
+    );
   });
 
   it('the energy is a non-negative [N, H, W, 1] map, and D steps raise the energy of generated pairs', async () => {

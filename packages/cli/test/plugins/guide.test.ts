@@ -28,7 +28,12 @@ const blocks: Block[] = [...markdown.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].m
   line: markdown.slice(0, m.index).split('\n').length,
 }));
 const ofLang = (lang: string) => blocks.filter((b) => b.lang === lang);
-const generated = scaffoldFiles({ model: 'my_gan', className: 'MyGanModel', packageName: 'translate-model-my-gan', core: { peer: '^0.1.0', dev: '^0.1.0' } });
+const generated = scaffoldFiles({
+  model: 'my_gan',
+  className: 'MyGanModel',
+  packageName: 'translate-model-my-gan',
+  core: { peer: '^0.1.0', dev: '^0.1.0' },
+});
 const FILE_MARK = /^\/\/ file: (\S+)\n/;
 
 /** `translate …` command lines of the bash blocks, continuation lines joined, split into words. */
@@ -55,21 +60,42 @@ describe('docs/writing-a-model-plugin.md', () => {
       return file;
     });
     expect(diagnosticsOf(publicApiProgram(files), files)).toEqual([]);
-    const fileBlocks = Object.fromEntries(ofLang('ts').flatMap(({ code }) => {
-      const mark = code.match(FILE_MARK);
-      return mark ? [[mark[1]!, code.slice(mark[0].length)]] : [];
-    }));
+    const fileBlocks = Object.fromEntries(
+      ofLang('ts').flatMap(({ code }) => {
+        const mark = code.match(FILE_MARK);
+        return mark ? [[mark[1]!, code.slice(mark[0].length)]] : [];
+      }),
+    );
     expect(fileBlocks).toEqual({ 'src/index.ts': generated['src/index.ts'], 'test/my_gan.test.ts': generated['test/my_gan.test.ts'] });
   });
 
   it('its translate commands use existing commands and options', () => {
-    const guideOptions = [...ofLang('ts').map((b) => b.code).join('\n').matchAll(/^\s+(\w+): \{ type: '/gm)].map((m) => m[1]!);
+    const guideOptions = [
+      ...ofLang('ts')
+        .map((b) => b.code)
+        .join('\n')
+        .matchAll(/^\s+(\w+): \{ type: '/gm),
+    ].map((m) => m[1]!);
     const modeOptions = datasetModeNames().flatMap((name) => Object.keys(getDatasetMode(name).options));
-    const runOptions = new Set(['plugin', 'config', 'help', ...Object.keys({ ...BASE_OPTIONS, ...TRAIN_OPTIONS, ...TEST_OPTIONS, ...DATA_OPTIONS }), ...modeOptions, ...guideOptions]);
-    const flags: Record<string, Set<string>> = { train: runOptions, test: runOptions, models: new Set(['plugin']), 'new-model': new Set(['dir']) };
+    const runOptions = new Set([
+      'plugin',
+      'config',
+      'help',
+      ...Object.keys({ ...BASE_OPTIONS, ...TRAIN_OPTIONS, ...TEST_OPTIONS, ...DATA_OPTIONS }),
+      ...modeOptions,
+      ...guideOptions,
+    ]);
+    const flags: Record<string, Set<string>> = {
+      train: runOptions,
+      test: runOptions,
+      models: new Set(['plugin']),
+      'new-model': new Set(['dir']),
+    };
     const commands = translateCommands();
     expect(commands.map((c) => c[0]).sort()).toEqual(['new-model', 'test', 'test', 'train', 'train']);
-    const unknown = commands.flatMap(([command, ...args]) => args.filter((a) => a.startsWith('--') && !flags[command!]!.has(a.slice(2))).map((a) => `${command} ${a}`));
+    const unknown = commands.flatMap(([command, ...args]) =>
+      args.filter((a) => a.startsWith('--') && !flags[command!]!.has(a.slice(2))).map((a) => `${command} ${a}`),
+    );
     expect(unknown).toEqual([]);
   });
 

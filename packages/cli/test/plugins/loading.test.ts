@@ -17,9 +17,13 @@ describe('loading plugins', () => {
     const { code, stdout } = await translate(['train', '--plugin', fixture('extras.js'), '--model', 'extras_model', '--help']);
     expect(code).toBe(0);
     const help = stdout.replace(/\s+/g, ' ');
-    expect(help).toContain(' --plugin <package|path> load models, networks and dataset modes from a plugin (npm package or path; repeatable;');
+    expect(help).toContain(
+      ' --plugin <package|path> load models, networks and dataset modes from a plugin (npm package or path; repeatable;',
+    );
     expect(help).toContain("Options of model 'extras_model': --extras_weight <float> weight of the extras loss (default: 2.5)");
-    expect(help).toMatch(/Options of dataset mode 'paired_copy': .* --extras_scale, --extrasScale <int> a dataset option of the plugin \(default: 3\)/);
+    expect(help).toMatch(
+      /Options of dataset mode 'paired_copy': .* --extras_scale, --extrasScale <int> a dataset option of the plugin \(default: 3\)/,
+    );
     expect(help).toMatch(/--netG <value> specify generator architecture [^(]*\(default: extras_net\)/);
     expect(help).toMatch(/--dataset_mode <value> chooses how datasets are loaded[^(]*\(default: paired_copy\)/);
   });
@@ -49,7 +53,10 @@ describe('loading plugins', () => {
     const dir = tempDir();
     const plugin = join(dir, 'plugins', 'listed.js');
     mkdirSync(join(dir, 'plugins'));
-    writeFileSync(plugin, "export const plugin = { name: 'listed', description: 'a model listed in a config file', options: { listed_weight: { type: 'int', default: 7, help: 'its option' } }, create: () => null };\n");
+    writeFileSync(
+      plugin,
+      "export const plugin = { name: 'listed', description: 'a model listed in a config file', options: { listed_weight: { type: 'int', default: 7, help: 'its option' } }, create: () => null };\n",
+    );
     writeFileSync(join(dir, 'run.yaml'), 'plugins:\n  - ./plugins/listed.js\nmodel: listed\n');
     const { code, stdout } = await translate(['test', '--config', join(dir, 'run.yaml'), '--help']);
     expect(code).toBe(0);
@@ -60,7 +67,27 @@ describe('loading plugins', () => {
   });
 
   it('a model without backwardG() stops training when it is built, naming the file', async () => {
-    const { code, stderr } = await translate(['train', '--plugin', fixture('no_step.js'), '--model', 'no_step', '--dataroot', samples, '--load_size', '32', '--crop_size', '32', '--ngf', '4', '--max_dataset_size', '1', '--backend', 'cpu', '--checkpoints_dir', tempDir()]);
+    const { code, stderr } = await translate([
+      'train',
+      '--plugin',
+      fixture('no_step.js'),
+      '--model',
+      'no_step',
+      '--dataroot',
+      samples,
+      '--load_size',
+      '32',
+      '--crop_size',
+      '32',
+      '--ngf',
+      '4',
+      '--max_dataset_size',
+      '1',
+      '--backend',
+      'cpu',
+      '--checkpoints_dir',
+      tempDir(),
+    ]);
     expect(code).toBe(2);
     expect(stderr).toBe(
       `translate: Plugin ${fixture('no_step.js')}: model 'no_step': the model has no backwardG() method (the training step: define backwardD() and backwardG() (each returns that update's loss), or override optimizeParameters()).\n`,
@@ -107,7 +134,9 @@ describe('loading plugins', () => {
   it('two plugins with one model name: the second is an error naming both files', async () => {
     const { code, stderr } = await translate(['train', '--plugin', fixture('twin_a.js'), '--plugin', fixture('twin_b.js'), '--help']);
     expect(code).toBe(2);
-    expect(stderr).toBe(`translate: Plugin ${fixture('twin_b.js')}: model name 'twin' is already registered by ${fixture('twin_a.js')}. Rename one of them.\n`);
+    expect(stderr).toBe(
+      `translate: Plugin ${fixture('twin_b.js')}: model name 'twin' is already registered by ${fixture('twin_a.js')}. Rename one of them.\n`,
+    );
   });
 
   it('a module without a plugin export, a missing path, an unbuilt package and an unknown package', async () => {
@@ -124,7 +153,9 @@ describe('loading plugins', () => {
     writeFileSync(join(unbuilt, 'tsconfig.json'), '{}');
     const notBuilt = await translate(['train', '--plugin', unbuilt, '--help']);
     expect(notBuilt.code).toBe(2);
-    expect(notBuilt.stderr).toBe(`translate: Plugin ${unbuilt}: its entry ./dist/index.js (from package.json) does not exist. Build the plugin first (npm run build).\n`);
+    expect(notBuilt.stderr).toBe(
+      `translate: Plugin ${unbuilt}: its entry ./dist/index.js (from package.json) does not exist. Build the plugin first (npm run build).\n`,
+    );
     const unknown = await translate(['train', '--plugin', 'translate-model-nowhere', '--help']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(
@@ -137,6 +168,8 @@ describe('loading plugins', () => {
     writeFileSync(join(dir, 'run.yaml'), 'model: pix2pix\nplugins: {a: 1}\n');
     const { code, stderr } = await translate(['train', '--config', join(dir, 'run.yaml'), '--help']);
     expect(code).toBe(2);
-    expect(stderr).toBe(`translate: 'plugins' (${join(dir, 'run.yaml')}:2) must be a list of npm package names or paths, e.g. 'plugins: [./my-plugin]'.\n`);
+    expect(stderr).toBe(
+      `translate: 'plugins' (${join(dir, 'run.yaml')}:2) must be a list of npm package names or paths, e.g. 'plugins: [./my-plugin]'.\n`,
+    );
   });
 });

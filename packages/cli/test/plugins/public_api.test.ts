@@ -24,7 +24,9 @@ function tsFiles(dir: string): string[] {
 
 /** Source folders of plugins that must use the public API only: the built-in models and the examples. */
 function pluginSourceDirs(): string[] {
-  const models = readdirSync(join(REPO, 'packages')).filter((p) => p.startsWith('model-')).map((p) => join(REPO, 'packages', p, 'src'));
+  const models = readdirSync(join(REPO, 'packages'))
+    .filter((p) => p.startsWith('model-'))
+    .map((p) => join(REPO, 'packages', p, 'src'));
   const examples = readdirSync(join(REPO, 'examples')).map((e) => join(REPO, 'examples', e, 'src'));
   return [...models, ...examples];
 }
@@ -41,7 +43,8 @@ describe('public API', () => {
     const checker = program.getTypeChecker();
     const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(coreIndex)!)!);
     const documented = (symbol: ts.Symbol) => ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim() !== '';
-    const exportDoc = (symbol: ts.Symbol) => symbol.declarations?.some((d) => ts.getJSDocCommentsAndTags(ts.isExportSpecifier(d) ? d.parent.parent : d).length > 0) ?? false;
+    const exportDoc = (symbol: ts.Symbol) =>
+      symbol.declarations?.some((d) => ts.getJSDocCommentsAndTags(ts.isExportSpecifier(d) ? d.parent.parent : d).length > 0) ?? false;
     const undocumented = exports
       .filter((s) => !documented(s) && !exportDoc(s) && !(s.flags & ts.SymbolFlags.Alias && documented(checker.getAliasedSymbol(s))))
       .map((s) => s.name);
@@ -56,7 +59,11 @@ describe('public API', () => {
   });
 
   it('the worked example compiles against the public API', () => {
-    expect(exampleFiles.map((f) => relative(REPO, f)).sort()).toEqual(['examples/ebgan/src/autoencoder.ts', 'examples/ebgan/src/ebgan_model.ts', 'examples/ebgan/src/index.ts']);
+    expect(exampleFiles.map((f) => relative(REPO, f)).sort()).toEqual([
+      'examples/ebgan/src/autoencoder.ts',
+      'examples/ebgan/src/ebgan_model.ts',
+      'examples/ebgan/src/index.ts',
+    ]);
     expect(diagnosticsOf(program, exampleFiles)).toEqual([]);
   });
 

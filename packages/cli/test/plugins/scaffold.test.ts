@@ -19,7 +19,16 @@ describe('translate new-model', () => {
     const dir = join(tempDir(), 'foo');
     const created = await translate(['new-model', 'foo', '--dir', dir]);
     expect(created).toMatchObject({ code: 0, stderr: '' });
-    expect(readdirSync(dir, { recursive: true }).map(String).sort()).toEqual(['.gitignore', 'README.md', 'package.json', 'src', 'src/index.ts', 'test', 'test/foo.test.ts', 'tsconfig.json']);
+    expect(readdirSync(dir, { recursive: true }).map(String).sort()).toEqual([
+      '.gitignore',
+      'README.md',
+      'package.json',
+      'src',
+      'src/index.ts',
+      'test',
+      'test/foo.test.ts',
+      'tsconfig.json',
+    ]);
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
     expect(manifest.name).toBe('translate-model-foo');
     expect(manifest.peerDependencies).toEqual({ '@translate/core': '^0.1.0' });
@@ -30,16 +39,64 @@ describe('translate new-model', () => {
     expect(ownTest).toMatch(/# pass 1\n# fail 0/);
 
     const checkpoints = join(dir, 'checkpoints');
-    const train = await translate(['train', '--plugin', dir, '--model', 'foo', '--dataroot', samples, '--netG', 'unet_32', '--max_dataset_size', '2', '--n_epochs', '1', '--n_epochs_decay', '0', '--print_freq', '1', '--checkpoints_dir', checkpoints, '--name', 'run', ...tiny]);
+    const train = await translate([
+      'train',
+      '--plugin',
+      dir,
+      '--model',
+      'foo',
+      '--dataroot',
+      samples,
+      '--netG',
+      'unet_32',
+      '--max_dataset_size',
+      '2',
+      '--n_epochs',
+      '1',
+      '--n_epochs_decay',
+      '0',
+      '--print_freq',
+      '1',
+      '--checkpoints_dir',
+      checkpoints,
+      '--name',
+      'run',
+      ...tiny,
+    ]);
     expect(train.stderr).toBe('');
     expect(train.code).toBe(0);
     expect(train.stdout).toMatch(/ lambda_L1: 100\.0 *\n/);
     expect(train.stdout).toContain('saving the model at the end of epoch 1, iters 2');
-    for (const file of ['latest_net_G.safetensors', 'latest_net_D.safetensors', 'loss_log.txt']) expect(existsSync(join(checkpoints, 'run', file)), file).toBe(true);
-    expect(readFileSync(join(checkpoints, 'run', 'loss_log.txt'), 'utf8')).toMatch(/G_GAN: [\d.]+ G_L1: [\d.]+ D_real: [\d.]+ D_fake: [\d.]+/);
+    for (const file of ['latest_net_G.safetensors', 'latest_net_D.safetensors', 'loss_log.txt'])
+      expect(existsSync(join(checkpoints, 'run', file)), file).toBe(true);
+    expect(readFileSync(join(checkpoints, 'run', 'loss_log.txt'), 'utf8')).toMatch(
+      /G_GAN: [\d.]+ G_L1: [\d.]+ D_real: [\d.]+ D_fake: [\d.]+/,
+    );
 
     const results = join(dir, 'results');
-    const test = await translate(['test', '--plugin', dir, '--model', 'foo', '--dataroot', samples, '--checkpoints_dir', checkpoints, '--results_dir', results, '--name', 'run', '--num_test', '2', '--load_size', '32', '--crop_size', '32', '--backend', 'cpu']);
+    const test = await translate([
+      'test',
+      '--plugin',
+      dir,
+      '--model',
+      'foo',
+      '--dataroot',
+      samples,
+      '--checkpoints_dir',
+      checkpoints,
+      '--results_dir',
+      results,
+      '--name',
+      'run',
+      '--num_test',
+      '2',
+      '--load_size',
+      '32',
+      '--crop_size',
+      '32',
+      '--backend',
+      'cpu',
+    ]);
     expect(test.stderr).toBe('');
     expect(test.code).toBe(0);
     const images = readdirSync(join(results, 'run', 'test_latest', 'images')).sort();

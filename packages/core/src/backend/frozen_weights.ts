@@ -28,7 +28,7 @@ export function withFrozenWeights<T>(fn: () => T): T {
  * gradient is being recorded, if it is a variable's data; else 0 (the weights may change).
  */
 export function frozenWeightsKey(dataId: object): number {
-  if (!frozen || !frozen.has(dataId) || tf.engine().state.gradientDepth > 0) return 0;
+  if (!frozen?.has(dataId) || tf.engine().state.gradientDepth > 0) return 0;
   let key = keys.get(dataId);
   if (key === undefined) {
     key = nextKey++;

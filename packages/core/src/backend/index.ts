@@ -31,14 +31,27 @@
  * - Chained tensor methods (`x.reshape(...)`) are not registered by tfjs-core: use `tf.reshape(x)`.
  */
 export {
-  initBackend, describeBackends, currentBackend, BACKEND_NAMES, BACKEND_PACKAGES,
-  type BackendName, type BackendRequest, type BackendInfo, type BackendStatus, type InitBackendOptions,
+  initBackend,
+  describeBackends,
+  currentBackend,
+  BACKEND_NAMES,
+  BACKEND_PACKAGES,
+  type BackendName,
+  type BackendRequest,
+  type BackendInfo,
+  type BackendStatus,
+  type InitBackendOptions,
 } from './init.js';
 export { BackendUnavailableError } from './errors.js';
 export { installKernelFixes, kernelFixesFor, silenceCpuBanner, type KernelFix } from './install.js';
 export {
-  probeNativeKernels, installNativeKernels, uninstallNativeKernels, nativeKernelsInstalled, nativeKernelsDisabled,
-  NATIVE_KERNELS_PACKAGE, type NativeKernelsStatus,
+  probeNativeKernels,
+  installNativeKernels,
+  uninstallNativeKernels,
+  nativeKernelsInstalled,
+  nativeKernelsDisabled,
+  NATIVE_KERNELS_PACKAGE,
+  type NativeKernelsStatus,
 } from './onednn.js';
 export { winogradDisabled } from './kernels/winograd_wasm.js';
 export { relaxedSimdSupported, relaxedSimdWanted } from './kernels/winograd_runtime.js';
@@ -46,7 +59,9 @@ export { installReleasingBackprop } from './releasing_backprop.js';
 export { withFrozenWeights } from './frozen_weights.js';
 export { ensureStockGradients, hasStockGradients } from './stock_gradients.js';
 export {
-  conv2dBackpropFilter, type Conv2DBackpropFilterArgs, type BackpropFilterMethod,
+  conv2dBackpropFilter,
+  type Conv2DBackpropFilterArgs,
+  type BackpropFilterMethod,
 } from './kernels/conv2d_backprop_filter.js';
 export { conv2dBackpropInput, type Conv2DBackpropInputArgs } from './kernels/conv2d_backprop_input.js';
 export { maxPoolGrad, type MaxPoolGradArgs } from './kernels/max_pool_grad.js';

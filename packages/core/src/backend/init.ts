@@ -155,7 +155,7 @@ export async function initBackend(name: BackendRequest = 'auto', opts: InitBacke
       chosen = candidate;
       break;
     }
-    const reason = probe.ok ? `tf.setBackend('${TF_NAMES[candidate]}') failed` : probe.reason ?? 'failed to load';
+    const reason = probe.ok ? `tf.setBackend('${TF_NAMES[candidate]}') failed` : (probe.reason ?? 'failed to load');
     if (name !== 'auto') {
       throw new BackendUnavailableError(candidate, BACKEND_PACKAGES[candidate], reason, probe.hint);
     }
@@ -227,7 +227,13 @@ export async function describeBackends(): Promise<BackendStatus[]> {
         probe = { ok: false, reason: firstLine(err) };
       }
     }
-    out.push({ name, available: probe.ok, ...(probe.reason !== undefined ? { reason: probe.reason } : {}), packageName, ...(!probe.ok && probe.hint ? { hint: probe.hint } : {}) });
+    out.push({
+      name,
+      available: probe.ok,
+      ...(probe.reason !== undefined ? { reason: probe.reason } : {}),
+      packageName,
+      ...(!probe.ok && probe.hint ? { hint: probe.hint } : {}),
+    });
   }
   return out;
 }

@@ -11,9 +11,7 @@ import { sliceWasmKernel } from './kernels/slice_wasm.js';
 import { identityWasmKernel } from './kernels/identity_wasm.js';
 import { poolReductionKernel } from './kernels/reduce_wasm.js';
 import { windowsWasmKernel } from './kernels/windows_wasm.js';
-import {
-  conv2DWasmKernel, fusedConv2DWasmKernel, winogradFilterGradKernel, winogradInputGradKernel,
-} from './kernels/winograd_wasm.js';
+import { conv2DWasmKernel, fusedConv2DWasmKernel, winogradFilterGradKernel, winogradInputGradKernel } from './kernels/winograd_wasm.js';
 import { conv2dGradConfig } from './gradients/conv2d_grad.js';
 import { mirrorPadGradConfig } from './gradients/mirror_pad_grad.js';
 
@@ -40,13 +38,33 @@ const KERNEL_FIXES: Array<{ backend: string; make: MakeKernel; why: string }> = 
   { backend: 'wasm', make: maxPoolGradKernel, why: "stock gives wrong values (2x2 stride 2; also 3x3 stride 2 'same')" },
   { backend: 'wasm', make: sliceWasmKernel, why: 'stock copies the whole input out of the wasm heap on every call' },
   { backend: 'wasm', make: identityWasmKernel, why: 'stock copies the data (doubling what gradients save)' },
-  { backend: 'wasm', make: (b, stock) => poolReductionKernel('Mean', b, stock), why: 'stock transposes the reduced axes innermost first (13-19x slower over H, W)' },
-  { backend: 'wasm', make: (b, stock) => poolReductionKernel('Sum', b, stock), why: 'stock transposes the reduced axes innermost first (13-19x slower over H, W)' },
-  { backend: 'wasm', make: windowsWasmKernel, why: 'our filter-gradient columns in one pass over the heap (ops: a slice per tap, then a stack)' },
+  {
+    backend: 'wasm',
+    make: (b, stock) => poolReductionKernel('Mean', b, stock),
+    why: 'stock transposes the reduced axes innermost first (13-19x slower over H, W)',
+  },
+  {
+    backend: 'wasm',
+    make: (b, stock) => poolReductionKernel('Sum', b, stock),
+    why: 'stock transposes the reduced axes innermost first (13-19x slower over H, W)',
+  },
+  {
+    backend: 'wasm',
+    make: windowsWasmKernel,
+    why: 'our filter-gradient columns in one pass over the heap (ops: a slice per tap, then a stack)',
+  },
   { backend: 'wasm', make: conv2DWasmKernel, why: WASM_CONV_WHY },
   { backend: 'wasm', make: fusedConv2DWasmKernel, why: WASM_CONV_WHY },
-  { backend: 'wasm', make: winogradInputGradKernel, why: 'the Winograd input gradient of 3x3 stride-1 convs, flipping the filter in its transform (Conv2DBackpropInput route)' },
-  { backend: 'wasm', make: winogradFilterGradKernel, why: 'the Winograd filter gradient of 3x3 stride-1 convs (conv2dBackpropFilter route)' },
+  {
+    backend: 'wasm',
+    make: winogradInputGradKernel,
+    why: 'the Winograd input gradient of 3x3 stride-1 convs, flipping the filter in its transform (Conv2DBackpropInput route)',
+  },
+  {
+    backend: 'wasm',
+    make: winogradFilterGradKernel,
+    why: 'the Winograd filter gradient of 3x3 stride-1 convs (conv2dBackpropFilter route)',
+  },
   { backend: 'cpu', make: conv2dBackpropFilterKernel, why: 'stock is extremely slow' },
 ];
 

@@ -63,7 +63,11 @@ function releasingGradients(
 ): { value: tf.Tensor; grads: tf.Tensor[] } {
   tf.util.assert(xs.length > 0, () => 'gradients() received an empty list of xs.');
   if (dy != null && dy.dtype !== 'float32') throw new Error(`dy must have 'float32' dtype, but has '${dy.dtype}'`);
-  const y = this.scopedRun(() => this.startTape(), () => this.endTape(), () => this.tidy('forward', f));
+  const y = this.scopedRun(
+    () => this.startTape(),
+    () => this.endTape(),
+    () => this.tidy('forward', f),
+  );
   tf.util.assert(y instanceof tf.Tensor, () => 'The result y returned by f() must be a tensor.');
   const tape = this.state.activeTape!;
   const filtered = nodesFromXToY(tape, xs, y);
@@ -101,7 +105,9 @@ function releasingGradients(
         }
         const dx = this.tidy(() => inputGradients[name]!());
         if (dx.dtype !== 'float32') {
-          throw new Error(`Error in gradient for op ${node.kernelName}. The gradient of input ${name} must have 'float32' dtype, but has '${dx.dtype}'`);
+          throw new Error(
+            `Error in gradient for op ${node.kernelName}. The gradient of input ${name} must have 'float32' dtype, but has '${dx.dtype}'`,
+          );
         }
         if (!tf.util.arraysEqual(dx.shape, x.shape)) {
           throw new Error(

@@ -122,9 +122,7 @@ export async function loadWasm(threads?: number): Promise<Probe> {
   } catch (err) {
     return { ok: false, reason: `the wasm backend failed to initialise: ${firstLine(err)}` };
   }
-  return ok && initialised()
-    ? { ok: true }
-    : { ok: false, reason: `the wasm backend failed to initialise (binaries in ${located.dir})` };
+  return ok && initialised() ? { ok: true } : { ok: false, reason: `the wasm backend failed to initialise (binaries in ${located.dir})` };
 }
 
 /** The pending notice about the wasm threads (a fallback, an ignored setting), once. */

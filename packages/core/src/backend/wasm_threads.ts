@@ -138,10 +138,7 @@ async function startThreadedModule(threads: number): Promise<EmscriptenModule> {
       // C++ sizes the pool at min(requested, logical cores / 2), read during this instantiation.
       info.env['emscripten_num_logical_cores'] = () => 2 * threads;
       const wasmApi = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-      wasmApi.instantiate(readFileSync(build.wasm), info).then(
-        (r) => receive(r.instance, r.module),
-        fail,
-      );
+      wasmApi.instantiate(readFileSync(build.wasm), info).then((r) => receive(r.instance, r.module), fail);
       return {};
     },
     onAbort: (what: unknown) => fail(new Error(`the threaded module aborted: ${String(what)}`)),

@@ -134,7 +134,10 @@ export function readManifest(dir: string, label: string): CheckpointManifest | n
   try {
     manifest = JSON.parse(readFileSync(path, 'utf8'));
   } catch (cause) {
-    throw new TranslateError(`Checkpoint manifest ${path} is not valid JSON (${String(cause)}). Delete it to load the network files alone.`, { cause });
+    throw new TranslateError(
+      `Checkpoint manifest ${path} is not valid JSON (${String(cause)}). Delete it to load the network files alone.`,
+      { cause },
+    );
   }
   return checkedManifest(manifest, path);
 }
@@ -144,7 +147,9 @@ function checkedManifest(manifest: unknown, path: string): CheckpointManifest {
   const record = typeof manifest === 'object' && manifest !== null && !Array.isArray(manifest) ? (manifest as Record<string, unknown>) : {};
   const alone = 'or delete it to load the network files alone (without the training state)';
   if (record.format !== MANIFEST_FORMAT || typeof record.networks !== 'object' || record.networks === null) {
-    throw new TranslateError(`${path} is not a translate checkpoint manifest (no "format": "${MANIFEST_FORMAT}" with its "networks"). Move it away, ${alone}.`);
+    throw new TranslateError(
+      `${path} is not a translate checkpoint manifest (no "format": "${MANIFEST_FORMAT}" with its "networks"). Move it away, ${alone}.`,
+    );
   }
   if (record.version !== MANIFEST_VERSION) {
     const newer = typeof record.version === 'number' && record.version > MANIFEST_VERSION;
@@ -175,7 +180,9 @@ function readListedTensors(dir: string, label: string, saved: { file: string; sh
 function readListedFile(dir: string, label: string, saved: { file: string; sha256?: string }, what: string): Uint8Array {
   const path = join(dir, saved.file);
   if (!existsSync(path)) {
-    throw new TranslateError(`${path} is missing, though ${manifestName(label)} lists it for ${what}: the checkpoint was partly copied or deleted.`);
+    throw new TranslateError(
+      `${path} is missing, though ${manifestName(label)} lists it for ${what}: the checkpoint was partly copied or deleted.`,
+    );
   }
   const bytes = new Uint8Array(readFileSync(path));
   if (saved.sha256 !== undefined && sha256(bytes) !== saved.sha256) {
@@ -262,7 +269,9 @@ function readNetworkFile(dir: string, label: string, name: string, saved?: { fil
   const present = existsSync(dir) ? readdirSync(dir).filter((f) => /_net_/.test(f)) : [];
   throw new TranslateError(
     `No weights for network ${name} at checkpoint '${label}' in ${dir}: expected ${label}_net_${name}.safetensors or ${label}_net_${name}.pth. ` +
-      (present.length > 0 ? `Found: ${present.join(', ')}. Use --epoch to pick another label, or --model_suffix for a single generator.` : 'The folder has no network files; check --checkpoints_dir and --name.'),
+      (present.length > 0
+        ? `Found: ${present.join(', ')}. Use --epoch to pick another label, or --model_suffix for a single generator.`
+        : 'The folder has no network files; check --checkpoints_dir and --name.'),
   );
 }
 
@@ -285,10 +294,12 @@ export function bareNetworkFiles(dir: string, label: string): string[] {
 
 /** A checkpoint of another architecture is refused with the options that differ. */
 function checkArchitecture(manifest: CheckpointManifest, opt: Options, dir: string, keys: readonly string[]): void {
-  const differences = keys.filter((k) => k in manifest.options && k in opt && manifest.options[k] !== opt[k]).map(
-    (k) => `--${k}: checkpoint ${String(manifest.options[k])}, requested ${String(opt[k])}`,
-  );
+  const differences = keys
+    .filter((k) => k in manifest.options && k in opt && manifest.options[k] !== opt[k])
+    .map((k) => `--${k}: checkpoint ${String(manifest.options[k])}, requested ${String(opt[k])}`);
   if (differences.length > 0) {
-    throw new StateDictError(`The checkpoint in ${dir} has another architecture (${differences.join('; ')}). Drop those flags or use a matching checkpoint.`);
+    throw new StateDictError(
+      `The checkpoint in ${dir} has another architecture (${differences.join('; ')}). Drop those flags or use a matching checkpoint.`,
+    );
   }
 }

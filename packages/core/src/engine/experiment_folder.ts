@@ -12,9 +12,12 @@ import { optString, type Options } from '../options/schema.js';
 export function experimentFolder(opt: Options): string {
   const name = optString(opt, 'name');
   const root = optString(opt, 'checkpoints_dir');
-  if (name.trim() === '') throw new OptionError(`--name is empty: it names the experiment folder under --checkpoints_dir ${root}; pass a name.`);
+  if (name.trim() === '')
+    throw new OptionError(`--name is empty: it names the experiment folder under --checkpoints_dir ${root}; pass a name.`);
   if (isAbsolute(name) || name.split(/[\\/]/).includes('..')) {
-    throw new OptionError(`--name '${name}' leaves --checkpoints_dir ${root}: it names a folder inside it. Pass a plain name (e.g. maps_pix2pix), and --checkpoints_dir for another place.`);
+    throw new OptionError(
+      `--name '${name}' leaves --checkpoints_dir ${root}: it names a folder inside it. Pass a plain name (e.g. maps_pix2pix), and --checkpoints_dir for another place.`,
+    );
   }
   return join(root, name);
 }

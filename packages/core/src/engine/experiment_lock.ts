@@ -46,7 +46,8 @@ export function acquireExperimentLock(dir: string, note: (line: string) => void)
     }
     note(`Taking over the stale lock ${path} (${stale}).`);
     rmSync(path, { force: true });
-    if (!tryCreate(path, me)) throw new TranslateError(`${dir} was locked by another 'translate train' starting at the same time; try again.`);
+    if (!tryCreate(path, me))
+      throw new TranslateError(`${dir} was locked by another 'translate train' starting at the same time; try again.`);
   }
   const onExit = () => release();
   const release = () => {

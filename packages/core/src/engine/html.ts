@@ -5,12 +5,15 @@
  */
 import type { LossRecord } from './loss_log.js';
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** One row of linked images with captions. */
 function imageRow(images: ReadonlyArray<{ src: string; label: string }>, width: number): string {
   const cells = images
-    .map(({ src, label }) => `<td halign="center" style="word-wrap: break-word;" valign="top"><p><a href="${escape(src)}"><img style="width:${width}px" src="${escape(src)}"></a><br><p>${escape(label)}</p></p></td>`)
+    .map(
+      ({ src, label }) =>
+        `<td halign="center" style="word-wrap: break-word;" valign="top"><p><a href="${escapeHtml(src)}"><img style="width:${width}px" src="${escapeHtml(src)}"></a><br><p>${escapeHtml(label)}</p></p></td>`,
+    )
     .join('');
   return `<table border="1" style="table-layout: fixed;"><tr>${cells}</tr></table>`;
 }
@@ -33,7 +36,7 @@ export function lossChartSvg(records: readonly LossRecord[], width = 720, height
       .filter(Boolean)
       .join(' ');
     const color = PALETTE[k % PALETTE.length]!;
-    return `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${points}"/><text x="${width - right + 8}" y="${top + 14 * (k + 1)}" fill="${color}" font-size="12">${escape(name)}</text>`;
+    return `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${points}"/><text x="${width - right + 8}" y="${top + 14 * (k + 1)}" fill="${color}" font-size="12">${escapeHtml(name)}</text>`;
   });
   const axis = `<line x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}" stroke="#999"/><line x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}" stroke="#999"/>`;
   const labels =
@@ -64,10 +67,14 @@ export function resultsPage(options: {
   rows: ReadonlyArray<{ name: string; images: ReadonlyArray<{ src: string; label: string }> }>;
   width: number;
 }): string {
-  return page(options.title, options.rows.map((r) => `<h3>${escape(r.name)}</h3>${imageRow(r.images, options.width)}`).join('\n'), false);
+  return page(
+    options.title,
+    options.rows.map((r) => `<h3>${escapeHtml(r.name)}</h3>${imageRow(r.images, options.width)}`).join('\n'),
+    false,
+  );
 }
 
 function page(title: string, body: string, refresh: boolean): string {
   const meta = refresh ? '<meta http-equiv="refresh" content="1">' : '';
-  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${escape(title)}</title>${meta}</head><body>\n${body}\n</body></html>\n`;
+  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>${meta}</head><body>\n${body}\n</body></html>\n`;
 }

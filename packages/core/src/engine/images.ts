@@ -37,7 +37,8 @@ export async function writePng(path: string, image: Image8, aspectRatio = 1): Pr
   mkdirSync(dirname(path), { recursive: true });
   const { width: w, height: h } = image;
   const alreadyThere = Math.abs(w / h - aspectRatio) * Math.min(w, h) < 1;
-  const size = alreadyThere || aspectRatio === 1 ? undefined : aspectRatio > 1 ? [h, Math.trunc(w * aspectRatio)] : [Math.trunc(h / aspectRatio), w];
+  const size =
+    alreadyThere || aspectRatio === 1 ? undefined : aspectRatio > 1 ? [h, Math.trunc(w * aspectRatio)] : [Math.trunc(h / aspectRatio), w];
   const pipeline = size === undefined ? rawPixels(image) : rawPixels(image).resize(size[0], size[1], { fit: 'fill', kernel: 'cubic' });
   await pipeline.png().toFile(path);
 }

@@ -5,8 +5,17 @@ export { acquireExperimentLock, LOCK_FILE, STALE_LOCK_MS, type ExperimentLock } 
 export { testModel, type TestHooks, type TestResult } from './test.js';
 export { openTrainedModel, type TrainedModel } from './trained_model.js';
 export {
-  checkpointLabel, saveCheckpoint, loadCheckpoint, readManifest, readCheckpointTensors, readCheckpointWeights, ARCHITECTURE_OPTIONS, type LoadCheckpointOptions,
-  type CheckpointManifest, type CheckpointExtras, type TrainingProgress,
+  checkpointLabel,
+  saveCheckpoint,
+  loadCheckpoint,
+  readManifest,
+  readCheckpointTensors,
+  readCheckpointWeights,
+  ARCHITECTURE_OPTIONS,
+  type LoadCheckpointOptions,
+  type CheckpointManifest,
+  type CheckpointExtras,
+  type TrainingProgress,
 } from './checkpoint.js';
 export { commitFiles, recoverCommits, writeFileAtomic } from './atomic_files.js';
 export { tensorToImage, writePng, type Image8 } from './images.js';

@@ -48,7 +48,11 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
   const { plugin, options: opt, model, dir } = trained;
   try {
     const loadIter = optNumber(opt, 'load_iter');
-    const webDir = join(optString(opt, 'results_dir'), optString(opt, 'name'), `${optString(opt, 'phase')}_${optString(opt, 'epoch')}${loadIter > 0 ? `_iter${loadIter}` : ''}`);
+    const webDir = join(
+      optString(opt, 'results_dir'),
+      optString(opt, 'name'),
+      `${optString(opt, 'phase')}_${optString(opt, 'epoch')}${loadIter > 0 ? `_iter${loadIter}` : ''}`,
+    );
     if (hooks.optionsText) writeOptionsFile('test_opt.txt', hooks.optionsText, dir, webDir, log);
     const numTest = optNumber(opt, 'num_test');
     const aspectRatio = optNumber(opt, 'aspect_ratio');
@@ -72,11 +76,15 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
       const count = Math.min(size, numTest - start);
       const metrics = model.testMetrics();
       if (metrics && metrics.length !== size) {
-        throw new TranslateError(`Model '${plugin.name}': testMetrics() gave ${metrics.length} record(s) for a batch of ${size} image(s); it must give one per image.`, { usage: false });
+        throw new TranslateError(
+          `Model '${plugin.name}': testMetrics() gave ${metrics.length} record(s) for a batch of ${size} image(s); it must give one per image.`,
+          { usage: false },
+        );
       }
       const paths = Array.from({ length: count }, (_, i) => model.imagePaths[i] ?? `image_${start + i}`);
       // The reference logs every 5th image; a batch logs when it holds one.
-      if (Math.ceil(start / 5) * 5 < start + count) log(`processing (${String(start).padStart(4, '0')})-th image... ${JSON.stringify(paths)}`);
+      if (Math.ceil(start / 5) * 5 < start + count)
+        log(`processing (${String(start).padStart(4, '0')})-th image... ${JSON.stringify(paths)}`);
       for (const [i, path] of paths.entries()) {
         const stem = basename(path, extname(path));
         const images: Array<{ src: string; label: string }> = [];
@@ -94,7 +102,12 @@ export async function testModel(options: Options, hooks: TestHooks): Promise<Tes
         rows.push({ name: own ? `${stem}: ${formatMetrics(own)}` : stem, images });
       }
     }
-    const scores = pair ? evaluateResults(evaluation, evaluated.real, evaluated.fake, { inception: optionalString(opt, 'inception_weights'), lpips: optionalString(opt, 'lpips_weights') }) : null;
+    const scores = pair
+      ? evaluateResults(evaluation, evaluated.real, evaluated.fake, {
+          inception: optionalString(opt, 'inception_weights'),
+          lpips: optionalString(opt, 'lpips_weights'),
+        })
+      : null;
     if (scores) mergeEvaluation(metricRows, evaluated.stems, scores.perImage);
     const title =
       `Experiment = ${optString(opt, 'name')}, Phase = ${optString(opt, 'phase')}, Epoch = ${optString(opt, 'epoch')}` +
@@ -123,7 +136,10 @@ function batchImages(model: string, visuals: ReadonlyArray<[string, tf.Tensor4D]
   const n = firstTensor.shape[0];
   const odd = visuals.find(([, t]) => t.shape[0] !== n);
   if (odd) {
-    throw new TranslateError(`Model '${model}': visual '${odd[0]}' holds ${odd[1].shape[0]} image(s) but '${first}' holds ${n}; every visual must hold one image per input of the batch.`, { usage: false });
+    throw new TranslateError(
+      `Model '${model}': visual '${odd[0]}' holds ${odd[1].shape[0]} image(s) but '${first}' holds ${n}; every visual must hold one image per input of the batch.`,
+      { usage: false },
+    );
   }
   return n;
 }
@@ -134,14 +150,20 @@ function optionalString(opt: Options, key: string): string {
 }
 
 /** Adds the per-image evaluation values to the model's own rows (a row per image when the model has none). */
-function mergeEvaluation(rows: Array<[string, Record<string, number>]>, stems: readonly string[], perImage: ReadonlyArray<Record<string, number>>): void {
+function mergeEvaluation(
+  rows: Array<[string, Record<string, number>]>,
+  stems: readonly string[],
+  perImage: ReadonlyArray<Record<string, number>>,
+): void {
   if (rows.length === 0) stems.forEach((stem) => rows.push([stem, {}]));
   rows.forEach(([, values], i) => Object.assign(values, perImage[i]));
 }
 
 /** `name value, …` with 4 decimals. */
 function formatMetrics(metrics: Record<string, number>): string {
-  return Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
+  return Object.entries(metrics)
+    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+    .join(', ');
 }
 
 /** The mean of every key over the rows (the keys of the first row). */

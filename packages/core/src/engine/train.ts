@@ -118,7 +118,13 @@ function alreadyFinished(opt: Options, dir: string, progress: TrainingProgress):
 }
 
 /** `--dry_run`: one training step on the first batch (the weights change only in memory), its losses logged. */
-async function dryRunStep(model: BaseModel, lr: LearningRates, data: DataSource, progress: TrainingProgress, log: (line: string) => void): Promise<void> {
+async function dryRunStep(
+  model: BaseModel,
+  lr: LearningRates,
+  data: DataSource,
+  progress: TrainingProgress,
+  log: (line: string) => void,
+): Promise<void> {
   lr.applyForEpoch();
   for await (const { batch } of data.epoch(progress.epoch, progress.epochIter)) {
     model.setInput(batch);
@@ -127,7 +133,9 @@ async function dryRunStep(model: BaseModel, lr: LearningRates, data: DataSource,
     break;
   }
   log(formatLossLine({ epoch: progress.epoch, iters: data.batchSize, time: 0, data: 0, losses: model.currentLosses() }));
-  log(`Dry run: ${data.size} training images, the networks and one step on the first batch of ${data.batchSize} work; nothing was written.`);
+  log(
+    `Dry run: ${data.size} training images, the networks and one step on the first batch of ${data.batchSize} work; nothing was written.`,
+  );
 }
 
 /** Restores a checkpoint's full state into `progress`, the model and the schedules; true when it held training state. */
@@ -232,7 +240,9 @@ class TrainingLoop {
           bar.clear();
           this.save('latest', progress);
           const by = typeof signal.reason === 'string' ? ` by ${signal.reason}` : '';
-          this.log(`Interrupted${by}: saved checkpoint 'latest' at epoch ${progress.epoch}, ${progress.epochIter} images into it. Resume with --continue_train.`);
+          this.log(
+            `Interrupted${by}: saved checkpoint 'latest' at epoch ${progress.epoch}, ${progress.epochIter} images into it. Resume with --continue_train.`,
+          );
           return true;
         }
       }
@@ -263,8 +273,11 @@ class TrainingLoop {
 
   /** After a failure: saves `latest` at `completed` when the model is between steps; says what was saved or kept. */
   private saveOnFailure(completed: TrainingProgress): string {
-    const kept = this.lastSaved ? `the last good checkpoint (${this.lastSaved}) is kept` : 'no checkpoint was saved in this run; any earlier one is kept';
-    if (this.inStep) return `The failure came in the middle of a training step, so its half-updated weights were not saved; ${kept}. Resume with --continue_train.`;
+    const kept = this.lastSaved
+      ? `the last good checkpoint (${this.lastSaved}) is kept`
+      : 'no checkpoint was saved in this run; any earlier one is kept';
+    if (this.inStep)
+      return `The failure came in the middle of a training step, so its half-updated weights were not saved; ${kept}. Resume with --continue_train.`;
     try {
       this.save('latest', completed);
     } catch (error) {
@@ -305,9 +318,17 @@ class TrainingLoop {
       const path = join(web, 'images', `epoch${String(epoch).padStart(3, '0')}_${name}.png`);
       atPath(path, () => writeFileSync(path, png));
     }
-    this.visualEpochs.set(epoch, visuals.map(({ name }) => name));
+    this.visualEpochs.set(
+      epoch,
+      visuals.map(({ name }) => name),
+    );
     const epochs = [...this.visualEpochs].map(([e, names]) => ({ epoch: e, visuals: names }));
-    const html = trainingPage({ name: optString(this.opt, 'name'), epochs, losses: readLossLog(this.lossLogPath), width: optNumber(this.opt, 'display_winsize') });
+    const html = trainingPage({
+      name: optString(this.opt, 'name'),
+      epochs,
+      losses: readLossLog(this.lossLogPath),
+      width: optNumber(this.opt, 'display_winsize'),
+    });
     writeFileAtomic(join(web, 'index.html'), html);
   }
 }

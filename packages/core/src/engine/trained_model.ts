@@ -44,7 +44,13 @@ export async function openTrainedModel(options: Options, log: (line: string) => 
   return { plugin, options: opt, model, dir, label };
 }
 
-function withCheckpointArchitecture(opt: Options, keys: readonly string[], dir: string, label: string, log: (line: string) => void): Options {
+function withCheckpointArchitecture(
+  opt: Options,
+  keys: readonly string[],
+  dir: string,
+  label: string,
+  log: (line: string) => void,
+): Options {
   const manifest = readManifest(dir, label);
   const weights = manifest ? null : architectureOfWeights(dir, label, keys);
   const stored = manifest?.options ?? weights?.options;

@@ -10,7 +10,9 @@ import { tensorboardDir } from './tensorboard_log.js';
 /** Throws a usage error naming `--tensorboard` and the `wandb sync` command when `--use_wandb` is on. */
 export function rejectWandb(opt: Options, checkpointDir: string): void {
   if (!optBool(opt, 'use_wandb')) return;
-  const sync = ['wandb', 'sync', '--sync-tensorboard', '--project', optString(opt, 'wandb_project_name'), tensorboardDir(checkpointDir)].map(shellWord).join(' ');
+  const sync = ['wandb', 'sync', '--sync-tensorboard', '--project', optString(opt, 'wandb_project_name'), tensorboardDir(checkpointDir)]
+    .map(shellWord)
+    .join(' ');
   throw new OptionError(
     `--use_wandb: translate cannot log to Weights & Biases (only wandb's Python package writes W&B runs). ` +
       `Train with --tensorboard instead of --use_wandb, then upload the run's TensorBoard events with \`${sync}\`.`,

@@ -44,8 +44,26 @@ export function parseWeightsFile(bytes: Uint8Array, path: string, key?: string):
   const common = { path, bytes: bytes.byteLength };
   if (isSafetensorsPath(path)) {
     const { tensors, metadata } = readSafetensors(bytes, path);
-    return { ...common, format: 'safetensors', container: 'state dict', tensors, archiveName: '', moduleMetadata: undefined, metadata, module: undefined };
+    return {
+      ...common,
+      format: 'safetensors',
+      container: 'state dict',
+      tensors,
+      archiveName: '',
+      moduleMetadata: undefined,
+      metadata,
+      module: undefined,
+    };
   }
   const ck = readPth(bytes, path, key === undefined ? {} : { key });
-  return { ...common, format: ck.format, container: ck.container, tensors: ck.tensors, archiveName: ck.archiveName, moduleMetadata: ck.moduleMetadata, metadata: {}, module: ck.module };
+  return {
+    ...common,
+    format: ck.format,
+    container: ck.container,
+    tensors: ck.tensors,
+    archiveName: ck.archiveName,
+    moduleMetadata: ck.moduleMetadata,
+    metadata: {},
+    module: ck.module,
+  };
 }

@@ -29,7 +29,10 @@ export interface ImageInfo {
   orientation: number;
 }
 
-const OWN_DECODERS: Record<string, { header(b: Uint8Array): { width: number; height: number; channels: number; bitDepth?: 8 | 16 }; decode(b: Uint8Array): RawImage }> = {
+const OWN_DECODERS: Record<
+  string,
+  { header(b: Uint8Array): { width: number; height: number; channels: number; bitDepth?: 8 | 16 }; decode(b: Uint8Array): RawImage }
+> = {
   '.bmp': { header: readBmpHeader, decode: decodeBmp },
   '.ppm': { header: readPnmHeader, decode: decodePnm },
   '.pgm': { header: readPnmHeader, decode: decodePnm },
@@ -42,7 +45,17 @@ export async function probeImage(file: string): Promise<ImageInfo> {
   if (own) {
     const h = await guard(file, async () => own.header(await readFile(file)));
     const format = extname(file).toLowerCase() === '.bmp' ? 'bmp' : 'pnm';
-    return { file, format, width: h.width, height: h.height, channels: h.channels, bitDepth: h.bitDepth ?? 8, hasAlpha: h.channels === 2 || h.channels === 4, isPalette: false, orientation: 1 };
+    return {
+      file,
+      format,
+      width: h.width,
+      height: h.height,
+      channels: h.channels,
+      bitDepth: h.bitDepth ?? 8,
+      hasAlpha: h.channels === 2 || h.channels === 4,
+      isPalette: false,
+      orientation: 1,
+    };
   }
   const meta = await guard(file, () => sharp(file, { ignoreIcc: true }).metadata());
   const bitDepth = sampleBits(file, meta.depth);
@@ -104,7 +117,9 @@ function reasonOf(err: unknown): string {
   if (e?.code === 'ENOENT') return 'the file does not exist';
   if (e?.code === 'EACCES') return 'permission denied';
   if (e?.code === 'EISDIR') return 'it is a folder, not a file';
-  const first = String(e?.message ?? err).split('\n')[0]!.trim();
+  const first = String(e?.message ?? err)
+    .split('\n')[0]!
+    .trim();
   if (/input file is missing/i.test(first)) return 'the file does not exist';
   if (/unsupported image format/i.test(first)) return 'the content is not a supported image (png, jpg, tiff, webp, bmp, ppm/pgm)';
   // libvips may report a damaged file as a warning promoted to an error ("Warning treated as error

@@ -7,7 +7,16 @@ export { decodeImage, probeImage, type ImageInfo } from './decode.js';
 export { denormalizeImage, writeImage } from './encode.js';
 export { D65_WHITE, RGB_FROM_XYZ, XYZ_FROM_RGB, rgbToLab } from './lab.js';
 export {
-  cropImage, flipHorizontal, flipVertical, normalizeImage, resizeNearest, sideBySide, toChannels, toEightBit, toLabelMap, transposeImage,
+  cropImage,
+  flipHorizontal,
+  flipVertical,
+  normalizeImage,
+  resizeNearest,
+  sideBySide,
+  toChannels,
+  toEightBit,
+  toLabelMap,
+  transposeImage,
   type AlphaMode,
 } from './ops.js';
 export { resizeBicubic } from './resize.js';

@@ -24,7 +24,7 @@ export const RGB_FROM_XYZ: ReadonlyArray<readonly [number, number, number]> = [
 
 /** sRGB value in [0, 1] → linear light. */
 function linearize(v: number): number {
-  return v > 0.04045 ? Math.pow((v + 0.055) / 1.055, 2.4) : v / 12.92;
+  return v > 0.04045 ? ((v + 0.055) / 1.055) ** 2.4 : v / 12.92;
 }
 
 /** Lab's cube-root companding of an XYZ value relative to the white. */
@@ -35,7 +35,9 @@ function labCompand(t: number): number {
 /** One sRGB pixel (each channel in [0, 1]) → [L, a, b], in float64 as skimage. */
 function rgbPixelToLab(r: number, g: number, b: number): [number, number, number] {
   const lin = [linearize(r), linearize(g), linearize(b)];
-  const [fx, fy, fz] = XYZ_FROM_RGB.map((row, i) => labCompand((row[0] * lin[0]! + row[1] * lin[1]! + row[2] * lin[2]!) / D65_WHITE[i]!)) as [number, number, number];
+  const [fx, fy, fz] = XYZ_FROM_RGB.map((row, i) =>
+    labCompand((row[0] * lin[0]! + row[1] * lin[1]! + row[2] * lin[2]!) / D65_WHITE[i]!),
+  ) as [number, number, number];
   return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
 }
 
@@ -47,6 +49,7 @@ export function rgbToLab(img: RawImage): Float32Array {
   if (img.channels !== 3) throw new RangeError(`rgbToLab: expected 3 channels, got ${img.channels}.`);
   const max = maxValue(img.data);
   const out = new Float32Array(img.data.length);
-  for (let i = 0; i < img.data.length; i += 3) out.set(rgbPixelToLab(img.data[i]! / max, img.data[i + 1]! / max, img.data[i + 2]! / max), i);
+  for (let i = 0; i < img.data.length; i += 3)
+    out.set(rgbPixelToLab(img.data[i]! / max, img.data[i + 1]! / max, img.data[i + 2]! / max), i);
   return out;
 }

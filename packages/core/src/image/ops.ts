@@ -115,7 +115,9 @@ export function toChannels(img: RawImage, target: 1 | 3, alpha: AlphaMode, file:
 
 function removeAlpha(img: RawImage, mode: AlphaMode, file: string): RawImage {
   if (mode === 'error') {
-    throw new ImageError(`${file} has an alpha (transparency) channel. Pass --alpha_mode flatten to composite it on white, or --alpha_mode drop to discard it as the reference does.`);
+    throw new ImageError(
+      `${file} has an alpha (transparency) channel. Pass --alpha_mode flatten to composite it on white, or --alpha_mode drop to discard it as the reference does.`,
+    );
   }
   const colour = img.channels - 1;
   const n = img.width * img.height;

@@ -35,8 +35,13 @@ async function resizeOnce(img: RawImage, w: number, h: number): Promise<RawImage
     pipeline = pipeline.resize(w, h, { fit: 'fill', kernel: 'cubic' });
   }
   const space = wide ? (channels === 1 ? 'grey16' : 'rgb16') : channels === 1 ? 'b-w' : 'srgb';
-  const { data, info } = await pipeline.toColourspace(space).raw({ depth: wide ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
-  const pixels = wide ? new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length)) : new Uint8Array(data.buffer, data.byteOffset, data.length);
+  const { data, info } = await pipeline
+    .toColourspace(space)
+    .raw({ depth: wide ? 'ushort' : 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  const pixels = wide
+    ? new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length))
+    : new Uint8Array(data.buffer, data.byteOffset, data.length);
   if (info.width === w && info.height === h) return { data: pixels, width: w, height: h, channels };
   // affine may round its output box up by a pixel: keep the top-left w×h.
   const out = wide ? new Uint16Array(w * h * channels) : new Uint8Array(w * h * channels);

@@ -17,7 +17,7 @@ export const DTYPE_BYTES: Readonly<Record<RawDType, number>> = {
 
 /** True when `s` is one of the dtype names of {@link RawDType}. */
 export function isRawDType(s: unknown): s is RawDType {
-  return typeof s === 'string' && Object.prototype.hasOwnProperty.call(DTYPE_BYTES, s);
+  return typeof s === 'string' && Object.hasOwn(DTYPE_BYTES, s);
 }
 
 /** Number of elements of a tensor with this shape (1 for a scalar `[]`). */

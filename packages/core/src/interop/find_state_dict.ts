@@ -27,7 +27,12 @@ export const STATE_DICT_KEYS = [
  * Classes of pickled whole modules that load (the reference's networks, matched by class name in
  * any module): translate maps them onto its own networks of the same names.
  */
-export const MAPPED_MODULE_CLASSES: ReadonlySet<string> = new Set(['ResnetGenerator', 'UnetGenerator', 'NLayerDiscriminator', 'PixelDiscriminator']);
+export const MAPPED_MODULE_CLASSES: ReadonlySet<string> = new Set([
+  'ResnetGenerator',
+  'UnetGenerator',
+  'NLayerDiscriminator',
+  'PixelDiscriminator',
+]);
 
 const PARALLEL_WRAPPERS = new Set(['DataParallel', 'DistributedDataParallel']);
 
@@ -87,7 +92,8 @@ function moduleEntries(mod: PyCall, prefix: string, entries: Array<[string, PyCa
     }
   }
   for (const [name, child] of (state.get('_modules') as PyDict).entries) {
-    if (typeof name === 'string' && moduleState(child) !== undefined) moduleEntries(child as PyCall, `${prefix}${name}.`, entries, submodules);
+    if (typeof name === 'string' && moduleState(child) !== undefined)
+      moduleEntries(child as PyCall, `${prefix}${name}.`, entries, submodules);
   }
 }
 
@@ -155,18 +161,24 @@ function locate(root: PyValue, fail: Fail, key: string | undefined): FoundStateD
   let chosen: string | undefined = key;
   if (chosen !== undefined) {
     if (!candidates.includes(chosen)) {
-      return fail(`no state dict under '${chosen}'${candidates.length > 0 ? `; state dicts are under ${candidates.map((k) => `'${k}'`).join(', ')}` : `: top-level keys are ${keyList(root)}`}`);
+      return fail(
+        `no state dict under '${chosen}'${candidates.length > 0 ? `; state dicts are under ${candidates.map((k) => `'${k}'`).join(', ')}` : `: top-level keys are ${keyList(root)}`}`,
+      );
     }
   } else {
     chosen = STATE_DICT_KEYS.find((k) => candidates.includes(k)) ?? (candidates.length === 1 ? candidates[0] : undefined);
   }
   if (chosen === undefined) {
     if (candidates.length > 1) {
-      return fail(`several state dicts (${candidates.map((k) => `'${k}'`).join(', ')}); pick one, e.g. translate weights convert <file> <out.safetensors> --key ${candidates[0]}`);
+      return fail(
+        `several state dicts (${candidates.map((k) => `'${k}'`).join(', ')}); pick one, e.g. translate weights convert <file> <out.safetensors> --key ${candidates[0]}`,
+      );
     }
     const bad = root.entries.find(([, v]) => !isTensorNode(v));
     if (root.entries.some(([, v]) => isTensorNode(v)) && bad !== undefined) {
-      return fail(`state dict entry ${typeof bad[0] === 'string' ? `'${bad[0]}'` : describePyValue(bad[0])} is ${describePyValue(bad[1])}, not a tensor`);
+      return fail(
+        `state dict entry ${typeof bad[0] === 'string' ? `'${bad[0]}'` : describePyValue(bad[0])} is ${describePyValue(bad[1])}, not a tensor`,
+      );
     }
     return fail(
       `not a state dict: top-level keys are ${keyList(root)}; ` +
@@ -180,5 +192,12 @@ function locate(root: PyValue, fail: Fail, key: string | undefined): FoundStateD
     const m = fromModule(value as PyCall, fail);
     return { ...m, key: chosen, dict: undefined, otherKeys, container: `'${chosen}' entry of a dict: ${m.container}${also}` };
   }
-  return { entries: (value as PyDict).entries as Array<[string, PyCall]>, container: `'${chosen}' entry of a dict${also}`, key: chosen, dict: value as PyDict, module: undefined, otherKeys };
+  return {
+    entries: (value as PyDict).entries as Array<[string, PyCall]>,
+    container: `'${chosen}' entry of a dict${also}`,
+    key: chosen,
+    dict: value as PyDict,
+    module: undefined,
+    otherKeys,
+  };
 }

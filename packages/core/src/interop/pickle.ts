@@ -34,7 +34,10 @@ export class PyDict {
   private readonly index = new Map<unknown, number>();
 
   /** Creates an empty dict; `ordered` selects collections.OrderedDict. */
-  constructor(readonly ordered = false, entries: Iterable<[PyValue, PyValue]> = []) {
+  constructor(
+    readonly ordered = false,
+    entries: Iterable<[PyValue, PyValue]> = [],
+  ) {
     for (const [k, v] of entries) this.set(k, v);
   }
 
@@ -278,7 +281,8 @@ export function readPickleAt(bytes: Uint8Array, offset: number, options: ReadPic
     for (let i = 0; i < b.byteLength; i += 8192) text += String.fromCharCode(...b.subarray(i, i + 8192));
     return text;
   };
-  const toInt = (v: bigint): number | bigint => (v >= -BigInt(Number.MAX_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+  const toInt = (v: bigint): number | bigint =>
+    v >= -BigInt(Number.MAX_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
   const decodeLong = (b: Uint8Array): number | bigint => {
     if (b.byteLength === 0) return 0;
     let v = 0n;
@@ -289,7 +293,8 @@ export function readPickleAt(bytes: Uint8Array, offset: number, options: ReadPic
   const findGlobal = (module: string, name: string): PyGlobal => {
     const mod = module === '__builtin__' ? 'builtins' : module;
     const qn = `${mod}.${name}`;
-    if (allowed !== 'any' && !allowed.has(qn)) fail(`global '${qn}' is not allowed (only plain tensors and containers are loaded; no code is run)`);
+    if (allowed !== 'any' && !allowed.has(qn))
+      fail(`global '${qn}' is not allowed (only plain tensors and containers are loaded; no code is run)`);
     return new PyGlobal(mod, name);
   };
   const setItems = (target: PyValue, kv: PyValue[]): void => {

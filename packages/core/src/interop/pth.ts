@@ -10,7 +10,14 @@ import { PyCall, PyDict, PyGlobal, PyPersistent, PyStr, PyTuple, readPickle, wri
 import type { PyValue } from './pickle.js';
 import type { RawDType, RawStateDict } from './raw_tensor.js';
 import { looksLikeLegacyTorch, readLegacyTorch } from './torch_legacy.js';
-import { STORAGE_DTYPE, contiguousStrides, materializeTensor, torchPersistentLoad, type Fail, type StorageLookup } from './torch_tensors.js';
+import {
+  STORAGE_DTYPE,
+  contiguousStrides,
+  materializeTensor,
+  torchPersistentLoad,
+  type Fail,
+  type StorageLookup,
+} from './torch_tensors.js';
 import { readZipEntries, writeTorchZip } from './torch_zip.js';
 import type { TorchZipRecord } from './torch_zip.js';
 
@@ -70,7 +77,12 @@ function sniff(bytes: Uint8Array): 'zip' | 'legacy' | 'tar' | 'safetensors' | 'u
   if (bytes.byteLength >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return 'zip';
   if (looksLikeLegacyTorch(bytes)) return 'legacy';
   if (bytes.byteLength >= 262 && new TextDecoder().decode(bytes.subarray(257, 262)) === 'ustar') return 'tar';
-  if (bytes.byteLength >= 10 && bytes[8] === 0x7b && new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true) < BigInt(bytes.byteLength)) return 'safetensors';
+  if (
+    bytes.byteLength >= 10 &&
+    bytes[8] === 0x7b &&
+    new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true) < BigInt(bytes.byteLength)
+  )
+    return 'safetensors';
   return 'unknown';
 }
 
@@ -82,7 +94,9 @@ function readZipCheckpoint(bytes: Uint8Array, fail: Fail, where: string): { root
   if (first === undefined || slash <= 0) fail('zip archive has no <archive>/data.pkl (not a torch.save checkpoint)');
   const archiveName = first!.slice(0, slash);
   if (entries.has(`${archiveName}/constants.pkl`) || [...entries.keys()].some((k) => k.startsWith(`${archiveName}/code/`))) {
-    fail(`a TorchScript archive (torch.jit.save), which holds compiled code rather than a state dict; in Python: m = torch.jit.load(path); torch.save(m.state_dict(), 'weights.pth')`);
+    fail(
+      `a TorchScript archive (torch.jit.save), which holds compiled code rather than a state dict; in Python: m = torch.jit.load(path); torch.save(m.state_dict(), 'weights.pth')`,
+    );
   }
   const pkl = entries.get(`${archiveName}/data.pkl`);
   if (pkl === undefined) fail(`zip archive has no ${archiveName}/data.pkl (not a torch.save checkpoint)`);
@@ -93,7 +107,9 @@ function readZipCheckpoint(bytes: Uint8Array, fail: Fail, where: string): { root
     const data = entries.get(`${archiveName}/data/${id.key}`);
     if (data === undefined) return fail(`storage ${archiveName}/data/${id.key} of tensor '${name}' is missing from the archive`);
     if (data.byteLength < id.numel * DTYPE_BYTES[id.dtype]) {
-      fail(`storage ${archiveName}/data/${id.key} has ${data.byteLength} bytes, expected ${id.numel * DTYPE_BYTES[id.dtype]} (${id.numel} × ${id.dtype})`);
+      fail(
+        `storage ${archiveName}/data/${id.key} has ${data.byteLength} bytes, expected ${id.numel * DTYPE_BYTES[id.dtype]} (${id.numel} × ${id.dtype})`,
+      );
     }
     return { dtype: id.dtype, numel: id.numel, bytes: data };
   };
@@ -115,7 +131,10 @@ export function readPth(bytes: Uint8Array, path?: string, options: ReadPthOption
     throw new CheckpointFormatError(problem, where);
   };
   const kind = sniff(bytes);
-  if (kind === 'tar') fail(`a checkpoint in the tar format of the first torch releases (2016–2017), which translate does not read; ${SAVE_STATE_DICT} using torch ≤ 1.x`);
+  if (kind === 'tar')
+    fail(
+      `a checkpoint in the tar format of the first torch releases (2016–2017), which translate does not read; ${SAVE_STATE_DICT} using torch ≤ 1.x`,
+    );
   if (kind === 'safetensors') fail('a safetensors file, not a PyTorch pickle: name it *.safetensors');
   if (kind === 'unknown') fail('not a PyTorch checkpoint (neither the zip format of torch ≥ 1.6 nor the legacy format of torch 0.4–1.5)');
   const format: TorchFormat = kind === 'zip' ? 'zip' : 'legacy';
@@ -182,12 +201,21 @@ export function writePth(tensors: RawStateDict, opts: WritePthOptions = {}): Uin
     const interned = new Map<string, PyStr>();
     const intern = (s: string): PyStr => {
       let p = interned.get(s);
-      if (p === undefined) interned.set(s, (p = new PyStr(s)));
+      if (p === undefined) {
+        p = new PyStr(s);
+        interned.set(s, p);
+      }
       return p;
     };
     const md = new PyDict(true);
     for (const [prefix, local] of opts.moduleMetadata) {
-      md.set(prefix, new PyDict(false, Object.entries(local).map(([k, v]): [PyValue, PyValue] => [intern(k), v])));
+      md.set(
+        prefix,
+        new PyDict(
+          false,
+          Object.entries(local).map(([k, v]): [PyValue, PyValue] => [intern(k), v]),
+        ),
+      );
     }
     root.attrs = new PyDict(false, [['_metadata', md]]);
   }

@@ -30,9 +30,11 @@ export interface LegacyTorchFile {
 export function readLegacyTorch(bytes: Uint8Array, fail: Fail, path: string): LegacyTorchFile {
   const options = { allowedGlobals: 'any' as const, path };
   const magic = readPickleAt(bytes, 0, options);
-  if ((typeof magic.value !== 'number' && typeof magic.value !== 'bigint') || BigInt(magic.value) !== MAGIC_NUMBER) fail('not a PyTorch checkpoint (the legacy format starts with magic number 0x1950a86a20f9469cfc6c)');
+  if ((typeof magic.value !== 'number' && typeof magic.value !== 'bigint') || BigInt(magic.value) !== MAGIC_NUMBER)
+    fail('not a PyTorch checkpoint (the legacy format starts with magic number 0x1950a86a20f9469cfc6c)');
   const protocol = readPickleAt(bytes, magic.end, options);
-  if (protocol.value !== PROTOCOL_VERSION) fail(`legacy PyTorch checkpoint of unknown protocol version ${String(protocol.value)} (expected ${PROTOCOL_VERSION})`);
+  if (protocol.value !== PROTOCOL_VERSION)
+    fail(`legacy PyTorch checkpoint of unknown protocol version ${String(protocol.value)} (expected ${PROTOCOL_VERSION})`);
   const sysInfo = readPickleAt(bytes, protocol.end, options);
   if (sysInfo.value instanceof PyDict && sysInfo.value.get('little_endian') === false) fail('big-endian checkpoints are not supported');
 
@@ -44,14 +46,16 @@ export function readLegacyTorch(bytes: Uint8Array, fail: Fail, path: string): Le
       if (value instanceof PyPersistent && pid instanceof PyTuple && pid.items[0] === 'storage') {
         const id = decodeStorageId(value, '?', fail);
         const known = ids.get(id.key);
-        if (known !== undefined && (known.dtype !== id.dtype || known.numel !== id.numel)) fail(`storage ${id.key} is used with conflicting types or sizes`);
+        if (known !== undefined && (known.dtype !== id.dtype || known.numel !== id.numel))
+          fail(`storage ${id.key} is used with conflicting types or sizes`);
         ids.set(id.key, id);
       }
       return value;
     },
   });
   const keyList = readPickleAt(bytes, object.end, options);
-  if (!(keyList.value instanceof PyList) || !keyList.value.items.every((k) => typeof k === 'string')) fail('the legacy checkpoint has no storage key list after the saved object');
+  if (!(keyList.value instanceof PyList) || !keyList.value.items.every((k) => typeof k === 'string'))
+    fail('the legacy checkpoint has no storage key list after the saved object');
 
   const data = new Map<string, Uint8Array>();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -63,7 +67,8 @@ export function readLegacyTorch(bytes: Uint8Array, fail: Fail, path: string): Le
     const numel = Number(view.getBigInt64(pos, true));
     const size = numel * DTYPE_BYTES[id!.dtype];
     if (numel !== id!.numel) fail(`storage ${key} has ${numel} elements in the file, but its tensors expect ${id!.numel}`);
-    if (pos + 8 + size > bytes.byteLength) fail(`truncated: storage ${key} needs ${size} bytes at byte ${pos + 8}, the file has ${bytes.byteLength - pos - 8}`);
+    if (pos + 8 + size > bytes.byteLength)
+      fail(`truncated: storage ${key} needs ${size} bytes at byte ${pos + 8}, the file has ${bytes.byteLength - pos - 8}`);
     data.set(key, bytes.subarray(pos + 8, pos + 8 + size));
     pos += 8 + size;
   }

@@ -84,14 +84,28 @@ function wrappedTensor(node: PyCall): PyValue | undefined {
 export function decodeStorageId(node: PyValue | undefined, name: string, fail: Fail): StorageId {
   const pid = node instanceof PyPersistent ? node.pid : undefined;
   const [tag, type, key, , numel, view] = pid instanceof PyTuple ? pid.items : [];
-  if (tag !== 'storage' || !(type instanceof PyGlobal) || typeof key !== 'string' || typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0) {
+  if (
+    tag !== 'storage' ||
+    !(type instanceof PyGlobal) ||
+    typeof key !== 'string' ||
+    typeof numel !== 'number' ||
+    !Number.isSafeInteger(numel) ||
+    numel < 0
+  ) {
     return fail(`tensor '${name}' has a malformed storage reference`);
   }
   const dtype = STORAGE_DTYPE[type.name];
-  if (dtype === undefined || !/^torch(\.cuda)?$/.test(type.module)) return fail(`tensor '${name}' uses unsupported storage type ${type.qualifiedName}`);
+  if (dtype === undefined || !/^torch(\.cuda)?$/.test(type.module))
+    return fail(`tensor '${name}' uses unsupported storage type ${type.qualifiedName}`);
   if (view === undefined || view === null) return { dtype, key, numel, view: undefined };
   const [viewKey, offset, viewNumel] = view instanceof PyTuple ? view.items : [];
-  if (typeof viewKey !== 'string' || typeof offset !== 'number' || typeof viewNumel !== 'number' || offset < 0 || offset + viewNumel > numel) {
+  if (
+    typeof viewKey !== 'string' ||
+    typeof offset !== 'number' ||
+    typeof viewNumel !== 'number' ||
+    offset < 0 ||
+    offset + viewNumel > numel
+  ) {
     return fail(`tensor '${name}' has a malformed storage view`);
   }
   return { dtype, key, numel, view: { key: viewKey, offset, numel: viewNumel } };
@@ -122,7 +136,8 @@ export function materializeTensor(node: PyCall, storageOf: StorageLookup, name: 
   const args = node.args.items;
   const storage = storageOf(decodeStorageId(args[0], name, fail), name);
   const offset = args[1];
-  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) return fail(`tensor '${name}' has an invalid storage offset`);
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0)
+    return fail(`tensor '${name}' has an invalid storage offset`);
   const intTuple = (v: PyValue | undefined, what: string): number[] => {
     if (!(v instanceof PyTuple) || !v.items.every((x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0)) {
       return fail(`tensor '${name}' has an invalid ${what}`);
@@ -138,7 +153,9 @@ export function materializeTensor(node: PyCall, storageOf: StorageLookup, name: 
   let last = offset;
   for (let d = 0; d < size.length; d++) last += (size[d]! - 1) * stride[d]!;
   if (last >= storage.numel) {
-    fail(`tensor '${name}' (offset ${offset}, size [${size.join(', ')}], stride [${stride.join(', ')}]) reads past its storage of ${storage.numel} elements`);
+    fail(
+      `tensor '${name}' (offset ${offset}, size [${size.join(', ')}], stride [${stride.join(', ')}]) reads past its storage of ${storage.numel} elements`,
+    );
   }
   const contiguous = contiguousStrides(size).every((s, d) => size[d] === 1 || s === stride[d]);
   if (contiguous) return rawTensorFromBytes(storage.dtype, size, storage.bytes.subarray(offset * item, (offset + n) * item));

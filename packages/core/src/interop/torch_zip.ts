@@ -57,7 +57,13 @@ function paddingSize(cursor: number, nameLen: number): number {
  */
 export function writeTorchZip(archiveName: string, records: readonly TorchZipRecord[]): Uint8Array {
   const enc = new TextEncoder();
-  const entries = records.map((r) => ({ name: enc.encode(`${archiveName}/${r.name}`), data: r.data, crc: crc32(r.data), offset: 0, pad: 0 }));
+  const entries = records.map((r) => ({
+    name: enc.encode(`${archiveName}/${r.name}`),
+    data: r.data,
+    crc: crc32(r.data),
+    offset: 0,
+    pad: 0,
+  }));
   let cursor = 0;
   for (const e of entries) {
     e.offset = cursor;
@@ -208,7 +214,8 @@ export function readZipEntries(bytes: Uint8Array, path?: string): Map<string, Ui
     const extraLen = v.getUint16(p + 30, true);
     const commentLen = v.getUint16(p + 32, true);
     let offset = v.getUint32(p + 42, true);
-    if (p + CENTRAL_HEADER + nameLen + extraLen + commentLen > cdOffset + cdSize) fail(`central directory entry ${i} overruns the directory`);
+    if (p + CENTRAL_HEADER + nameLen + extraLen + commentLen > cdOffset + cdSize)
+      fail(`central directory entry ${i} overruns the directory`);
     // zip64 extended information (id 1) replaces 0xffffffff fields, in order usize, csize, offset.
     for (let x = p + CENTRAL_HEADER + nameLen; x + 4 <= p + CENTRAL_HEADER + nameLen + extraLen; x += 4 + v.getUint16(x + 2, true)) {
       if (v.getUint16(x, true) !== 1) continue;

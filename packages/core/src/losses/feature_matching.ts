@@ -39,7 +39,8 @@ export function featureMatchingLoss(
     const terms: tf.Scalar[] = [];
     fakeFeats.forEach((fake, i) => {
       const real = realFeats[i]!;
-      if (fake.length !== real.length) throw new Error(`featureMatchingLoss: scale ${i} has ${fake.length} fake maps but ${real.length} real maps.`);
+      if (fake.length !== real.length)
+        throw new Error(`featureMatchingLoss: scale ${i} has ${fake.length} fake maps but ${real.length} real maps.`);
       for (let j = 0; j < fake.length - 1; j++) {
         assertSameShape(fake[j]!, real[j]!, `featureMatchingLoss (scale ${i}, map ${j})`);
         const diff = tf.sub(fake[j]!, detach(real[j]!));

@@ -11,7 +11,13 @@ import { drawTargets, parseTarget, targetTensor, type TargetLabel, type TargetSp
 
 /** Every value of `--gan_mode`. */
 export const GAN_MODES = [
-  'vanilla', 'minimax', 'lsgan', 'hinge', 'wgan', 'wgangp', 'ebgan',
+  'vanilla',
+  'minimax',
+  'lsgan',
+  'hinge',
+  'wgan',
+  'wgangp',
+  'ebgan',
   ...F_DIVERGENCES.map((d) => `fgan:${d}` as const),
 ] as const;
 

@@ -46,7 +46,8 @@ export function gradientPenalty(
   options: GradientPenaltyOptions = {},
 ): tf.Scalar {
   const { type = 'mixed', constant = 1, lambda = 10 } = options;
-  if (!GRADIENT_PENALTY_TYPES.includes(type)) throw new OptionError(unknownNameMessage('gradient penalty type', type, GRADIENT_PENALTY_TYPES));
+  if (!GRADIENT_PENALTY_TYPES.includes(type))
+    throw new OptionError(unknownNameMessage('gradient penalty type', type, GRADIENT_PENALTY_TYPES));
   if (lambda <= 0) return tf.scalar(0);
   if (type === 'mixed' && !tf.util.arraysEqual(real.shape, fake.shape))
     throw new Error(`gradientPenalty: real ${JSON.stringify(real.shape)} and fake ${JSON.stringify(fake.shape)} batches differ in shape.`);

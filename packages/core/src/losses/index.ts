@@ -1,5 +1,13 @@
 /** Losses of translate: GAN losses of every mode, gradient penalty, reconstruction and feature losses. */
-export { GANLoss, GAN_MODES, LABEL_GAN_MODES, clipWeights, type GanMode, type GanLossOptions, type GanLossCallOptions } from './gan_loss.js';
+export {
+  GANLoss,
+  GAN_MODES,
+  LABEL_GAN_MODES,
+  clipWeights,
+  type GanMode,
+  type GanLossOptions,
+  type GanLossCallOptions,
+} from './gan_loss.js';
 export { F_DIVERGENCES, F_DIVERGENCE_FORMS, type FDivergence, type FDivergenceForms } from './fgan.js';
 export { parseTarget, type TargetSpec, type TargetLabel } from './targets.js';
 export { finalMaps, type GanPrediction } from './predictions.js';

@@ -21,8 +21,14 @@ export function mseLoss(a: tf.Tensor, b: tf.Tensor): tf.Scalar {
 export function tvLoss(x: tf.Tensor4D): tf.Scalar {
   const [n, h, w, c] = x.shape;
   return tf.tidy(() => {
-    const vertical = h > 1 ? tf.mean(tf.squaredDifference(tf.slice(x, [0, 1, 0, 0], [n, h - 1, w, c]), tf.slice(x, [0, 0, 0, 0], [n, h - 1, w, c]))) : tf.scalar(0);
-    const horizontal = w > 1 ? tf.mean(tf.squaredDifference(tf.slice(x, [0, 0, 1, 0], [n, h, w - 1, c]), tf.slice(x, [0, 0, 0, 0], [n, h, w - 1, c]))) : tf.scalar(0);
+    const vertical =
+      h > 1
+        ? tf.mean(tf.squaredDifference(tf.slice(x, [0, 1, 0, 0], [n, h - 1, w, c]), tf.slice(x, [0, 0, 0, 0], [n, h - 1, w, c])))
+        : tf.scalar(0);
+    const horizontal =
+      w > 1
+        ? tf.mean(tf.squaredDifference(tf.slice(x, [0, 0, 1, 0], [n, h, w - 1, c]), tf.slice(x, [0, 0, 0, 0], [n, h, w - 1, c])))
+        : tf.scalar(0);
     return tf.mul(tf.add(vertical, horizontal), 2) as tf.Scalar;
   });
 }

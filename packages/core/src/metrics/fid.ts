@@ -66,7 +66,8 @@ export function frechetDistanceOfFeatures(a: FeatureMatrix, b: FeatureMatrix): n
  * features X (the same non-zero spectrum as Σ₁Σ₂), seconds instead of minutes for 2048 dimensions.
  */
 export function frechetDistanceToFeatures(stats: FeatureStatistics, features: FeatureMatrix): number {
-  if (stats.dim !== features.dim) throw new RangeError(`FID: the statistics have ${stats.dim} dimensions and the features ${features.dim}.`);
+  if (stats.dim !== features.dim)
+    throw new RangeError(`FID: the statistics have ${stats.dim} dimensions and the features ${features.dim}.`);
   if (features.count >= stats.dim) return frechetDistance(stats, featureStatistics(features));
   if (features.count < 2) throw new RangeError(`FID needs at least 2 images; got ${features.count}.`);
   const { count: n, dim } = features;

@@ -1,5 +1,5 @@
 /** The image type the metrics read: interleaved H×W×C values, and its conversions. */
-import { tf } from '../tf.js';
+import type { tf } from '../tf.js';
 
 /** One image as interleaved row-major values (`data[(y·width + x)·channels + c]`). */
 export interface MetricImage {
@@ -59,5 +59,7 @@ export function scaleValues(image: MetricImage, factor: number): MetricImage {
 /** Throws unless `a` and `b` have the same width, height and channel count. */
 export function assertSameSize(a: MetricImage, b: MetricImage, what: string): void {
   if (a.width !== b.width || a.height !== b.height || a.channels !== b.channels)
-    throw new RangeError(`${what}: the images differ in size: ${a.width}×${a.height}×${a.channels} vs ${b.width}×${b.height}×${b.channels}.`);
+    throw new RangeError(
+      `${what}: the images differ in size: ${a.width}×${a.height}×${a.channels} vs ${b.width}×${b.height}×${b.channels}.`,
+    );
 }

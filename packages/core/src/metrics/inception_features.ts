@@ -2,7 +2,7 @@
 import { tf } from '../tf.js';
 import type { FeatureMatrix } from './features.js';
 import type { MetricImage } from './image.js';
-import { FidInceptionV3, INCEPTION_FEATURE_DIM } from './inception/fid_inception.js';
+import { type FidInceptionV3, INCEPTION_FEATURE_DIM } from './inception/fid_inception.js';
 import { fidInput, type FidMode } from './inception_input.js';
 
 /** The features of `images` (8-bit RGB values) under `mode` (default pytorch-fid's), `batchSize` images per forward pass; `onBatch` reports progress. */
@@ -16,7 +16,14 @@ export function inceptionFeatures(
   const data = new Float32Array(images.length * INCEPTION_FEATURE_DIM);
   for (let start = 0; start < images.length; start += batchSize) {
     const batch = images.slice(start, start + batchSize);
-    const features = tf.tidy(() => network.forward(tf.concat(batch.map((image) => fidInput(image, mode)), 0)));
+    const features = tf.tidy(() =>
+      network.forward(
+        tf.concat(
+          batch.map((image) => fidInput(image, mode)),
+          0,
+        ),
+      ),
+    );
     data.set(features.dataSync() as Float32Array, start * INCEPTION_FEATURE_DIM);
     features.dispose();
     options.onBatch?.(start + batch.length, images.length);

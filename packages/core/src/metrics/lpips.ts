@@ -32,11 +32,18 @@ const VGG16: Layer[] = (() => {
 })();
 
 const ALEX: Layer[] = [
-  ['conv', 3, 64, 11, 4, 2], ['relu'], ['pool'],
-  ['conv', 64, 192, 5, 1, 2], ['relu'], ['pool'],
-  ['conv', 192, 384, 3, 1, 1], ['relu'],
-  ['conv', 384, 256, 3, 1, 1], ['relu'],
-  ['conv', 256, 256, 3, 1, 1], ['relu'],
+  ['conv', 3, 64, 11, 4, 2],
+  ['relu'],
+  ['pool'],
+  ['conv', 64, 192, 5, 1, 2],
+  ['relu'],
+  ['pool'],
+  ['conv', 192, 384, 3, 1, 1],
+  ['relu'],
+  ['conv', 384, 256, 3, 1, 1],
+  ['relu'],
+  ['conv', 256, 256, 3, 1, 1],
+  ['relu'],
 ];
 
 /** Per backbone: its `features` layers (up to the last ReLU used), the slice ends and the channels of each slice. */
@@ -87,7 +94,10 @@ class LpipsBackbone extends Module<tf.Tensor4D, tf.Tensor4D[]> {
   override forward(x: tf.Tensor4D): tf.Tensor4D[] {
     const outputs: tf.Tensor4D[] = [];
     let h = x;
-    for (const slice of this.slices) outputs.push((h = slice.forward(h)));
+    for (const slice of this.slices) {
+      h = slice.forward(h);
+      outputs.push(h);
+    }
     return outputs;
   }
 }
@@ -98,7 +108,10 @@ class LinearHead extends Module<tf.Tensor4D, tf.Tensor4D> {
 
   constructor(channels: number) {
     super();
-    this.model = this.addModule('model', new IndexedLayers([[1, new Conv2d({ inChannels: channels, outChannels: 1, kernelSize: 1, bias: false })]]));
+    this.model = this.addModule(
+      'model',
+      new IndexedLayers([[1, new Conv2d({ inChannels: channels, outChannels: 1, kernelSize: 1, bias: false })]]),
+    );
   }
 
   override forward(x: tf.Tensor4D): tf.Tensor4D {

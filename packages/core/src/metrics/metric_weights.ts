@@ -28,20 +28,31 @@ export interface WeightsPart {
 /** Every metric network's published parts (backbone first for LPIPS) and its cache file name. */
 export const METRIC_WEIGHTS: Readonly<Record<MetricWeightsName, { parts: WeightsPart[]; cacheFile: string }>> = {
   inception: {
-    parts: [{ url: 'https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/pt_inception-2015-12-05-6726825d.pth', about: "pytorch-fid's FID Inception (TensorFlow 2015-12-05 graph)" }],
+    parts: [
+      {
+        url: 'https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/pt_inception-2015-12-05-6726825d.pth',
+        about: "pytorch-fid's FID Inception (TensorFlow 2015-12-05 graph)",
+      },
+    ],
     cacheFile: 'pt_inception-2015-12-05-6726825d.safetensors',
   },
   'lpips-vgg': {
     parts: [
       { url: 'https://download.pytorch.org/models/vgg16-397923af.pth', about: "torchvision's ImageNet VGG16" },
-      { url: 'https://github.com/richzhang/PerceptualSimilarity/raw/master/lpips/weights/v0.1/vgg.pth', about: 'LPIPS v0.1 linear heads (VGG)' },
+      {
+        url: 'https://github.com/richzhang/PerceptualSimilarity/raw/master/lpips/weights/v0.1/vgg.pth',
+        about: 'LPIPS v0.1 linear heads (VGG)',
+      },
     ],
     cacheFile: 'lpips-v0.1-vgg.safetensors',
   },
   'lpips-alex': {
     parts: [
       { url: 'https://download.pytorch.org/models/alexnet-owt-7be5be79.pth', about: "torchvision's ImageNet AlexNet" },
-      { url: 'https://github.com/richzhang/PerceptualSimilarity/raw/master/lpips/weights/v0.1/alex.pth', about: 'LPIPS v0.1 linear heads (AlexNet)' },
+      {
+        url: 'https://github.com/richzhang/PerceptualSimilarity/raw/master/lpips/weights/v0.1/alex.pth',
+        about: 'LPIPS v0.1 linear heads (AlexNet)',
+      },
     ],
     cacheFile: 'lpips-v0.1-alex.safetensors',
   },

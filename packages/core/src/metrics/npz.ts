@@ -46,7 +46,11 @@ export function readNpy(bytes: Uint8Array, source = 'npy'): NpyArray {
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || !fortran || shapeText === undefined) throw new RangeError(`${source}: unreadable .npy header ${header.trim()}`);
   if (fortran === 'True') throw new RangeError(`${source}: Fortran-ordered arrays are not supported.`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const body = bytes.slice(start + headerLength);
   return { data: decodeValues(body, descr, count, source), shape };
@@ -69,7 +73,7 @@ export function writeNpy(array: NpyArray): Uint8Array {
   const descr = array.data instanceof Float64Array ? '<f8' : '<f4';
   const shape = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
-  header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
+  header += `${' '.repeat(64 - ((10 + header.length + 1) % 64))}\n`;
   const out = new Uint8Array(10 + header.length + array.data.byteLength);
   out.set(MAGIC, 0);
   out[6] = 1;

@@ -52,7 +52,13 @@ function coefficients(inSize: number, outSize: number): Coefficients {
 }
 
 /** One float channel (row-major `width`×`height`) resized to `outWidth`×`outHeight` as PIL's 'F' mode bicubic resize. */
-export function pilResizeBicubicFloat(channel: ArrayLike<number>, width: number, height: number, outWidth: number, outHeight: number): Float32Array {
+export function pilResizeBicubicFloat(
+  channel: ArrayLike<number>,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+): Float32Array {
   const vertical = coefficients(height, outHeight);
   const firstRow = vertical.start[0]!;
   const lastRow = vertical.start[outHeight - 1]! + vertical.count[outHeight - 1]!;

@@ -21,9 +21,13 @@ export type ResultMetric = (typeof RESULT_METRICS)[number];
 
 /** Parses `--metrics` (comma-separated, case-insensitive); empty gives none. */
 export function parseResultMetrics(text: string): ResultMetric[] {
-  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  const names = text
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
   for (const n of names) {
-    if (!(RESULT_METRICS as readonly string[]).includes(n)) throw new OptionError(`--metrics: unknown metric '${n}'; known: ${RESULT_METRICS.join(', ')}.`);
+    if (!(RESULT_METRICS as readonly string[]).includes(n))
+      throw new OptionError(`--metrics: unknown metric '${n}'; known: ${RESULT_METRICS.join(', ')}.`);
   }
   return [...new Set(names)] as ResultMetric[];
 }
@@ -52,7 +56,12 @@ export interface ResultMetricValues {
 }
 
 /** Computes `metrics` over paired 8-bit RGB images (LPIPS with the AlexNet heads, the LPIPS default). */
-export function evaluateResults(metrics: readonly ResultMetric[], real: readonly MetricImage[], fake: readonly MetricImage[], weights: ResultMetricWeights = {}): ResultMetricValues {
+export function evaluateResults(
+  metrics: readonly ResultMetric[],
+  real: readonly MetricImage[],
+  fake: readonly MetricImage[],
+  weights: ResultMetricWeights = {},
+): ResultMetricValues {
   const set: Record<string, number> = {};
   const perImage: Array<Record<string, number>> = fake.map(() => ({}));
   if (metrics.includes('fid') || metrics.includes('kid')) {

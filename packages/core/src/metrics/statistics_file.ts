@@ -24,7 +24,9 @@ export function statisticsFromNpz(bytes: Uint8Array, source: string): FeatureSta
   if (!mu || !sigma) throw new RangeError(`${source} has no 'mu' and 'sigma' arrays (found: ${[...arrays.keys()].join(', ') || 'none'}).`);
   const dim = mu.shape[0] ?? 0;
   if (mu.shape.length !== 1 || sigma.shape.length !== 2 || sigma.shape[0] !== dim || sigma.shape[1] !== dim) {
-    throw new RangeError(`${source}: 'mu' ${JSON.stringify(mu.shape)} and 'sigma' ${JSON.stringify(sigma.shape)} are not a dim vector and a dim×dim matrix.`);
+    throw new RangeError(
+      `${source}: 'mu' ${JSON.stringify(mu.shape)} and 'sigma' ${JSON.stringify(sigma.shape)} are not a dim vector and a dim×dim matrix.`,
+    );
   }
   return { mu: Float64Array.from(mu.data), sigma: Float64Array.from(sigma.data), dim };
 }

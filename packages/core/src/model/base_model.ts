@@ -100,7 +100,10 @@ export abstract class BaseModel {
     this.forwardPass();
     for (const step of this.updateOrder) {
       const backward = step === 'D' ? this.backwardD : this.backwardG;
-      if (!backward) throw new TranslateError(`${this.constructor.name} has no backward${step}(), which its training step (updateOrder) needs.`, { usage: false });
+      if (!backward)
+        throw new TranslateError(`${this.constructor.name} has no backward${step}(), which its training step (updateOrder) needs.`, {
+          usage: false,
+        });
       this.optimize(step, () => backward.call(this));
     }
   }
@@ -108,7 +111,9 @@ export abstract class BaseModel {
   /** The `backward<step>()` methods the default `optimizeParameters` would call but the model lacks. */
   missingBackwardSteps(): string[] {
     if (this.optimizeParameters !== BaseModel.prototype.optimizeParameters) return [];
-    return this.updateOrder.filter((step) => typeof (step === 'D' ? this.backwardD : this.backwardG) !== 'function').map((step) => `backward${step}`);
+    return this.updateOrder
+      .filter((step) => typeof (step === 'D' ? this.backwardD : this.backwardG) !== 'function')
+      .map((step) => `backward${step}`);
   }
 
   /** Registers a network under `name` (saved as `<epoch>_net_<name>`). */
@@ -126,7 +131,11 @@ export abstract class BaseModel {
 
   /** Creates an Adam over the parameters of `networks`; keys are `<network>.<param key>`. */
   protected addOptimizer(name: string, networks: readonly string[], options: AdamOptions): Adam {
-    const params = networks.flatMap((n) => this.network(n).namedParameters().map(([k, v]) => [`${n}.${k}`, v] as const));
+    const params = networks.flatMap((n) =>
+      this.network(n)
+        .namedParameters()
+        .map(([k, v]) => [`${n}.${k}`, v] as const),
+    );
     const optimizer = new Adam(params, options);
     this.optimizers.set(name, { optimizer, networks });
     return optimizer;
@@ -171,7 +180,10 @@ export abstract class BaseModel {
     const params = entry.optimizer.namedParameters;
     const total = new Map<string, tf.Tensor>();
     for (const part of lossParts) {
-      const { value, grads } = tf.variableGrads(part, params.map(([, v]) => v));
+      const { value, grads } = tf.variableGrads(
+        part,
+        params.map(([, v]) => v),
+      );
       value.dispose();
       for (const [key, variable] of params) {
         const g = grads[variable.name];

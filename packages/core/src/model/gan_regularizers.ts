@@ -16,7 +16,13 @@ export function ganLossFromOptions(opt: Options, mode = String(opt.gan_mode)): G
 }
 
 /** The penalty to add to D's loss for `wgangp` (λ = `--lambda_gp`), or null for other modes and λ = 0. */
-export function discriminatorPenalty(criterion: GANLoss, D: Module<any, any>, real: tf.Tensor4D, fake: tf.Tensor4D, ctx: ForwardContext = {}): tf.Scalar | null {
+export function discriminatorPenalty(
+  criterion: GANLoss,
+  D: Module<any, any>,
+  real: tf.Tensor4D,
+  fake: tf.Tensor4D,
+  ctx: ForwardContext = {},
+): tf.Scalar | null {
   if (!criterion.needsGradientPenalty) return null;
   return gradientPenalty((x) => D.forward(x, { ...ctx, updateState: false }), real, fake, { lambda: criterion.gradientPenaltyWeight });
 }
@@ -24,5 +30,8 @@ export function discriminatorPenalty(criterion: GANLoss, D: Module<any, any>, re
 /** Clips the discriminators' weights for `wgan`; nothing for other modes. Call after the D update. */
 export function afterDiscriminatorUpdate(criterion: GANLoss, discriminators: ReadonlyArray<Module<any, any>>): void {
   if (criterion.mode !== 'wgan') return;
-  clipWeights(discriminators.flatMap((d) => d.parameters()), criterion.wganClip);
+  clipWeights(
+    discriminators.flatMap((d) => d.parameters()),
+    criterion.wganClip,
+  );
 }

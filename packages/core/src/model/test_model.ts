@@ -20,7 +20,10 @@ export class TestModel extends BaseModel {
     super(opt, env);
     if (env.isTrain) throw new OptionError('The test model cannot be trained: use --model cyclegan or --model pix2pix for training.');
     this.generatorName = `G${optString(opt, 'model_suffix')}`;
-    this.addNetwork(this.generatorName, generatorFromOptions(opt, { inputNc: optNumber(opt, 'input_nc'), outputNc: optNumber(opt, 'output_nc') }));
+    this.addNetwork(
+      this.generatorName,
+      generatorFromOptions(opt, { inputNc: optNumber(opt, 'input_nc'), outputNc: optNumber(opt, 'output_nc') }),
+    );
   }
 
   override setInput(batch: Batch): void {

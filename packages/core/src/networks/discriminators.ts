@@ -2,7 +2,7 @@
  * The reference's discriminators: NLayerDiscriminator (`basic` = 3 layers, the 70×70 PatchGAN;
  * `n_layers`), PixelDiscriminator (`pixel`, 1×1 PatchGAN), and a multi-scale wrapper.
  */
-import { tf } from '../tf.js';
+import type { tf } from '../tf.js';
 import { Module, type ForwardContext } from '../nn/module.js';
 import { Sequential } from '../nn/sequential.js';
 import { Conv2d } from '../nn/conv.js';
@@ -144,7 +144,11 @@ export class MultiscaleDiscriminator extends Module<tf.Tensor4D, tf.Tensor4D[]> 
     return this.run(x, (d, input, context) => d.forwardFeatures(input, context), ctx);
   }
 
-  private run<T>(x: tf.Tensor4D, apply: (d: Module & FeatureDiscriminator, input: tf.Tensor4D, ctx: ForwardContext) => T, ctx?: ForwardContext): T[] {
+  private run<T>(
+    x: tf.Tensor4D,
+    apply: (d: Module & FeatureDiscriminator, input: tf.Tensor4D, ctx: ForwardContext) => T,
+    ctx?: ForwardContext,
+  ): T[] {
     const context = this.defaultContext(ctx);
     const out: T[] = [];
     let input = x;

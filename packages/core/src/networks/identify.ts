@@ -57,12 +57,24 @@ export function identifyNetwork(state: RawStateDict, module?: PickledModule): Ne
     if (found === null) continue;
     const options = { model: plugin.name, ...found.options };
     matches.push({
-      description: found.description, options, network: found.network ?? 'G', command: 'test', flags: formatFlags(options), notes: [...(found.notes ?? [])], assumed: [...(found.assumed ?? [])],
+      description: found.description,
+      options,
+      network: found.network ?? 'G',
+      command: 'test',
+      flags: formatFlags(options),
+      notes: [...(found.notes ?? [])],
+      assumed: [...(found.assumed ?? [])],
     });
   }
   if (matches.length > 0) return { matches, reason: null };
   if (reasons.length > 0) return { matches, reason: `closest: ${reasons.join('; ')}` };
-  return { matches, reason: unknownKeysReason(state, identifying.map(({ plugin }) => plugin.name)) };
+  return {
+    matches,
+    reason: unknownKeysReason(
+      state,
+      identifying.map(({ plugin }) => plugin.name),
+    ),
+  };
 }
 
 /** `--key value` per option; `true` is the bare flag, `false` is `--key false`. */

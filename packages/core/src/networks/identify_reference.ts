@@ -67,8 +67,12 @@ function resnetCandidate(state: RawStateDict, module?: PickledModule): Reference
   const netG = `resnet_${nBlocks}blocks`;
   const registered = generatorNames().includes(netG);
   const notes = [...normNotes(norm, module)];
-  if (!module && padding === 'reflect') notes.push('Reflect and replicate padding have the same weights: reflect (the reference\'s) is assumed.');
-  if (padding !== 'reflect') notes.push(`translate's resnet generators pad with reflection; no flag selects ${padding} padding, so these weights would load but compute something else.`);
+  if (!module && padding === 'reflect')
+    notes.push("Reflect and replicate padding have the same weights: reflect (the reference's) is assumed.");
+  if (padding !== 'reflect')
+    notes.push(
+      `translate's resnet generators pad with reflection; no flag selects ${padding} padding, so these weights would load but compute something else.`,
+    );
   if (!registered) notes.push(registrationNote(`${nBlocks} residual blocks`, 'resnet_'));
   return {
     description:
@@ -209,7 +213,9 @@ function normAssumed(norm: NormType, module: PickledModule | undefined): string[
 }
 
 function registrationNote(what: string, family: string): string {
-  const names = generatorNames().filter((n) => n.startsWith(family)).sort();
+  const names = generatorNames()
+    .filter((n) => n.startsWith(family))
+    .sort();
   return `No registered --netG has ${what} (translate has ${names.join(', ')}); a plugin can add one with registerGenerator.`;
 }
 

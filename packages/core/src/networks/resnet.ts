@@ -92,7 +92,15 @@ export class ResnetGenerator extends Module {
     for (let i = 0; i < 2; i++) {
       const mult = 2 ** (2 - i);
       layers.push(
-        new ConvTranspose2d({ inChannels: ngf * mult, outChannels: (ngf * mult) / 2, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1, bias }),
+        new ConvTranspose2d({
+          inChannels: ngf * mult,
+          outChannels: (ngf * mult) / 2,
+          kernelSize: 3,
+          stride: 2,
+          padding: 1,
+          outputPadding: 1,
+          bias,
+        }),
         normLayer(norm, (ngf * mult) / 2),
         new ReLU(),
       );
@@ -118,4 +126,3 @@ export class ResnetGenerator extends Module {
     );
   }
 }
-

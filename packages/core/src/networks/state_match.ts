@@ -22,7 +22,11 @@ export function stateDictMismatch(build: () => Module<any, any>, state: RawState
     const parts = [
       listed(missing, 'key missing from the file', 'keys missing from the file'),
       listed(unexpected, 'key the network lacks', 'keys the network lacks'),
-      listed(mismatched.map((m) => `${m.key}: file [${m.file.join(', ')}], network [${m.expected.join(', ')}]`), 'shape differs', 'shapes differ'),
+      listed(
+        mismatched.map((m) => `${m.key}: file [${m.file.join(', ')}], network [${m.expected.join(', ')}]`),
+        'shape differs',
+        'shapes differ',
+      ),
     ].filter((part) => part !== '');
     return parts.length === 0 ? null : parts.join('; ');
   } finally {

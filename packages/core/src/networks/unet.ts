@@ -80,7 +80,8 @@ export class UnetGenerator extends Module {
     const { inputNc, outputNc, ngf, norm, useDropout, numDowns } = options;
     if (numDowns < 5) throw new RangeError(`UnetGenerator needs numDowns >= 5 (got ${numDowns})`);
     let block = new UnetSkipConnectionBlock(ngf * 8, ngf * 8, 'innermost', { norm });
-    for (let i = 0; i < numDowns - 5; i++) block = new UnetSkipConnectionBlock(ngf * 8, ngf * 8, 'middle', { submodule: block, norm, useDropout });
+    for (let i = 0; i < numDowns - 5; i++)
+      block = new UnetSkipConnectionBlock(ngf * 8, ngf * 8, 'middle', { submodule: block, norm, useDropout });
     block = new UnetSkipConnectionBlock(ngf * 4, ngf * 8, 'middle', { submodule: block, norm });
     block = new UnetSkipConnectionBlock(ngf * 2, ngf * 4, 'middle', { submodule: block, norm });
     block = new UnetSkipConnectionBlock(ngf, ngf * 2, 'middle', { submodule: block, norm });

@@ -79,13 +79,20 @@ export class Conv2d extends Module {
     let input = x;
     let pad: 'valid' | [[number, number], [number, number], [number, number], [number, number]] = 'valid';
     if (ph > 0 || pw > 0) {
-      if (paddingMode === 'zeros') pad = [[0, 0], [ph, ph], [pw, pw], [0, 0]];
+      if (paddingMode === 'zeros')
+        pad = [
+          [0, 0],
+          [ph, ph],
+          [pw, pw],
+          [0, 0],
+        ];
       else input = pad2d(x, [pw, pw, ph, ph], paddingMode);
     }
     const dilations = pair(dilation);
     const strides = pair(stride);
     const f = filter as tf.Tensor4D;
-    if (dilations[0] === 1 && dilations[1] === 1) return tf.fused.conv2d({ x: input, filter: f, strides, pad, bias: this.biasVar ?? undefined });
+    if (dilations[0] === 1 && dilations[1] === 1)
+      return tf.fused.conv2d({ x: input, filter: f, strides, pad, bias: this.biasVar ?? undefined });
     // tfjs's fused conv has no gradient for dilation > 1; the plain conv's gradient is ours (backend/gradients).
     const y = tf.conv2d(input, f, strides, pad, 'NHWC', dilations);
     return this.biasVar ? tf.add(y, this.biasVar) : y;
@@ -103,14 +110,22 @@ export class Conv2d extends Module {
     const pads = padded ? [0, 0, 0, 0] : [ph, pw, ph, pw];
     const inputs = [input, graph.initializer(`${prefix}weight`, this.torchWeight(graph))];
     if (this.biasVar) inputs.push(graph.initializer(`${prefix}bias`, torchTensor(this.biasVar, 'plain')));
-    const attributes = { kernel_shape: { ints: pair(this.options.kernelSize) }, strides: { ints: pair(stride) }, pads: { ints: pads }, dilations: { ints: pair(dilation) } };
+    const attributes = {
+      kernel_shape: { ints: pair(this.options.kernelSize) },
+      strides: { ints: pair(stride) },
+      pads: { ints: pads },
+      dilations: { ints: pair(dilation) },
+    };
     return graph.node('Conv', inputs, attributes, `${prefix}Conv`);
   }
 
   /** The conv weight in PyTorch's OIHW layout, spectral norm applied. */
   private torchWeight(graph: OnnxGraph): OnnxTensor {
     if (!this.spectral) return torchTensor(this.weightVar, 'conv');
-    if (this.training) graph.note('Spectral-norm weights are exported as weight_orig / σ from the stored u, v, without the power iteration that train mode runs on every forward.');
+    if (this.training)
+      graph.note(
+        'Spectral-norm weights are exported as weight_orig / σ from the stored u, v, without the power iteration that train mode runs on every forward.',
+      );
     const weight = this.spectral.normalizedWeight(false);
     try {
       return torchTensor(weight, 'conv');
@@ -177,7 +192,13 @@ export class ConvTranspose2d extends Module {
       const keepH = Math.min(outH, fullH - ph);
       const keepW = Math.min(outW, fullW - pw);
       if (ph > 0 || pw > 0 || keepH < fullH || keepW < fullW) y = tf.slice(y, [0, ph, pw, 0], [n, keepH, keepW, cout]);
-      if (keepH < outH || keepW < outW) y = tf.pad(y, [[0, 0], [0, outH - keepH], [0, outW - keepW], [0, 0]]);
+      if (keepH < outH || keepW < outW)
+        y = tf.pad(y, [
+          [0, 0],
+          [0, outH - keepH],
+          [0, outW - keepW],
+          [0, 0],
+        ]);
       return this.biasVar ? tf.add(y, this.biasVar) : y;
     });
   }

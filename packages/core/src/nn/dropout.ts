@@ -19,7 +19,9 @@ export class Dropout extends Module {
   /** Always the identity: an exported model is deterministic, so train-mode dropout is dropped (and noted). */
   override toOnnx(graph: OnnxGraph, x: string): string {
     if (this.training && this.p > 0) {
-      graph.note('Dropout is exported as the identity: the network is in train mode, where translate applies random dropout, so its outputs differ from the export by that noise (export with --eval for the deterministic network).');
+      graph.note(
+        'Dropout is exported as the identity: the network is in train mode, where translate applies random dropout, so its outputs differ from the export by that noise (export with --eval for the deterministic network).',
+      );
     }
     return x;
   }

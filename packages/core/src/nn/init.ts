@@ -73,7 +73,6 @@ function orthogonal(rows: number, cols: number, gain: number, gaussian: Float32A
     for (let j = 0; j < c; j++) m[i * c + j]! /= norm;
   }
   const out = new Float32Array(rows * cols);
-  for (let i = 0; i < rows; i++)
-    for (let j = 0; j < cols; j++) out[i * cols + j] = gain * (transpose ? m[j * c + i]! : m[i * c + j]!);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = gain * (transpose ? m[j * c + i]! : m[i * c + j]!);
   return out;
 }

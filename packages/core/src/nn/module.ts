@@ -71,7 +71,10 @@ export abstract class Module<In = tf.Tensor4D, Out = tf.Tensor4D> {
 
   /** The graph inputs and output of this module exported as a whole ONNX model; only whole networks declare one. */
   onnxSignature(): OnnxSignature<In> {
-    throw new TranslateError(`${this.constructor.name} cannot be exported as an ONNX model: it declares no onnxSignature() (its graph inputs and output).`, { usage: false });
+    throw new TranslateError(
+      `${this.constructor.name} cannot be exported as an ONNX model: it declares no onnxSignature() (its graph inputs and output).`,
+      { usage: false },
+    );
   }
 
   /** Fills in a forward call's context: the module's own mode unless the caller decided it. */
@@ -182,7 +185,9 @@ export abstract class Module<In = tf.Tensor4D, Out = tf.Tensor4D> {
     const { missing, unexpected, mismatched } = this.differences(state);
     const problems: string[] = [];
     if (mismatched.length > 0) {
-      problems.push(`shape mismatches:\n  ${mismatched.map((m) => `${m.key}: file has [${m.file.join(', ')}], model expects [${m.expected.join(', ')}]`).join('\n  ')}`);
+      problems.push(
+        `shape mismatches:\n  ${mismatched.map((m) => `${m.key}: file has [${m.file.join(', ')}], model expects [${m.expected.join(', ')}]`).join('\n  ')}`,
+      );
     }
     if (strict && missing.length > 0) problems.push(`missing keys: ${missing.join(', ')}`);
     if (strict && unexpected.length > 0) problems.push(`unexpected keys: ${unexpected.join(', ')}`);

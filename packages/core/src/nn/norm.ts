@@ -79,7 +79,12 @@ export class InstanceNorm2d extends Module {
   /** `InstanceNormalization`; without affine parameters its scale and bias are constant ones and zeros. */
   override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
     const [scale, shift] = normScaleShift(graph, prefix, this.numFeatures, this.gamma, this.beta);
-    return graph.node('InstanceNormalization', [x, scale, shift], { epsilon: { f: this.options.eps ?? 1e-5 } }, `${prefix}InstanceNormalization`);
+    return graph.node(
+      'InstanceNormalization',
+      [x, scale, shift],
+      { epsilon: { f: this.options.eps ?? 1e-5 } },
+      `${prefix}InstanceNormalization`,
+    );
   }
 }
 
@@ -123,7 +128,8 @@ export class BatchNorm2d extends Module {
   /** Checkpoints of torch < 0.4.1 have no `num_batches_tracked`: it starts at 0, as torch's BatchNorm loads them. */
   protected override upgradeState(prefix: string, state: RawStateDict): void {
     const key = `${prefix}num_batches_tracked`;
-    if (this.batchesTracked && !state.has(key) && state.has(`${prefix}running_mean`)) state.set(key, { dtype: 'I64', shape: [], data: new BigInt64Array(1) });
+    if (this.batchesTracked && !state.has(key) && state.has(`${prefix}running_mean`))
+      state.set(key, { dtype: 'I64', shape: [], data: new BigInt64Array(1) });
   }
 
   override forward(x: tf.Tensor4D, ctx?: ForwardContext): tf.Tensor4D {

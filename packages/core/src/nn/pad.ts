@@ -15,7 +15,12 @@ export type Padding4 = [number, number, number, number];
  * pad < size); its gradient is the corrected MirrorPad gradient that the backend installs.
  */
 export function pad2d(x: tf.Tensor4D, [left, right, top, bottom]: Padding4, mode: PaddingMode): tf.Tensor4D {
-  const paddings: Array<[number, number]> = [[0, 0], [top, bottom], [left, right], [0, 0]];
+  const paddings: Array<[number, number]> = [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ];
   if (mode === 'zeros') return tf.pad(x, paddings);
   if (mode === 'reflect') return tf.mirrorPad(x, paddings, 'reflect');
   return tf.tidy(() => replicateAxis(replicateAxis(x, 1, top, bottom), 2, left, right));

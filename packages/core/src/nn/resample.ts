@@ -52,9 +52,7 @@ function interpolationMatrix(inSize: number, outSize: number): tf.Tensor2D {
 function repeatNearest(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
   if (sh === 1 && sw === 1) return x;
   const [n, h, w, c] = x.shape;
-  return tf.tidy(() =>
-    tf.reshape(tf.mul(tf.reshape(x, [n, h, 1, w, 1, c]), tf.ones([1, 1, sh, 1, sw, 1])), [n, h * sh, w * sw, c]),
-  );
+  return tf.tidy(() => tf.reshape(tf.mul(tf.reshape(x, [n, h, 1, w, 1, c]), tf.ones([1, 1, sh, 1, sw, 1])), [n, h * sh, w * sw, c]));
 }
 
 /** `nn.Upsample(scale_factor, mode)`. */
@@ -73,7 +71,11 @@ export class Upsample extends Module {
 
   /** Nearest upsampling as `Resize` (floor(dst / scale)); bilinear has no export yet. */
   override toOnnx(graph: OnnxGraph, x: string, prefix: string): string {
-    if (this.mode !== 'nearest') throw new TranslateError(`Layer Upsample ('${prefix.slice(0, -1)}') with mode '${this.mode}' has no ONNX export; only nearest upsampling is exported.`, { usage: false });
+    if (this.mode !== 'nearest')
+      throw new TranslateError(
+        `Layer Upsample ('${prefix.slice(0, -1)}') with mode '${this.mode}' has no ONNX export; only nearest upsampling is exported.`,
+        { usage: false },
+      );
     return upsampleNearestOnnx(graph, x, this.scaleFactor, prefix);
   }
 }
@@ -87,9 +89,7 @@ export function pixelShuffle(x: tf.Tensor4D, r: number): tf.Tensor4D {
   const [n, h, w, crr] = x.shape;
   if (crr % (r * r) !== 0) throw new Error(`pixelShuffle: ${crr} channels are not divisible by ${r}² = ${r * r}`);
   const c = crr / (r * r);
-  return tf.tidy(() =>
-    tf.reshape(tf.transpose(tf.reshape(x, [n, h, w, c, r, r]), [0, 1, 4, 2, 5, 3]), [n, h * r, w * r, c]),
-  );
+  return tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(x, [n, h, w, c, r, r]), [0, 1, 4, 2, 5, 3]), [n, h * r, w * r, c]));
 }
 
 /** `nn.PixelShuffle(upscale_factor)`. */
@@ -130,7 +130,12 @@ export class AvgPool2d extends Module {
     const strides = pair(this.options.stride);
     const [ph, pw] = pair(this.options.padding);
     if (ph === 0 && pw === 0) return tf.avgPool(x, kernel, strides, 'valid');
-    const paddings: Array<[number, number]> = [[0, 0], [ph, ph], [pw, pw], [0, 0]];
+    const paddings: Array<[number, number]> = [
+      [0, 0],
+      [ph, ph],
+      [pw, pw],
+      [0, 0],
+    ];
     return tf.tidy(() => {
       const pooled = tf.avgPool(tf.pad(x, paddings), kernel, strides, 'valid');
       if (this.options.countIncludePad) return pooled;

@@ -99,7 +99,10 @@ export class Adam {
   stateDict(): { step: number; lr: number; tensors: RawStateDict } {
     const tensors: RawStateDict = new Map();
     this.params.forEach(([name], i) => {
-      for (const [prefix, store] of [['exp_avg', this.m], ['exp_avg_sq', this.v]] as const) {
+      for (const [prefix, store] of [
+        ['exp_avg', this.m],
+        ['exp_avg_sq', this.v],
+      ] as const) {
         const value = store[i]!;
         tensors.set(`${prefix}.${name}`, { dtype: 'F32', shape: [...value.shape], data: value.dataSync() as Float32Array });
       }
@@ -110,7 +113,10 @@ export class Adam {
   /** Restores what `stateDict()` returned (same parameter keys and shapes). */
   loadStateDict(state: { step: number; lr: number; tensors: RawStateDict }): void {
     this.params.forEach(([name], i) => {
-      for (const [prefix, store] of [['exp_avg', this.m], ['exp_avg_sq', this.v]] as const) {
+      for (const [prefix, store] of [
+        ['exp_avg', this.m],
+        ['exp_avg_sq', this.v],
+      ] as const) {
         const raw = state.tensors.get(`${prefix}.${name}`);
         const target = store[i]!;
         if (!raw || raw.data.length !== target.size) throw new Error(`optimizer state has no matching ${prefix} for '${name}'`);

@@ -13,8 +13,10 @@ export function aliasTargets(schema: OptionSchema): Map<string, string> {
   const targets = new Map<string, string>();
   for (const [key, spec] of Object.entries(schema)) {
     for (const alias of spec.aliases ?? []) {
-      const taken = schema[alias] !== undefined ? `the option '${alias}'` : targets.has(alias) ? `an alias of '${targets.get(alias)}'` : undefined;
-      if (taken !== undefined) throw new TranslateError(`Option '${key}' declares the alias '${alias}', which is already ${taken}.`, { usage: false });
+      const taken =
+        schema[alias] !== undefined ? `the option '${alias}'` : targets.has(alias) ? `an alias of '${targets.get(alias)}'` : undefined;
+      if (taken !== undefined)
+        throw new TranslateError(`Option '${key}' declares the alias '${alias}', which is already ${taken}.`, { usage: false });
       targets.set(alias, key);
     }
   }

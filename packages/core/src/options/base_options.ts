@@ -30,7 +30,11 @@ export const BASE_OPTIONS: OptionSchema = {
     help: '(translate) random seed for weight init, dropout, data order, crops, flips and the image pool; the same seed gives the same run on one backend',
   },
   // model parameters
-  model: { type: 'string', default: 'cyclegan', help: 'chooses which model to use (`translate models` lists them) [cyclegan | pix2pix | test]' },
+  model: {
+    type: 'string',
+    default: 'cyclegan',
+    help: 'chooses which model to use (`translate models` lists them) [cyclegan | pix2pix | test]',
+  },
   input_nc: { type: 'int', default: 3, minimum: 1, help: '# of input image channels: 3 for RGB and 1 for grayscale' },
   output_nc: { type: 'int', default: 3, minimum: 1, help: '# of output image channels: 3 for RGB and 1 for grayscale' },
   ngf: { type: 'int', default: 64, minimum: 1, help: '# of gen filters in the last conv layer' },
@@ -40,19 +44,38 @@ export const BASE_OPTIONS: OptionSchema = {
     default: 'basic',
     help: 'specify discriminator architecture [basic | n_layers | pixel]. The basic model is a 70x70 PatchGAN. n_layers allows you to specify the layers in the discriminator',
   },
-  netG: { type: 'string', default: 'resnet_9blocks', help: 'specify generator architecture [resnet_9blocks | resnet_6blocks | unet_256 | unet_128]' },
+  netG: {
+    type: 'string',
+    default: 'resnet_9blocks',
+    help: 'specify generator architecture [resnet_9blocks | resnet_6blocks | unet_256 | unet_128]',
+  },
   n_layers_D: { type: 'int', default: 3, minimum: 1, help: 'only used if netD==n_layers' },
-  norm: { type: 'string', default: 'instance', choices: NORM_TYPES, help: 'instance normalization or batch normalization [instance | batch | none | syncbatch]' },
+  norm: {
+    type: 'string',
+    default: 'instance',
+    choices: NORM_TYPES,
+    help: 'instance normalization or batch normalization [instance | batch | none | syncbatch]',
+  },
   init_type: {
     type: 'string',
     default: 'normal',
     choices: ['normal', 'xavier', 'kaiming', 'orthogonal'],
     help: 'network initialization [normal | xavier | kaiming | orthogonal]',
   },
-  init_gain: { type: 'float', default: 0.02, minimum: 0, help: 'scaling factor for normal, xavier and orthogonal.', aliases: ['init_variance'] },
+  init_gain: {
+    type: 'float',
+    default: 0.02,
+    minimum: 0,
+    help: 'scaling factor for normal, xavier and orthogonal.',
+    aliases: ['init_variance'],
+  },
   no_dropout: { type: 'bool', default: false, help: 'no dropout for the generator' },
   // dataset parameters
-  dataset_mode: { type: 'string', default: 'unaligned', help: 'chooses how datasets are loaded. [unaligned | aligned | single | segmentation | coco | ade20k | cityscapes | custom | facades | super_resolution]' },
+  dataset_mode: {
+    type: 'string',
+    default: 'unaligned',
+    help: 'chooses how datasets are loaded. [unaligned | aligned | single | segmentation | coco | ade20k | cityscapes | custom | facades | super_resolution]',
+  },
   direction: { type: 'string', default: 'AtoB', choices: ['AtoB', 'BtoA'], help: 'AtoB or BtoA' },
   serial_batches: { type: 'bool', default: false, help: 'if true, takes images in order to make batches, otherwise takes them randomly' },
   num_threads: { type: 'int', default: 4, minimum: 0, help: '# threads for loading data', aliases: ['nThreads'] },
@@ -75,7 +98,12 @@ export const BASE_OPTIONS: OptionSchema = {
   no_flip: { type: 'bool', default: false, help: 'if specified, do not flip the images for data augmentation' },
   display_winsize: { type: 'int', default: 256, minimum: 1, help: 'display window size for HTML' },
   // additional parameters
-  epoch: { type: 'string', default: 'latest', help: 'which epoch to load? set to latest to use latest cached model', aliases: ['which_epoch'] },
+  epoch: {
+    type: 'string',
+    default: 'latest',
+    help: 'which epoch to load? set to latest to use latest cached model',
+    aliases: ['which_epoch'],
+  },
   load_iter: {
     type: 'int',
     default: 0,
@@ -88,7 +116,8 @@ export const BASE_OPTIONS: OptionSchema = {
     type: 'string',
     default: '0',
     help: 'gpu ids: e.g. 0  0,1,2, 0,2. use -1 for CPU (accepted without effect)',
-    noEffect: 'translate runs on the --backend it selects (auto: the fastest that loads, e.g. tensorflow-gpu on one GPU); use --backend cpu for the CPU',
+    noEffect:
+      'translate runs on the --backend it selects (auto: the fastest that loads, e.g. tensorflow-gpu on one GPU); use --backend cpu for the CPU',
   },
 };
 
@@ -100,11 +129,35 @@ export const TRAIN_OPTIONS: OptionSchema = {
   // HTML visualization parameters
   display_freq: { type: 'int', default: 400, minimum: 1, help: 'frequency of showing training results on screen' },
   update_html_freq: { type: 'int', default: 1000, minimum: 1, help: 'frequency of saving training results to html' },
-  display_id: { type: 'int', default: 1, minimum: -1, help: 'window id of the web display (visdom; accepted without effect)', noEffect: NO_VISDOM },
-  display_server: { type: 'string', default: 'http://localhost', help: 'visdom server of the web display (accepted without effect)', noEffect: NO_VISDOM },
+  display_id: {
+    type: 'int',
+    default: 1,
+    minimum: -1,
+    help: 'window id of the web display (visdom; accepted without effect)',
+    noEffect: NO_VISDOM,
+  },
+  display_server: {
+    type: 'string',
+    default: 'http://localhost',
+    help: 'visdom server of the web display (accepted without effect)',
+    noEffect: NO_VISDOM,
+  },
   display_env: { type: 'string', default: 'main', help: 'visdom display environment name (accepted without effect)', noEffect: NO_VISDOM },
-  display_port: { type: 'int', default: 8097, minimum: 0, maximum: 65535, help: 'visdom port of the web display (accepted without effect)', noEffect: NO_VISDOM },
-  display_ncols: { type: 'int', default: 4, minimum: 0, help: 'if positive, display all images in a single visdom web panel with certain number of images per row (accepted without effect)', noEffect: NO_VISDOM },
+  display_port: {
+    type: 'int',
+    default: 8097,
+    minimum: 0,
+    maximum: 65535,
+    help: 'visdom port of the web display (accepted without effect)',
+    noEffect: NO_VISDOM,
+  },
+  display_ncols: {
+    type: 'int',
+    default: 4,
+    minimum: 0,
+    help: 'if positive, display all images in a single visdom web panel with certain number of images per row (accepted without effect)',
+    noEffect: NO_VISDOM,
+  },
   print_freq: { type: 'int', default: 100, minimum: 1, help: 'frequency of showing training results on console' },
   no_html: { type: 'bool', default: false, help: 'do not save intermediate training results to [opt.checkpoints_dir]/[opt.name]/web/' },
   // experiment tracking
@@ -153,7 +206,13 @@ export const TRAIN_OPTIONS: OptionSchema = {
   phase: { type: 'string', default: 'train', help: 'train, val, test, etc' },
   // training parameters
   n_epochs: { type: 'int', default: 100, minimum: 0, help: 'number of epochs with the initial learning rate', aliases: ['niter'] },
-  n_epochs_decay: { type: 'int', default: 100, minimum: 0, help: 'number of epochs to linearly decay learning rate to zero', aliases: ['niter_decay'] },
+  n_epochs_decay: {
+    type: 'int',
+    default: 100,
+    minimum: 0,
+    help: 'number of epochs to linearly decay learning rate to zero',
+    aliases: ['niter_decay'],
+  },
   beta1: { type: 'float', default: 0.5, minimum: 0, exclusiveMaximum: 1, help: 'momentum term of adam' },
   lr: { type: 'float', default: 0.0002, minimum: 0, help: 'initial learning rate for adam' },
   gan_mode: {
@@ -172,7 +231,7 @@ export const TRAIN_OPTIONS: OptionSchema = {
     type: 'string',
     default: 'linear',
     choices: ['linear', 'step', 'plateau', 'cosine'],
-    help: 'learning rate policy. [linear | step | plateau | cosine]; plateau follows the model\'s metric, or the epoch\'s mean summed loss when the model sets none',
+    help: "learning rate policy. [linear | step | plateau | cosine]; plateau follows the model's metric, or the epoch's mean summed loss when the model sets none",
   },
   lr_decay_iters: { type: 'int', default: 50, minimum: 1, help: 'multiply by a gamma every lr_decay_iters epochs (step policy)' },
 };
@@ -184,9 +243,21 @@ export const TEST_OPTIONS: OptionSchema = {
   phase: { type: 'string', default: 'test', help: 'train, val, test, etc' },
   eval: { type: 'bool', default: false, help: 'use eval mode during test time.' },
   num_test: { type: 'int', default: 50, minimum: 1, help: 'how many test images to run', aliases: ['how_many'] },
-  metrics: { type: 'string', default: '', help: 'evaluate the results: comma list of fid, kid, lpips (docs/evaluation.md), over the generated and real visuals (fake_B/real_B, synthesized_image/real_image, SR/HR); written to metrics.csv and the page' },
-  inception_weights: { type: 'string', default: '', help: 'Inception weights for --metrics fid,kid (default: the cache of `translate weights fetch inception`)' },
-  lpips_weights: { type: 'string', default: '', help: 'LPIPS (AlexNet) weights for --metrics lpips (default: the cache of `translate weights fetch lpips-alex`)' },
+  metrics: {
+    type: 'string',
+    default: '',
+    help: 'evaluate the results: comma list of fid, kid, lpips (docs/evaluation.md), over the generated and real visuals (fake_B/real_B, synthesized_image/real_image, SR/HR); written to metrics.csv and the page',
+  },
+  inception_weights: {
+    type: 'string',
+    default: '',
+    help: 'Inception weights for --metrics fid,kid (default: the cache of `translate weights fetch inception`)',
+  },
+  lpips_weights: {
+    type: 'string',
+    default: '',
+    help: 'LPIPS (AlexNet) weights for --metrics lpips (default: the cache of `translate weights fetch lpips-alex`)',
+  },
 };
 
 /**

@@ -3,4 +3,3 @@ export * from './schema.js';
 export * from './base_options.js';
 export * from './resolve.js';
 export * from './format.js';
-

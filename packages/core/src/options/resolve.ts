@@ -19,7 +19,15 @@ import { getModel, type ModelPlugin } from '../model/plugin.js';
 import { aliasTargets } from './aliases.js';
 import { BASE_OPTIONS, TEST_DEFAULTS, TEST_OPTIONS, TRAIN_OPTIONS } from './base_options.js';
 import { pythonStr } from './format.js';
-import { describeRange, inRange, type DefaultOverrides, type OptionSchema, type OptionSpec, type OptionValue, type Options } from './schema.js';
+import {
+  describeRange,
+  inRange,
+  type DefaultOverrides,
+  type OptionSchema,
+  type OptionSpec,
+  type OptionValue,
+  type Options,
+} from './schema.js';
 import { didYouMean } from '../suggest.js';
 
 /** Which command the options are for. */
@@ -163,7 +171,9 @@ export function resolveOptions(request: ResolveRequest): ResolvedOptions {
       const spec = schema[key];
       if (spec === undefined) {
         if (!layer.commandLine && otherPhase.has(given)) continue;
-        throw new OptionError(`Unknown option ${where(given, layer)}.${didYouMean(given, Object.keys(schema))} See 'translate ${phase} --help' for the options.`);
+        throw new OptionError(
+          `Unknown option ${where(given, layer)}.${didYouMean(given, Object.keys(schema))} See 'translate ${phase} --help' for the options.`,
+        );
       }
       const earlier = givenAs.get(key);
       if (earlier !== undefined) throw setTwiceError(where(earlier, layer), where(given, layer));
@@ -175,7 +185,10 @@ export function resolveOptions(request: ResolveRequest): ResolvedOptions {
     for (const [given, sets] of implied) {
       for (const [key, value] of Object.entries(sets)) {
         const earlier = givenAs.get(key);
-        if (earlier !== undefined) throw new OptionError(`${where(given, layer)} sets ${key} (to ${pythonStr(value, schema[key]!.type)}), and ${where(earlier, layer)} sets it too; give only one of them.`);
+        if (earlier !== undefined)
+          throw new OptionError(
+            `${where(given, layer)} sets ${key} (to ${pythonStr(value, schema[key]!.type)}), and ${where(earlier, layer)} sets it too; give only one of them.`,
+          );
         givenAs.set(key, given);
         values[key] = value;
       }
@@ -184,7 +197,9 @@ export function resolveOptions(request: ResolveRequest): ResolvedOptions {
   const missing = Object.keys(schema).filter((key) => values[key] === undefined);
   if (missing.length > 0) {
     const first = missing[0]!;
-    throw new OptionError(`Missing required option --${first} (${schema[first]!.help}). Pass --${first} on the command line or set ${first} in a --config file.`);
+    throw new OptionError(
+      `Missing required option --${first} (${schema[first]!.help}). Pass --${first} on the command line or set ${first} in a --config file.`,
+    );
   }
   const options = values as Options;
   if (options.suffix !== '') options.name = `${String(options.name)}_${expandSuffix(String(options.suffix), options, schema)}`;
@@ -219,7 +234,10 @@ function inPhase(spec: OptionSpec, phase: Phase): boolean {
 /** Option names (and aliases) that exist only in the other phase (its own options and the model's). */
 function otherPhaseKeys(phase: Phase, model: ModelPlugin): Set<string> {
   const other: Phase = phase === 'train' ? 'test' : 'train';
-  const specs = [...Object.entries(other === 'train' ? TRAIN_OPTIONS : TEST_OPTIONS), ...Object.entries(model.options ?? {}).filter(([, spec]) => spec.phase === other)];
+  const specs = [
+    ...Object.entries(other === 'train' ? TRAIN_OPTIONS : TEST_OPTIONS),
+    ...Object.entries(model.options ?? {}).filter(([, spec]) => spec.phase === other),
+  ];
   return new Set(specs.flatMap(([key, spec]) => [key, ...(spec.aliases ?? [])]));
 }
 
@@ -253,7 +271,9 @@ function coerce(key: string, spec: OptionSpec, raw: unknown, layer: OptionLayer)
   const value = convert(spec, raw);
   if (value === undefined) {
     if (spec.type === 'int' && tooLargeInteger(raw)) {
-      throw new OptionError(`${where(key, layer)} is too large: ${show(raw)} cannot be held exactly; integers must lie within ±${Number.MAX_SAFE_INTEGER} (2^53 - 1).`);
+      throw new OptionError(
+        `${where(key, layer)} is too large: ${show(raw)} cannot be held exactly; integers must lie within ±${Number.MAX_SAFE_INTEGER} (2^53 - 1).`,
+      );
     }
     const expected = { string: 'a string', int: 'an integer', float: 'a number', bool: 'true or false' }[spec.type];
     throw new OptionError(`${where(key, layer)} expects ${expected}, got ${show(raw)}.`);
@@ -303,7 +323,7 @@ function parseNumber(text: string, pattern: RegExp, allowInfinity: boolean): num
 }
 
 function show(raw: unknown): string {
-  return typeof raw === 'string' ? `'${raw}'` : JSON.stringify(raw) ?? String(raw);
+  return typeof raw === 'string' ? `'${raw}'` : (JSON.stringify(raw) ?? String(raw));
 }
 
 /** Python's `suffix.format(**opt)` for `{option}` fields (`{{` and `}}` are literal braces). */

@@ -16,7 +16,29 @@ import type { RawStateDict } from '../interop/raw_tensor.js';
 import { OptionError, TranslateError, unknownNameMessage } from '../errors.js';
 
 /** torchvision's configuration 'E' (VGG19): channel counts, 'M' = 2×2 max pool. */
-const CONFIG: ReadonlyArray<number | 'M'> = [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M'];
+const CONFIG: ReadonlyArray<number | 'M'> = [
+  64,
+  64,
+  'M',
+  128,
+  128,
+  'M',
+  256,
+  256,
+  256,
+  256,
+  'M',
+  512,
+  512,
+  512,
+  512,
+  'M',
+  512,
+  512,
+  512,
+  512,
+  'M',
+];
 
 /** Index in `features` of every ReLU by its conventional name (`relu1_1` … `relu5_4`). */
 export const VGG19_LAYERS: Readonly<Record<string, number>> = (() => {
@@ -93,7 +115,7 @@ export class Vgg19Features extends Module<tf.Tensor4D, tf.Tensor4D> {
 
 /** What to tell a user who has no VGG19 weights. */
 export const HOW_TO_GET_VGG =
-  'Get them with `translate weights fetch vgg19` (on a machine with internet; it verifies and caches torchvision\'s vgg19-dcbb9e9d.pth), ' +
+  "Get them with `translate weights fetch vgg19` (on a machine with internet; it verifies and caches torchvision's vgg19-dcbb9e9d.pth), " +
   'or pass a file with --vgg_weights, or turn the perceptual loss off (--no_vgg_loss for gaugan, --lambda_vgg 0 for srgan).';
 
 /** Normalises [0, 1] RGB with ImageNet statistics (torchvision's pretrained convention). */

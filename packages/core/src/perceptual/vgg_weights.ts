@@ -33,7 +33,10 @@ export function translateCacheDir(env: Readonly<Record<string, string | undefine
 
 /** The cached safetensors file of the weights at `url` (its file name with `.safetensors`). */
 export function vgg19CachePath(env: Readonly<Record<string, string | undefined>> = process.env, url = VGG19_URL): string {
-  const file = new URL(url).pathname.split('/').pop()!.replace(/\.[^.]+$/, '');
+  const file = new URL(url).pathname
+    .split('/')
+    .pop()!
+    .replace(/\.[^.]+$/, '');
   return join(translateCacheDir(env), `${file}.safetensors`);
 }
 

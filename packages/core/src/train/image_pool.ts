@@ -80,7 +80,8 @@ export class ImagePool {
 
   /** Replaces the stored images by `state()` output (frees the current ones). */
   restore(images: readonly PooledImage[]): void {
-    if (images.length > this.poolSize) throw new Error(`Cannot restore ${images.length} images into an ImagePool of size ${this.poolSize}.`);
+    if (images.length > this.poolSize)
+      throw new Error(`Cannot restore ${images.length} images into an ImagePool of size ${this.poolSize}.`);
     const restored = images.map(({ shape, data }) => {
       if (shape.length !== 4 || shape[0] !== 1) throw new Error(`A pooled image must have shape [1, H, W, C]; got [${shape.join(', ')}].`);
       return tf.keep(tf.tensor4d(data, shape as [number, number, number, number]));

@@ -158,7 +158,13 @@ class PlateauScheduler implements LrScheduler {
   }
 
   state(): SchedulerState {
-    return { policy: this.policy, steps: this.steps, lr: this.current, best: this.best === Infinity ? null : this.best, badEpochs: this.badEpochs };
+    return {
+      policy: this.policy,
+      steps: this.steps,
+      lr: this.current,
+      best: this.best === Infinity ? null : this.best,
+      badEpochs: this.badEpochs,
+    };
   }
 
   restore(state: SchedulerState): void {
@@ -178,9 +184,13 @@ function checkOptions(policy: LrPolicy, o: SchedulerOptions): void {
   need(Number.isInteger(o.epochCount) && o.epochCount >= 0, `--epoch_count must be a non-negative integer (got ${o.epochCount})`);
   if (policy === 'linear') {
     need(Number.isInteger(o.nEpochs) && o.nEpochs >= 0, `--n_epochs must be a non-negative integer (got ${o.nEpochs})`);
-    need(Number.isInteger(o.nEpochsDecay) && o.nEpochsDecay >= 0, `--n_epochs_decay must be a non-negative integer (got ${o.nEpochsDecay})`);
+    need(
+      Number.isInteger(o.nEpochsDecay) && o.nEpochsDecay >= 0,
+      `--n_epochs_decay must be a non-negative integer (got ${o.nEpochsDecay})`,
+    );
   }
-  if (policy === 'step') need(Number.isInteger(o.lrDecayIters) && o.lrDecayIters > 0, `--lr_decay_iters must be a positive integer (got ${o.lrDecayIters})`);
+  if (policy === 'step')
+    need(Number.isInteger(o.lrDecayIters) && o.lrDecayIters > 0, `--lr_decay_iters must be a positive integer (got ${o.lrDecayIters})`);
   if (policy === 'cosine') {
     const tMax = o.cosineTMax ?? o.nEpochs;
     need(Number.isFinite(tMax) && tMax > 0, `the cosine period (--n_epochs) must be positive (got ${tMax})`);
@@ -189,5 +199,7 @@ function checkOptions(policy: LrPolicy, o: SchedulerOptions): void {
 
 function checkState(policy: LrPolicy, state: SchedulerState): void {
   if (state.policy !== policy)
-    throw new OptionError(`The checkpoint's LR schedule is '${state.policy}' but --lr_policy is '${policy}'; resume with --lr_policy ${state.policy}.`);
+    throw new OptionError(
+      `The checkpoint's LR schedule is '${state.policy}' but --lr_policy is '${policy}'; resume with --lr_policy ${state.policy}.`,
+    );
 }

@@ -8,9 +8,7 @@ import { initBackend } from '../../src/backend/index.js';
 import { conv2dBackpropFilter, resolveMethod } from '../../src/backend/kernels/conv2d_backprop_filter.js';
 import { convGeometry } from '../../src/backend/kernels/util.js';
 import { conv2dBackpropInput } from '../../src/backend/kernels/conv2d_backprop_input.js';
-import {
-  convFilterGradRef, convInputGradRef, convRef, geom, rand, relErr, type Dense, type RefPad,
-} from './reference.js';
+import { convFilterGradRef, convInputGradRef, convRef, geom, rand, relErr, type Dense, type RefPad } from './reference.js';
 
 interface Case {
   x: [number, number, number, number];
@@ -26,7 +24,15 @@ const CASES: Case[] = [
   { x: [2, 8, 8, 5], f: [3, 3, 5, 2], s: [2, 2], pad: 'same' },
   { x: [1, 9, 8, 3], f: [4, 4, 3, 2], s: [2, 2], pad: 'valid' },
   { x: [2, 6, 7, 4], f: [1, 1, 4, 6], s: [1, 1], pad: 'valid' },
-  { x: [1, 7, 6, 2], f: [3, 3, 2, 3], s: [2, 2], pad: [[1, 2], [0, 1]] },
+  {
+    x: [1, 7, 6, 2],
+    f: [3, 3, 2, 3],
+    s: [2, 2],
+    pad: [
+      [1, 2],
+      [0, 1],
+    ],
+  },
   { x: [2, 8, 8, 3], f: [4, 4, 3, 5], s: [2, 2], pad: 1 }, // pix2pix / PatchGAN down-conv
   { x: [1, 9, 9, 3], f: [7, 7, 3, 4], s: [1, 1], pad: 'valid' }, // ResNet stem after a 3-px reflection pad
   { x: [1, 5, 6, 16], f: [3, 3, 16, 16], s: [1, 1], pad: 1 },
@@ -104,7 +110,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
       // (cpu keeps tfjs' own Conv2DBackpropInput, which is faster there but ignores `dilations`.)
       const dilated = d[0] !== 1 || d[1] !== 1;
       if (backend === 'wasm' || !dilated) {
-        const dx = tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dyt, filter: wt }, { ...common, inputShape: c.x } as never) as tf.Tensor;
+        const dx = tf
+          .engine()
+          .runKernel(tf.Conv2DBackpropInput, { dy: dyt, filter: wt }, { ...common, inputShape: c.x } as never) as tf.Tensor;
         const eDx = relErr(dx.dataSync(), refDx);
         record(`${backend} kernel dx`, eDx);
         expect(eDx).toBeLessThan(TOL);
@@ -136,7 +144,10 @@ for (const backend of ['cpu', 'wasm'] as const) {
 
       // Through autodiff (the Conv2D gradient), without leaking tensors.
       const before = tf.memory().numTensors;
-      const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, pad, 'NHWC', d))([xt, wt], dyt);
+      const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, pad, 'NHWC', d))(
+        [xt, wt],
+        dyt,
+      );
       const eGx = relErr(gx!.dataSync(), refDx);
       const eGw = relErr(gw!.dataSync(), refDw);
       record(`${backend} grad dx`, eGx);
@@ -178,10 +189,20 @@ describe('NCHW layout (op-level implementations, cpu)', () => {
     const { g, x, w, dy } = setup(c, 77);
     const toNchw = (t: tf.Tensor4D) => tf.transpose(t, [0, 3, 1, 2]) as tf.Tensor4D;
     const dx = conv2dBackpropInput({
-      inputShape: [2, 3, 7, 5], dy: toNchw(tensor(dy)), filter: tensor(w), strides: c.s, pad: 'same', dataFormat: 'NCHW',
+      inputShape: [2, 3, 7, 5],
+      dy: toNchw(tensor(dy)),
+      filter: tensor(w),
+      strides: c.s,
+      pad: 'same',
+      dataFormat: 'NCHW',
     });
     const dw = conv2dBackpropFilter({
-      x: toNchw(tensor(x)), dy: toNchw(tensor(dy)), filterShape: c.f, strides: c.s, pad: 'same', dataFormat: 'NCHW',
+      x: toNchw(tensor(x)),
+      dy: toNchw(tensor(dy)),
+      filterShape: c.f,
+      strides: c.s,
+      pad: 'same',
+      dataFormat: 'NCHW',
     });
     expect(dx.shape).toEqual([2, 3, 7, 5]);
     const ref = tensor(convInputGradRef(dy, w, g));

@@ -7,7 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { tf } from '../../src/tf.js';
 import {
-  BackendUnavailableError, BACKEND_NAMES, currentBackend, describeBackends, initBackend, installKernelFixes,
+  BackendUnavailableError,
+  BACKEND_NAMES,
+  currentBackend,
+  describeBackends,
+  initBackend,
+  installKernelFixes,
 } from '../../src/backend/index.js';
 import { preflightNative } from '../../src/backend/native.js';
 import { RESOLVE_HOOK } from '../../src/backend/stock_gradients.js';
@@ -67,12 +72,30 @@ describe('initBackend', () => {
   it('installs the fixes for the selected backend, idempotently and silently', async () => {
     const wasm = await initBackend('wasm', quiet);
     expect(wasm.detail).toMatch(/SIMD|thread/);
-    const kernels = wasm.fixes.filter((f) => f.kind === 'kernel').map((f) => f.kernel).sort();
+    const kernels = wasm.fixes
+      .filter((f) => f.kind === 'kernel')
+      .map((f) => f.kernel)
+      .sort();
     expect(kernels).toEqual([
-      'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'FusedConv2D', 'Identity', 'MaxPoolGrad', 'Mean', 'Slice', 'Sum',
-      'TranslateWindows', 'TranslateWinogradFilterGrad', 'TranslateWinogradInputGrad',
+      'Conv2D',
+      'Conv2DBackpropFilter',
+      'Conv2DBackpropInput',
+      'FusedConv2D',
+      'Identity',
+      'MaxPoolGrad',
+      'Mean',
+      'Slice',
+      'Sum',
+      'TranslateWindows',
+      'TranslateWinogradFilterGrad',
+      'TranslateWinogradInputGrad',
     ]);
-    expect(wasm.fixes.filter((f) => f.kind === 'gradient').map((f) => f.kernel).sort()).toEqual(['Conv2D', 'MirrorPad']);
+    expect(
+      wasm.fixes
+        .filter((f) => f.kind === 'gradient')
+        .map((f) => f.kernel)
+        .sort(),
+    ).toEqual(['Conv2D', 'MirrorPad']);
     const before = tf.getKernel('Conv2DBackpropFilter', 'wasm');
     const warn = vi.spyOn(console, 'warn');
     installKernelFixes('wasm');
@@ -115,7 +138,11 @@ describe('native preflight', () => {
     const probe = preflightNative('tensorflow', () => {
       throw new Error('Cannot find module');
     });
-    expect(probe).toEqual({ ok: false, reason: '@tensorflow/tfjs-node is not installed (opt-in)', hint: 'To add it: pnpm add -w @tensorflow/tfjs-node@4.22.0' });
+    expect(probe).toEqual({
+      ok: false,
+      reason: '@tensorflow/tfjs-node is not installed (opt-in)',
+      hint: 'To add it: pnpm add -w @tensorflow/tfjs-node@4.22.0',
+    });
   });
 
   it('reports a package without its native addon, with the command that adds it again', () => {
@@ -160,13 +187,27 @@ describe('a conv / norm / pad / pool training step', () => {
       const gamma = tf.ones([8]);
       const beta = tf.zeros([8]);
       const f = (xx: tf.Tensor, a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => {
-        let h: tf.Tensor = tf.mirrorPad(xx as tf.Tensor4D, [[0, 0], [1, 1], [1, 1], [0, 0]], 'reflect');
+        let h: tf.Tensor = tf.mirrorPad(
+          xx as tf.Tensor4D,
+          [
+            [0, 0],
+            [1, 1],
+            [1, 1],
+            [0, 0],
+          ],
+          'reflect',
+        );
         h = tf.conv2d(h as tf.Tensor4D, a as tf.Tensor4D, 1, 'valid');
         const inst = tf.moments(h, [1, 2], true); // instance norm, by hand
         h = tf.mul(tf.sub(h, inst.mean), tf.rsqrt(tf.add(inst.variance, 1e-5)));
         const bn = tf.moments(h, [0, 1, 2]); // batch norm with explicit scale and offset
         h = tf.relu(tf.batchNorm(h as tf.Tensor4D, bn.mean, bn.variance, beta, gamma, 1e-5));
-        h = tf.conv2d(h as tf.Tensor4D, b as tf.Tensor4D, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+        h = tf.conv2d(h as tf.Tensor4D, b as tf.Tensor4D, 2, [
+          [0, 0],
+          [1, 1],
+          [1, 1],
+          [0, 0],
+        ]);
         h = tf.maxPool(h as tf.Tensor4D, 2, 2, 'same');
         h = tf.conv2dTranspose(tf.slice(h, [0, 0, 0, 0], [2, 2, 2, 4]) as tf.Tensor4D, c as tf.Tensor4D, [2, 4, 4, 8], 2, 'same');
         return tf.mean(tf.square(h));

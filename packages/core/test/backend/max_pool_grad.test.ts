@@ -58,7 +58,11 @@ for (const backend of ['cpu', 'wasm'] as const) {
         await tf.setBackend(b);
         const xt = tf.tensor4d(vals, [1, 4, 4, 1]);
         const dyt = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
-        return Array.from(tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'))(xt, dyt).dataSync());
+        return Array.from(
+          tf
+            .grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'))(xt, dyt)
+            .dataSync(),
+        );
       };
       const ours = await run(backend);
       const cpu = await run('cpu');

@@ -14,12 +14,55 @@ interface Case {
 
 const CASES: Case[] = [
   { shape: [5], paddings: [[2, 3]] },
-  { shape: [5, 5], paddings: [[1, 1], [1, 1]] },
-  { shape: [4, 6], paddings: [[3, 0], [2, 5]] },
-  { shape: [1, 7, 6, 2], paddings: [[0, 0], [3, 3], [3, 3], [0, 0]] }, // ResNet stem
-  { shape: [2, 5, 4, 3], paddings: [[0, 0], [1, 2], [3, 1], [0, 0]] },
-  { shape: [2, 3, 3, 16], paddings: [[0, 0], [2, 2], [0, 2], [0, 0]] },
-  { shape: [3, 4, 5], paddings: [[1, 2], [0, 3], [4, 0]] },
+  {
+    shape: [5, 5],
+    paddings: [
+      [1, 1],
+      [1, 1],
+    ],
+  },
+  {
+    shape: [4, 6],
+    paddings: [
+      [3, 0],
+      [2, 5],
+    ],
+  },
+  {
+    shape: [1, 7, 6, 2],
+    paddings: [
+      [0, 0],
+      [3, 3],
+      [3, 3],
+      [0, 0],
+    ],
+  }, // ResNet stem
+  {
+    shape: [2, 5, 4, 3],
+    paddings: [
+      [0, 0],
+      [1, 2],
+      [3, 1],
+      [0, 0],
+    ],
+  },
+  {
+    shape: [2, 3, 3, 16],
+    paddings: [
+      [0, 0],
+      [2, 2],
+      [0, 2],
+      [0, 0],
+    ],
+  },
+  {
+    shape: [3, 4, 5],
+    paddings: [
+      [1, 2],
+      [0, 3],
+      [4, 0],
+    ],
+  },
 ];
 
 /** Largest pad each mode allows along an axis of size n. */
@@ -41,7 +84,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
 
     for (const mode of ['reflect', 'symmetric'] as const) {
       it.each(CASES.map((c, i) => [`${mode} [${c.shape}] ${JSON.stringify(c.paddings)}`, c, i] as const))('%s', (_n, c, i) => {
-        const paddings = c.paddings.map(([b, a], axis) => [Math.min(b, limit(c.shape[axis]!, mode)), Math.min(a, limit(c.shape[axis]!, mode))] as [number, number]);
+        const paddings = c.paddings.map(
+          ([b, a], axis) => [Math.min(b, limit(c.shape[axis]!, mode)), Math.min(a, limit(c.shape[axis]!, mode))] as [number, number],
+        );
         const { outShape, map } = mirrorIndexMap(c.shape, paddings, mode);
         const x = rand(c.shape, 11 + i);
         const dy = rand(outShape, 57 + i);
@@ -76,9 +121,30 @@ for (const backend of ['cpu', 'wasm'] as const) {
       // yields pad(w)'s adjoint structure: grad of <fold(v_x), w> w.r.t. v is pad(w).
       const w = tf.tensor(Float32Array.from(rand([4, 5], 5).data), [4, 5]);
       const gv = tf.grad((vv: tf.Tensor) =>
-        tf.sum(tf.mul(tf.grad((xx: tf.Tensor) => tf.mirrorPad(xx, [[1, 1], [2, 2]], 'reflect'))(x, vv), w)),
+        tf.sum(
+          tf.mul(
+            tf.grad((xx: tf.Tensor) =>
+              tf.mirrorPad(
+                xx,
+                [
+                  [1, 1],
+                  [2, 2],
+                ],
+                'reflect',
+              ),
+            )(x, vv),
+            w,
+          ),
+        ),
       )(v);
-      const padW = tf.mirrorPad(w, [[1, 1], [2, 2]], 'reflect');
+      const padW = tf.mirrorPad(
+        w,
+        [
+          [1, 1],
+          [2, 2],
+        ],
+        'reflect',
+      );
       expect(relErr(gv.dataSync(), padW.dataSync())).toBeLessThan(1e-6);
     });
   });

@@ -38,7 +38,8 @@ async function onBoth(fn: () => tf.Tensor[]): Promise<{ cpu: Float32Array[]; nat
   return { cpu, native };
 }
 
-const t4 = (shape: number[], seed: number) => tf.tensor4d(Float32Array.from(rand(shape, seed).data), shape as [number, number, number, number]);
+const t4 = (shape: number[], seed: number) =>
+  tf.tensor4d(Float32Array.from(rand(shape, seed).data), shape as [number, number, number, number]);
 const tn = (shape: number[], seed: number) => tf.tensor(Float32Array.from(rand(shape, seed).data), shape);
 
 function expectClose(a: Float32Array[], b: Float32Array[], tol: number) {
@@ -62,7 +63,17 @@ const CONV_CASES: ConvCase[] = [
   { x: [1, 7, 9, 1], f: [3, 3, 1, 16], s: [2, 2], pad: 'same' },
   { x: [1, 9, 8, 3], f: [4, 4, 3, 2], s: [2, 2], pad: 'valid' }, // unused last row/column
   { x: [2, 6, 7, 4], f: [1, 1, 4, 6], s: [1, 1], pad: 'valid' },
-  { x: [1, 7, 6, 2], f: [3, 3, 2, 3], s: [2, 2], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  {
+    x: [1, 7, 6, 2],
+    f: [3, 3, 2, 3],
+    s: [2, 2],
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
   { x: [2, 8, 8, 3], f: [4, 4, 3, 5], s: [2, 2], pad: 1 },
   { x: [1, 9, 9, 3], f: [7, 7, 3, 4], s: [1, 1], pad: 'valid' },
   { x: [1, 10, 11, 2], f: [3, 3, 2, 3], s: [3, 3], pad: 'same' },
@@ -84,37 +95,45 @@ describe.skipIf(!NATIVE_KERNELS)('native kernels on wasm vs the cpu backend', ()
     await initBackend('cpu', quiet);
   });
 
-  it.each(CONV_CASES.map((c, i) => [label(c), c, i] as const))('conv %s: forward, fused bias/relu/leaky relu, both gradients', async (_l, c, i) => {
-    const { cpu, native } = await onBoth(() => {
-      const x = t4(c.x, 10 + i);
-      const f = t4(c.f, 20 + i);
-      const bias = tn([c.f[3]!], 30 + i);
-      const d = c.d ?? [1, 1];
-      const y = tf.conv2d(x, f, c.s, c.pad, 'NHWC', d);
-      const dy = t4(y.shape, 40 + i);
-      const outs: tf.Tensor[] = [y];
-      if (d[0] === 1) {
-        outs.push(tf.fused.conv2d({ x, filter: f, strides: c.s, pad: c.pad, bias }));
-        outs.push(tf.fused.conv2d({ x, filter: f, strides: c.s, pad: c.pad, bias, activation: 'relu' }));
-        outs.push(tf.fused.conv2d({ x, filter: f, strides: c.s, pad: c.pad, bias, activation: 'leakyrelu', leakyreluAlpha: 0.2 }));
-        const common = { strides: c.s, pad: c.pad, dataFormat: 'NHWC' };
-        outs.push(tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter: f }, { ...common, inputShape: c.x } as never) as tf.Tensor);
-        outs.push(tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { ...common, filterShape: c.f } as never) as tf.Tensor);
-      }
-      // Through autodiff of the (fused) conv, bias included.
-      const [gx, gf] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad, 'NHWC', d))([x, f], dy);
-      outs.push(gx!, gf!);
-      return outs;
-    });
-    expectClose(cpu, native, 1e-5);
-  });
+  it.each(CONV_CASES.map((c, i) => [label(c), c, i] as const))(
+    'conv %s: forward, fused bias/relu/leaky relu, both gradients',
+    async (_l, c, i) => {
+      const { cpu, native } = await onBoth(() => {
+        const x = t4(c.x, 10 + i);
+        const f = t4(c.f, 20 + i);
+        const bias = tn([c.f[3]!], 30 + i);
+        const d = c.d ?? [1, 1];
+        const y = tf.conv2d(x, f, c.s, c.pad, 'NHWC', d);
+        const dy = t4(y.shape, 40 + i);
+        const outs: tf.Tensor[] = [y];
+        if (d[0] === 1) {
+          outs.push(tf.fused.conv2d({ x, filter: f, strides: c.s, pad: c.pad, bias }));
+          outs.push(tf.fused.conv2d({ x, filter: f, strides: c.s, pad: c.pad, bias, activation: 'relu' }));
+          outs.push(tf.fused.conv2d({ x, filter: f, strides: c.s, pad: c.pad, bias, activation: 'leakyrelu', leakyreluAlpha: 0.2 }));
+          const common = { strides: c.s, pad: c.pad, dataFormat: 'NHWC' };
+          outs.push(tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter: f }, { ...common, inputShape: c.x } as never) as tf.Tensor);
+          outs.push(tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { ...common, filterShape: c.f } as never) as tf.Tensor);
+        }
+        // Through autodiff of the (fused) conv, bias included.
+        const [gx, gf] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad, 'NHWC', d))(
+          [x, f],
+          dy,
+        );
+        outs.push(gx!, gf!);
+        return outs;
+      });
+      expectClose(cpu, native, 1e-5);
+    },
+  );
 
   it('conv2dTranspose (a Conv2DBackpropInput) and its gradients', async () => {
     const { cpu, native } = await onBoth(() => {
       const x = t4([2, 5, 6, 8], 1);
       const f = t4([4, 4, 3, 8], 2); // [h, w, out, in]
       const y = tf.conv2dTranspose(x, f, [2, 10, 12, 3], 2, 'same');
-      const [gx, gf] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, [2, 10, 12, 3], 2, 'same'))([x, f], t4([2, 10, 12, 3], 3));
+      const [gx, gf] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, [2, 10, 12, 3], 2, 'same'),
+      )([x, f], t4([2, 10, 12, 3], 3));
       return [y, gx!, gf!];
     });
     expectClose(cpu, native, 1e-5);
@@ -136,8 +155,14 @@ describe.skipIf(!NATIVE_KERNELS)('native kernels on wasm vs the cpu backend', ()
     const { cpu, native } = await onBoth(() => {
       const x = t4([2, 5, 6, 7], 1);
       return [
-        tf.sum(x, [0, 1, 2]), tf.mean(x, [1, 2], true), tf.sum(x, 3), tf.mean(x, 0), tf.sum(x),
-        tf.sum(x, [0, 2]), tf.mean(x, [1, 3]), tf.sum(x, [-2, -1], true),
+        tf.sum(x, [0, 1, 2]),
+        tf.mean(x, [1, 2], true),
+        tf.sum(x, 3),
+        tf.mean(x, 0),
+        tf.sum(x),
+        tf.sum(x, [0, 2]),
+        tf.mean(x, [1, 3]),
+        tf.sum(x, [-2, -1], true),
       ];
     });
     expectClose(cpu, native, 1e-5);
@@ -174,7 +199,12 @@ describe.skipIf(!NATIVE_KERNELS)('native kernels on wasm vs the cpu backend', ()
     const { cpu, native } = await onBoth(() =>
       (['reflect', 'symmetric'] as const).flatMap((mode) => {
         const x = t4([2, 5, 6, 3], 1);
-        const pads: Array<[number, number]> = [[0, 0], [3, 2], [1, 4], [0, 0]];
+        const pads: Array<[number, number]> = [
+          [0, 0],
+          [3, 2],
+          [1, 4],
+          [0, 0],
+        ];
         const dy = t4([2, 10, 11, 3], 2);
         const [gx] = tf.grads((v: tf.Tensor) => tf.mirrorPad(v, pads, mode))([x], dy);
         return [tf.mirrorPad(x, pads, mode), gx!];
@@ -212,7 +242,9 @@ describe.skipIf(!NATIVE_KERNELS)('native convolution algorithm', () => {
     const kinds = [0, 1, 2, 3] as const;
     const avx512 = existsSync('/proc/cpuinfo') && /\bavx512f\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
     for (const kind of kinds) {
-      expect(probe.kernels.implementation(kind, geometry(64, 64, 3, 1)).includes('wino')).toBe(avx512 && process.env['TRANSLATE_WINOGRAD'] !== '0');
+      expect(probe.kernels.implementation(kind, geometry(64, 64, 3, 1)).includes('wino')).toBe(
+        avx512 && process.env['TRANSLATE_WINOGRAD'] !== '0',
+      );
       expect(probe.kernels.implementation(kind, geometry(32, 64, 3, 1))).not.toMatch(/wino/);
       expect(probe.kernels.implementation(kind, geometry(64, 64, 3, 2))).not.toMatch(/wino/);
       expect(probe.kernels.implementation(kind, geometry(64, 64, 4, 1))).not.toMatch(/wino/);
@@ -221,7 +253,7 @@ describe.skipIf(!NATIVE_KERNELS)('native convolution algorithm', () => {
 });
 
 describe.skipIf(!NATIVE_KERNELS)('frozen weights (inference)', () => {
-  it('give the plain convolution\'s values, and follow a variable that is assigned new weights', async () => {
+  it("give the plain convolution's values, and follow a variable that is assigned new weights", async () => {
     await initBackend('wasm', { ...quiet, nativeKernels: true });
     // Two 3×3 64→64 layers (Winograd on AVX-512) and a 7×7 one (direct), as network parameters.
     const filter = (k: number, seed: number) => tf.tidy(() => tf.mul(tn([k, k, 64, 64], seed), 0.05));
@@ -231,7 +263,13 @@ describe.skipIf(!NATIVE_KERNELS)('frozen weights (inference)', () => {
       return v;
     });
     const x = t4([1, 20, 20, 64], 4);
-    const forward = () => tf.tidy(() => weights.reduce((h, w) => tf.relu(tf.conv2d(h, w as tf.Tensor4D, 1, 'same')), x as tf.Tensor4D).dataSync().slice());
+    const forward = () =>
+      tf.tidy(() =>
+        weights
+          .reduce((h, w) => tf.relu(tf.conv2d(h, w as tf.Tensor4D, 1, 'same')), x as tf.Tensor4D)
+          .dataSync()
+          .slice(),
+      );
     const plain = forward();
     const before = tf.memory().numTensors;
     const frozen = [withFrozenWeights(forward), withFrozenWeights(forward)];
@@ -243,7 +281,13 @@ describe.skipIf(!NATIVE_KERNELS)('frozen weights (inference)', () => {
     expect(relErr(plain, reassigned)).toBeGreaterThan(0.1);
     expect(relErr(reassigned, withFrozenWeights(forward))).toBeLessThan(1e-5);
     // Inside a gradient the weights are not taken as frozen: the gradient is the plain one's.
-    const grad = () => tf.tidy(() => tf.grad((w: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'))))(weights[0]!).dataSync().slice());
+    const grad = () =>
+      tf.tidy(() =>
+        tf
+          .grad((w: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'))))(weights[0]!)
+          .dataSync()
+          .slice(),
+      );
     expect(relErr(grad(), withFrozenWeights(grad))).toBeLessThan(1e-5);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([...weights, x]);

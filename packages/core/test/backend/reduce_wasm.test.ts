@@ -26,7 +26,9 @@ function reduceAll(): Float32Array[] {
     tf.tidy(() => {
       const x = tf.tensor(Float32Array.from(rand(shape, i).data), shape);
       return [tf.sum(x, axes, keepDims), tf.mean(x, axes, keepDims)].map((t) => {
-        const expectShape = keepDims ? shape.map((d, a) => (axes.map((b) => (b < 0 ? b + shape.length : b)).includes(a) ? 1 : d)) : undefined;
+        const expectShape = keepDims
+          ? shape.map((d, a) => (axes.map((b) => (b < 0 ? b + shape.length : b)).includes(a) ? 1 : d))
+          : undefined;
         if (expectShape) expect(t.shape).toEqual(expectShape);
         return t.dataSync().slice() as Float32Array;
       });

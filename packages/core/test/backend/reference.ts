@@ -37,7 +37,13 @@ export interface Dim {
 }
 
 /** TensorFlow's padding rules, per dimension (explicit pads give [before, after]). */
-export function resolveDim(size: number, filter: number, stride: number, dilation: number, pad: number | 'same' | 'valid' | [number, number]): Dim {
+export function resolveDim(
+  size: number,
+  filter: number,
+  stride: number,
+  dilation: number,
+  pad: number | 'same' | 'valid' | [number, number],
+): Dim {
   const eff = (filter - 1) * dilation + 1;
   if (pad === 'same') {
     const out = Math.ceil(size / stride);
@@ -58,19 +64,15 @@ export interface Geom {
   w: Dim;
 }
 
-export function geom(
-  xShape: number[],
-  wShape: number[],
-  strides: [number, number],
-  pad: RefPad,
-  dilations: [number, number],
-): Geom {
+export function geom(xShape: number[], wShape: number[], strides: [number, number], pad: RefPad, dilations: [number, number]): Geom {
   const [n, H, W, ci] = xShape as [number, number, number, number];
   const [fh, fw, , co] = wShape as [number, number, number, number];
   const ph = typeof pad === 'object' ? pad[0] : pad;
   const pw = typeof pad === 'object' ? pad[1] : pad;
   return {
-    n, ci, co,
+    n,
+    ci,
+    co,
     h: resolveDim(H, fh, strides[0], dilations[0], ph),
     w: resolveDim(W, fw, strides[1], dilations[1], pw),
   };
@@ -176,7 +178,11 @@ export function mirrorSource(k: number, n: number, before: number, mode: 'reflec
 }
 
 /** Flat source index of every element of the padded array. */
-export function mirrorIndexMap(shape: number[], paddings: Array<[number, number]>, mode: 'reflect' | 'symmetric'): { outShape: number[]; map: Int32Array } {
+export function mirrorIndexMap(
+  shape: number[],
+  paddings: Array<[number, number]>,
+  mode: 'reflect' | 'symmetric',
+): { outShape: number[]; map: Int32Array } {
   const outShape = shape.map((s, a) => s + paddings[a]![0] + paddings[a]![1]);
   const size = outShape.reduce((a, b) => a * b, 1);
   const map = new Int32Array(size);

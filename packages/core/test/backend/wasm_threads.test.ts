@@ -32,11 +32,25 @@ function convNetStep(): Float32Array[] {
     const w2 = tf.randomNormal([4, 4, 32, 32], 0, 0.1, 'float32', 13);
     const wt = tf.randomNormal([3, 3, 16, 32], 0, 0.1, 'float32', 14);
     const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => {
-      let h: tf.Tensor = tf.mirrorPad(a as tf.Tensor4D, [[0, 0], [1, 1], [1, 1], [0, 0]], 'reflect');
+      let h: tf.Tensor = tf.mirrorPad(
+        a as tf.Tensor4D,
+        [
+          [0, 0],
+          [1, 1],
+          [1, 1],
+          [0, 0],
+        ],
+        'reflect',
+      );
       h = tf.relu(tf.conv2d(h as tf.Tensor4D, b as tf.Tensor4D, 1, 'valid'));
       const m = tf.moments(h, [1, 2], true);
       h = tf.mul(tf.sub(h, m.mean), tf.rsqrt(tf.add(m.variance, 1e-5)));
-      h = tf.conv2d(h as tf.Tensor4D, c as tf.Tensor4D, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+      h = tf.conv2d(h as tf.Tensor4D, c as tf.Tensor4D, 2, [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+        [0, 0],
+      ]);
       h = tf.conv2dTranspose(h as tf.Tensor4D, d as tf.Tensor4D, [2, 24, 24, 16], 2, 'same');
       return tf.mean(tf.square(tf.slice(h, [0, 2, 2, 0], [2, 20, 20, 16])));
     };

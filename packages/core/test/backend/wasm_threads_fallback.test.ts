@@ -22,6 +22,10 @@ describe('wasm threads fallback', () => {
     expect(lines[0]).toMatch(/^notice: wasm threads unavailable \(ENOENT: .*mkdtemp.*\); running on 1 thread$/);
     expect(lines[1]).toBe('backend: wasm (SIMD, 1 thread)');
     expect(info.detail).toBe('SIMD, 1 thread');
-    expect(tf.tidy(() => tf.sum(tf.conv2d(tf.ones([1, 4, 4, 2]) as tf.Tensor4D, tf.ones([3, 3, 2, 1]) as tf.Tensor4D, 1, 'valid')).dataSync()[0])).toBe(72);
+    expect(
+      tf.tidy(
+        () => tf.sum(tf.conv2d(tf.ones([1, 4, 4, 2]) as tf.Tensor4D, tf.ones([3, 3, 2, 1]) as tf.Tensor4D, 1, 'valid')).dataSync()[0],
+      ),
+    ).toBe(72);
   });
 });

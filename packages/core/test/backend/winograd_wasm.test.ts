@@ -10,7 +10,13 @@ import { initBackend } from '../../src/backend/index.js';
 import { conv2dBackpropFilter } from '../../src/backend/kernels/conv2d_backprop_filter.js';
 import { convGeometry } from '../../src/backend/kernels/util.js';
 import { directTakes, winogradTakes } from '../../src/backend/kernels/winograd_wasm.js';
-import { relaxedSimdSupported, WinogradRuntime, winogradRuntime, type EmscriptenWasm, type WinogradFunction } from '../../src/backend/kernels/winograd_runtime.js';
+import {
+  relaxedSimdSupported,
+  WinogradRuntime,
+  winogradRuntime,
+  type EmscriptenWasm,
+  type WinogradFunction,
+} from '../../src/backend/kernels/winograd_runtime.js';
 import { convFilterGradRef, convInputGradRef, convRef, geom, rand, relErr, type Dense, type RefPad } from './reference.js';
 
 interface Case {
@@ -22,7 +28,14 @@ interface Case {
 const CASES: Case[] = [
   { x: [2, 13, 11, 32], f: [3, 3, 32, 40], pad: 'same' }, // batch, partial tiles, odd width
   { x: [1, 18, 18, 64], f: [3, 3, 64, 32], pad: 'valid' }, // a reflection-padded residual conv: 4x4 tiles exactly
-  { x: [1, 20, 17, 48], f: [3, 3, 48, 64], pad: [[2, 1], [0, 2]] }, // explicit, asymmetric
+  {
+    x: [1, 20, 17, 48],
+    f: [3, 3, 48, 64],
+    pad: [
+      [2, 1],
+      [0, 2],
+    ],
+  }, // explicit, asymmetric
   { x: [1, 19, 21, 32], f: [3, 3, 32, 32], pad: 1 },
 ];
 
@@ -39,7 +52,9 @@ function convOutputs(x: Dense, w: Dense, dy: Dense, bias: Dense, s: [number, num
     const y = tf.conv2d(xt, wt, s, tfPad(pad), 'NHWC', d);
     const b = tf.tensor1d(Float32Array.from(bias.data));
     const fused = tf.fused.conv2d({ x: xt, filter: wt, strides: s, pad: tfPad(pad), dilations: d, bias: b, activation: 'relu' });
-    const [dx, dw] = tf.grads((a: tf.Tensor, f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, s, tfPad(pad), 'NHWC', d), dyt)))([xt, wt]);
+    const [dx, dw] = tf.grads((a: tf.Tensor, f: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, s, tfPad(pad), 'NHWC', d), dyt)),
+    )([xt, wt]);
     return [y, fused, dx!, dw!];
   });
   const data = outs.map((t) => t.dataSync() as Float32Array);
@@ -148,7 +163,14 @@ describe('Winograd convolutions on pure wasm', () => {
       tf.tidy(() => {
         const y = tf.conv2d(x, w, 1, 'same');
         const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, w, 1, 'same'), dy)))(x);
-        const dw = conv2dBackpropFilter({ x, dy, filterShape: [3, 3, 32, 32], strides: 1, pad: 'same', method: process.env['TRANSLATE_WINOGRAD'] ? 'columns' : 'auto' });
+        const dw = conv2dBackpropFilter({
+          x,
+          dy,
+          filterShape: [3, 3, 32, 32],
+          strides: 1,
+          pad: 'same',
+          method: process.env['TRANSLATE_WINOGRAD'] ? 'columns' : 'auto',
+        });
         return [y, dx, dw].map((t) => t.dataSync() as Float32Array);
       });
     let winograd: Float32Array[] = [];
@@ -167,7 +189,12 @@ describe('Winograd convolutions on pure wasm', () => {
   });
 
   it('report a trap on any thread as an error and keep working after it', () => {
-    const backend = tf.backend() as unknown as { wasm: EmscriptenWasm & { wasmMemory?: { buffer: ArrayBufferLike } }; makeOutput(s: number[], d: string): tf.TensorInfo; typedArrayFromHeap(t: tf.TensorInfo): Float32Array; disposeData(id: object): void };
+    const backend = tf.backend() as unknown as {
+      wasm: EmscriptenWasm & { wasmMemory?: { buffer: ArrayBufferLike } };
+      makeOutput(s: number[], d: string): tf.TensorInfo;
+      typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+      disposeData(id: object): void;
+    };
     const rt = winogradRuntime(backend.wasm)!;
     const out = backend.makeOutput([36 * 8], 'float32');
     try {
@@ -177,7 +204,9 @@ describe('Winograd convolutions on pure wasm', () => {
       const heapFloats = backend.wasm.wasmMemory!.buffer.byteLength / 4;
       const apl = Math.floor(heapFloats / 18) + 1;
       const c = backend.typedArrayFromHeap(out).byteOffset;
-      expect(() => rt.run('wino_gemm', [0, apl, 1, 1, c, 8, 1, 8, c, 8, 8, 1, 8, 1, 0], 36)).toThrow(rt.threads > 1 ? /wino_gemm failed on a worker thread/ : /out of bounds/);
+      expect(() => rt.run('wino_gemm', [0, apl, 1, 1, c, 8, 1, 8, c, 8, 8, 1, 8, 1, 0], 36)).toThrow(
+        rt.threads > 1 ? /wino_gemm failed on a worker thread/ : /out of bounds/,
+      );
     } finally {
       backend.disposeData(out.dataId);
     }
@@ -194,7 +223,15 @@ describe('Winograd convolutions on pure wasm', () => {
 const DIRECT_CASES: Array<Case & { s: [number, number]; d?: [number, number] }> = [
   { x: [1, 6, 6, 256], f: [4, 4, 256, 256], s: [2, 2], pad: 'valid' }, // U-Net's innermost down-conv
   { x: [2, 5, 5, 512], f: [2, 2, 512, 512], s: [1, 1], pad: 'same' }, // a transposed conv's sub-filter
-  { x: [1, 7, 9, 128], f: [4, 4, 128, 512], s: [2, 2], pad: [[1, 1], [1, 1]] },
+  {
+    x: [1, 7, 9, 128],
+    f: [4, 4, 128, 512],
+    s: [2, 2],
+    pad: [
+      [1, 1],
+      [1, 1],
+    ],
+  },
   { x: [1, 9, 9, 128], f: [3, 3, 128, 1024], s: [1, 1], pad: 'valid', d: [2, 2] },
 ];
 

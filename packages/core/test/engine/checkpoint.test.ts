@@ -17,7 +17,14 @@ const tempDir = () => mkdtempSync(join(tmpdir(), 'translate-ckpt-'));
 describe('atomic checkpoint groups', () => {
   it('a crash before the commit point leaves the previous files; the next writer discards the staging folder', () => {
     const dir = tempDir();
-    commitFiles(dir, 'latest', new Map([['a.txt', 'old a'], ['b.txt', 'old b']]));
+    commitFiles(
+      dir,
+      'latest',
+      new Map([
+        ['a.txt', 'old a'],
+        ['b.txt', 'old b'],
+      ]),
+    );
     // Simulate a process killed while writing the next checkpoint: staging folder half written.
     mkdirSync(join(dir, '.staging-latest'));
     writeFileSync(join(dir, '.staging-latest', 'a.txt'), 'new a');
@@ -29,7 +36,15 @@ describe('atomic checkpoint groups', () => {
 
   it('the manifest is moved into place last, also when a crash mid-move is rolled forward', () => {
     const dir = tempDir();
-    commitFiles(dir, 'latest', new Map([['a.txt', 'old a'], ['m.json', 'old m']]), 'm.json');
+    commitFiles(
+      dir,
+      'latest',
+      new Map([
+        ['a.txt', 'old a'],
+        ['m.json', 'old m'],
+      ]),
+      'm.json',
+    );
     // Killed after the commit rename, before any move: the new manifest waits in `.last`.
     mkdirSync(join(dir, '.commit-latest', '.last'), { recursive: true });
     writeFileSync(join(dir, '.commit-latest', 'a.txt'), 'new a');
@@ -43,14 +58,30 @@ describe('atomic checkpoint groups', () => {
   it('a failed write removes the staged files and keeps the previous group', () => {
     const dir = tempDir();
     commitFiles(dir, 'latest', new Map([['a.txt', 'old a']]));
-    expect(() => commitFiles(dir, 'latest', new Map([['a.txt', 'new a'], ['no/such/b.txt', 'b']]))).toThrow(/ENOENT/);
+    expect(() =>
+      commitFiles(
+        dir,
+        'latest',
+        new Map([
+          ['a.txt', 'new a'],
+          ['no/such/b.txt', 'b'],
+        ]),
+      ),
+    ).toThrow(/ENOENT/);
     expect(readdirSync(dir)).toEqual(['a.txt']);
     expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('old a');
   });
 
   it('a crash after the commit point is rolled forward: all new files or none', () => {
     const dir = tempDir();
-    commitFiles(dir, 'latest', new Map([['a.txt', 'old a'], ['b.txt', 'old b']]));
+    commitFiles(
+      dir,
+      'latest',
+      new Map([
+        ['a.txt', 'old a'],
+        ['b.txt', 'old b'],
+      ]),
+    );
     mkdirSync(join(dir, '.commit-latest'));
     writeFileSync(join(dir, '.commit-latest', 'b.txt'), 'new b');
     writeFileSync(join(dir, 'a.txt'), 'new a'); // a.txt was already moved into place when the process died
@@ -142,7 +173,9 @@ describe('checkpoints', () => {
     for (const [key, raw] of saved) expect(b.network('G').stateDict().get(key)!.data, key).toEqual(raw.data);
     bytes[bytes.length - 30]! ^= 1;
     writeFileSync(join(dir, 'latest_net_G.pth'), bytes);
-    expect(() => loadCheckpoint(dir, 'latest', b, { withOptimizers: false })).toThrow(/latest_net_G\.pth does not match its manifest \(sha256 differs\)/);
+    expect(() => loadCheckpoint(dir, 'latest', b, { withOptimizers: false })).toThrow(
+      /latest_net_G\.pth does not match its manifest \(sha256 differs\)/,
+    );
     a.dispose();
     b.dispose();
   });
@@ -156,14 +189,20 @@ describe('checkpoints', () => {
     seedEverything(4);
     const second = new TinyModel({ ...TINY_OPTIONS, save_format: 'pth' }, { isTrain: false });
     saveCheckpoint(dir, 'latest', second);
-    expect(readdirSync(dir).filter((f) => f.includes('_net_')).sort()).toEqual(['latest_net_G.pth', 'latest_net_G.safetensors']);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.includes('_net_'))
+        .sort(),
+    ).toEqual(['latest_net_G.pth', 'latest_net_G.safetensors']);
     const loaded = new TinyModel(TINY_OPTIONS, { isTrain: false });
     loadCheckpoint(dir, 'latest', loaded, { withOptimizers: false });
     const key = 'model.1.weight';
     expect(loaded.network('G').stateDict().get(key)!.data).toEqual(second.network('G').stateDict().get(key)!.data);
     expect(loaded.network('G').stateDict().get(key)!.data).not.toEqual(first.network('G').stateDict().get(key)!.data);
     rmSync(join(dir, 'latest_net_G.pth'));
-    expect(() => loadCheckpoint(dir, 'latest', loaded, { withOptimizers: false })).toThrow(/latest_net_G\.pth is missing, though latest_checkpoint\.json lists it for network G/);
+    expect(() => loadCheckpoint(dir, 'latest', loaded, { withOptimizers: false })).toThrow(
+      /latest_net_G\.pth is missing, though latest_checkpoint\.json lists it for network G/,
+    );
     for (const m of [first, second, loaded]) m.dispose();
   });
 
@@ -172,11 +211,16 @@ describe('checkpoints', () => {
     const dir = tempDir();
     const a = new TinyModel(TINY_OPTIONS, { isTrain: true });
     const manifest = saveCheckpoint(dir, 'latest', a, { tensors: { pool: new Map() } });
-    const hash = (file: string) => createHash('sha256').update(readFileSync(join(dir, file))).digest('hex');
+    const hash = (file: string) =>
+      createHash('sha256')
+        .update(readFileSync(join(dir, file)))
+        .digest('hex');
     expect(manifest.optimizers!.G).toMatchObject({ file: 'latest_optim_G.safetensors', sha256: hash('latest_optim_G.safetensors') });
     expect(manifest.tensors!.pool).toEqual({ file: 'latest_pool.safetensors', sha256: hash('latest_pool.safetensors') });
     writeFileSync(join(dir, 'latest_optim_G.safetensors'), readFileSync(join(dir, 'latest_pool.safetensors')));
-    expect(() => loadCheckpoint(dir, 'latest', a, { withOptimizers: true })).toThrow(/latest_optim_G\.safetensors does not match its manifest/);
+    expect(() => loadCheckpoint(dir, 'latest', a, { withOptimizers: true })).toThrow(
+      /latest_optim_G\.safetensors does not match its manifest/,
+    );
     a.dispose();
   });
 

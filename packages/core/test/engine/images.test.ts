@@ -8,7 +8,7 @@ import { tensorToImage, writePng } from '../../src/engine/images.js';
 import { useBackend } from '../helpers.js';
 
 describe('report images', () => {
-  it("tensor2im: the first (or the given) image of the batch, (x + 1) / 2 · 255 truncated; one channel stays one channel", async () => {
+  it('tensor2im: the first (or the given) image of the batch, (x + 1) / 2 · 255 truncated; one channel stays one channel', async () => {
     await useBackend('cpu');
     const batch = tf.tensor4d([-1, 0, 0.999, 1, 9, 9, 9, 9], [2, 2, 2, 1]);
     expect(tensorToImage(batch)).toEqual({ data: Uint8Array.from([0, 127, 254, 255]), width: 2, height: 2, channels: 1 });

@@ -24,7 +24,10 @@ export function memoryData(size: number, side: number, seed = 5, batchSize = 1):
         const picked = order.slice(start, start + batchSize);
         const stack = (key: 'A' | 'B') =>
           tf.tensor4d(Float32Array.from(picked.flatMap((k) => Array.from(images[k]![key]))), [picked.length, side, side, 3]);
-        yield { batch: { A: stack('A'), B: stack('B'), A_paths: picked.map((k) => `img${k}.png`), B_paths: picked.map((k) => `img${k}.png`) }, waitMs: 0 };
+        yield {
+          batch: { A: stack('A'), B: stack('B'), A_paths: picked.map((k) => `img${k}.png`), B_paths: picked.map((k) => `img${k}.png`) },
+          waitMs: 0,
+        };
       }
     },
   };

@@ -6,7 +6,11 @@ import { useBackend } from '../helpers.js';
 describe("print_networks (the reference's BaseModel.print_networks)", () => {
   const network = async () => {
     await useBackend('cpu');
-    return new Sequential([new Conv2d({ inChannels: 3, outChannels: 8, kernelSize: 4 }), new LeakyReLU(0.2), new Sequential([new Conv2d({ inChannels: 8, outChannels: 1, kernelSize: 1, bias: false })])]);
+    return new Sequential([
+      new Conv2d({ inChannels: 3, outChannels: 8, kernelSize: 4 }),
+      new LeakyReLU(0.2),
+      new Sequential([new Conv2d({ inChannels: 8, outChannels: 1, kernelSize: 1, bias: false })]),
+    ]);
   };
 
   it('always logs each parameter count between the rulers; --verbose adds the module tree with PyTorch shapes first', async () => {
@@ -14,7 +18,11 @@ describe("print_networks (the reference's BaseModel.print_networks)", () => {
     const quiet: string[] = [];
     printNetworks(new Map([['D', net]]), false, (line) => quiet.push(line));
     // 3·8·4·4 + 8 + 8·1 = 400 parameters
-    expect(quiet).toEqual(['---------- Networks initialized -------------', '[Network D] Total number of parameters : 0.000 M', '-----------------------------------------------']);
+    expect(quiet).toEqual([
+      '---------- Networks initialized -------------',
+      '[Network D] Total number of parameters : 0.000 M',
+      '-----------------------------------------------',
+    ]);
     const verbose: string[] = [];
     printNetworks(new Map([['D', net]]), true, (line) => verbose.push(line));
     expect(verbose.slice(1, -2)).toEqual(moduleTree(net));

@@ -21,7 +21,9 @@ import { fixturePath, useBackend } from '../helpers.js';
 /** The test model reporting the mean of each image's output as its metric. */
 class MeanModel extends TestModel {
   override testMetrics(): ReadonlyArray<Record<string, number>> | null {
-    return tensorImages(this.currentVisuals().fake!).map((image) => ({ mean: Array.from(image.data).reduce((s, v) => s + v, 0) / image.data.length }));
+    return tensorImages(this.currentVisuals().fake!).map((image) => ({
+      mean: Array.from(image.data).reduce((s, v) => s + v, 0) / image.data.length,
+    }));
   }
 }
 
@@ -59,9 +61,27 @@ function checkpoints(): string {
 
 function options(dir: string, results: string, overrides: Options = {}): Options {
   return {
-    model: 'test', model_suffix: '', checkpoints_dir: dir, name: 'pretrained', results_dir: join(dir, results), phase: 'test',
-    epoch: 'latest', load_iter: 0, num_test: 50, eval: false, verbose: false, aspect_ratio: 1, display_winsize: 64,
-    netG: 'resnet_9blocks', norm: 'instance', no_dropout: true, ngf: 8, input_nc: 3, output_nc: 3, init_type: 'normal', init_gain: 0.02,
+    model: 'test',
+    model_suffix: '',
+    checkpoints_dir: dir,
+    name: 'pretrained',
+    results_dir: join(dir, results),
+    phase: 'test',
+    epoch: 'latest',
+    load_iter: 0,
+    num_test: 50,
+    eval: false,
+    verbose: false,
+    aspect_ratio: 1,
+    display_winsize: 64,
+    netG: 'resnet_9blocks',
+    norm: 'instance',
+    no_dropout: true,
+    ngf: 8,
+    input_nc: 3,
+    output_nc: 3,
+    init_type: 'normal',
+    init_gain: 0.02,
     ...overrides,
   };
 }
@@ -121,12 +141,20 @@ describe('test_opt.txt', () => {
     if (undo === undefined) return ctx.skip();
     const lines: string[] = [];
     try {
-      const result = await testModel(options(readOnly, 'ro'), { data: memoryData(1, 16, 5, 1), log: (l) => lines.push(l), optionsText: 'second\n' });
+      const result = await testModel(options(readOnly, 'ro'), {
+        data: memoryData(1, 16, 5, 1),
+        log: (l) => lines.push(l),
+        optionsText: 'second\n',
+      });
       expect(result.images).toBe(1);
       expect(readFileSync(join(result.webDir, 'test_opt.txt'), 'utf8')).toBe('second\n');
       expect(existsSync(join(folder, 'test_opt.txt'))).toBe(false);
       expect(lines.filter((l) => l.includes('test_opt.txt'))).toEqual([
-        expect.stringMatching(new RegExp(`^${folder} is not writable \\((EACCES|EROFS|EPERM)\\); wrote test_opt.txt to ${join(result.webDir, 'test_opt.txt')} instead\\.$`)),
+        expect.stringMatching(
+          new RegExp(
+            `^${folder} is not writable \\((EACCES|EROFS|EPERM)\\); wrote test_opt.txt to ${join(result.webDir, 'test_opt.txt')} instead\\.$`,
+          ),
+        ),
       ]);
     } finally {
       undo();
@@ -139,7 +167,9 @@ describe('test loop on batches', () => {
     await useBackend('wasm');
     const dir = checkpoints();
     const lines: string[] = [];
-    const [batched, left] = await tensorsLeft(() => testModel(options(dir, 'batched'), { data: memoryData(3, 32, 5, 3), log: (l) => lines.push(l) }));
+    const [batched, left] = await tensorsLeft(() =>
+      testModel(options(dir, 'batched'), { data: memoryData(3, 32, 5, 3), log: (l) => lines.push(l) }),
+    );
     expect(left).toBe(0);
     expect(batched.images).toBe(3);
     expect(lines).toContain(`Wrote 3 results to ${join(batched.webDir, 'index.html')}`);
@@ -148,7 +178,10 @@ describe('test loop on batches', () => {
     expect(readdirSync(join(batched.webDir, 'images')).sort()).toEqual([...files].sort());
     for (const file of files) {
       // One level: the batched convolution may round differently before the 8-bit truncation.
-      expect(worst(await pixels(join(batched.webDir, 'images', file)), await pixels(join(single.webDir, 'images', file))), file).toBeLessThanOrEqual(1);
+      expect(
+        worst(await pixels(join(batched.webDir, 'images', file)), await pixels(join(single.webDir, 'images', file))),
+        file,
+      ).toBeLessThanOrEqual(1);
     }
     // Three different inputs, three different outputs.
     const fakes = await Promise.all([0, 1, 2].map((k) => pixels(join(batched.webDir, 'images', `img${k}_fake.png`))));
@@ -167,15 +200,28 @@ describe('test loop on batches', () => {
     const written = readdirSync(join(result.webDir, 'images'));
     expect(written.filter((f) => f.endsWith('_fake.png'))).toHaveLength(3);
     expect(written).toHaveLength(6);
-    expect(lines.filter((l) => l.startsWith('processing'))).toEqual([expect.stringMatching(/^processing \(0000\)-th image\.\.\. \["img\d\.png","img\d\.png"\]$/)]);
+    expect(lines.filter((l) => l.startsWith('processing'))).toEqual([
+      expect.stringMatching(/^processing \(0000\)-th image\.\.\. \["img\d\.png","img\d\.png"\]$/),
+    ]);
   });
 
-  it('metrics per image: each row of metrics.csv is that image\'s own (as with --batch_size 1), and the mean is over images', async () => {
+  it("metrics per image: each row of metrics.csv is that image's own (as with --batch_size 1), and the mean is over images", async () => {
     await useBackend('wasm');
     const dir = checkpoints();
-    const batched = await testModel(options(dir, 'batched', { model: 'mean_test' }), { data: memoryData(3, 16, 5, 3), log: () => undefined });
+    const batched = await testModel(options(dir, 'batched', { model: 'mean_test' }), {
+      data: memoryData(3, 16, 5, 3),
+      log: () => undefined,
+    });
     const single = await testModel(options(dir, 'single', { model: 'mean_test' }), { data: memoryData(3, 16, 5, 1), log: () => undefined });
-    const table = (web: string) => new Map(readFileSync(join(web, 'metrics.csv'), 'utf8').trim().split('\n').slice(1).map((r) => r.split(',') as [string, string]).map(([k, v]) => [k, Number(v)]));
+    const table = (web: string) =>
+      new Map(
+        readFileSync(join(web, 'metrics.csv'), 'utf8')
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((r) => r.split(',') as [string, string])
+          .map(([k, v]) => [k, Number(v)]),
+      );
     const [b, s] = [table(batched.webDir), table(single.webDir)];
     expect([...b.keys()].sort()).toEqual(['img0', 'img1', 'img2', 'mean']);
     for (const stem of ['img0', 'img1', 'img2']) expect(b.get(stem)!, stem).toBeCloseTo(s.get(stem)!, 5);
@@ -187,10 +233,12 @@ describe('test loop on batches', () => {
   it('a model giving fewer metric records or visual images than inputs is an error naming it', async () => {
     await useBackend('wasm');
     const dir = checkpoints();
-    await expect(testModel(options(dir, 'bad', { model: 'first_only_test' }), { data: memoryData(2, 16, 5, 2), log: () => undefined })).rejects.toThrow(
-      "Model 'first_only_test': testMetrics() gave 1 record(s) for a batch of 2 image(s); it must give one per image.",
-    );
-    await expect(testModel(options(dir, 'bad', { model: 'first_fake_test' }), { data: memoryData(2, 16, 5, 2), log: () => undefined })).rejects.toThrow(
+    await expect(
+      testModel(options(dir, 'bad', { model: 'first_only_test' }), { data: memoryData(2, 16, 5, 2), log: () => undefined }),
+    ).rejects.toThrow("Model 'first_only_test': testMetrics() gave 1 record(s) for a batch of 2 image(s); it must give one per image.");
+    await expect(
+      testModel(options(dir, 'bad', { model: 'first_fake_test' }), { data: memoryData(2, 16, 5, 2), log: () => undefined }),
+    ).rejects.toThrow(
       "Model 'first_fake_test': visual 'fake' holds 1 image(s) but 'real' holds 2; every visual must hold one image per input of the batch.",
     );
   });

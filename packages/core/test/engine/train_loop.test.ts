@@ -2,7 +2,6 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, copyFileSync, mkdir
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tf } from '../../src/tf.js';
 import { registerModel, listModels } from '../../src/model/plugin.js';
 import { testModelPlugin } from '../../src/model/test_model.js';
 import { trainModel } from '../../src/engine/train.js';
@@ -50,7 +49,8 @@ function trainOptions(dir: string, overrides: Options = {}): Options {
 }
 
 const quiet = () => undefined;
-const weightsOf = (dir: string, label: string) => readSafetensors(new Uint8Array(readFileSync(join(dir, 'run', `${label}_net_G.safetensors`)))).tensors;
+const weightsOf = (dir: string, label: string) =>
+  readSafetensors(new Uint8Array(readFileSync(join(dir, 'run', `${label}_net_G.safetensors`)))).tensors;
 
 describe('training loop', () => {
   it('writes the reference outputs: loss log, web page, epoch and latest checkpoints', async () => {
@@ -85,7 +85,10 @@ describe('training loop', () => {
     const html = readFileSync(join(dir, 'run', 'web', 'index.html'), 'utf8');
     expect(html).toContain('images/epoch002_fake_B.png');
     expect(html).not.toContain('epoch003');
-    expect(readdirSync(join(dir, 'run', 'web', 'images')).filter((f) => f.endsWith('_fake_B.png'))).toEqual(['epoch001_fake_B.png', 'epoch002_fake_B.png']);
+    expect(readdirSync(join(dir, 'run', 'web', 'images')).filter((f) => f.endsWith('_fake_B.png'))).toEqual([
+      'epoch001_fake_B.png',
+      'epoch002_fake_B.png',
+    ]);
   });
 
   it('an interrupted run resumed with continue_train ends with the same weights as an uninterrupted one', async () => {
@@ -137,20 +140,41 @@ describe('test loop', () => {
       },
     };
     const opt: Options = {
-      model: 'test', model_suffix: '', checkpoints_dir: dir, name: 'pretrained', results_dir: join(dir, 'results'), phase: 'test',
-      epoch: 'latest', load_iter: 0, num_test: 50, eval: false, verbose: false, aspect_ratio: 1, display_winsize: 256,
-      netG: 'resnet_9blocks', norm: 'instance', no_dropout: true, ngf: 8, input_nc: 3, output_nc: 3, init_type: 'normal', init_gain: 0.02,
+      model: 'test',
+      model_suffix: '',
+      checkpoints_dir: dir,
+      name: 'pretrained',
+      results_dir: join(dir, 'results'),
+      phase: 'test',
+      epoch: 'latest',
+      load_iter: 0,
+      num_test: 50,
+      eval: false,
+      verbose: false,
+      aspect_ratio: 1,
+      display_winsize: 256,
+      netG: 'resnet_9blocks',
+      norm: 'instance',
+      no_dropout: true,
+      ngf: 8,
+      input_nc: 3,
+      output_nc: 3,
+      init_type: 'normal',
+      init_gain: 0.02,
     };
     const result = await testModel(opt, { data, log: quiet });
     expect(result).toEqual({ webDir: join(dir, 'results', 'pretrained', 'test_latest'), images: 1 });
     expect(readFileSync(join(result.webDir, 'index.html'), 'utf8')).toContain('Experiment = pretrained, Phase = test, Epoch = latest');
-    const png = await sharp(join(result.webDir, 'images', 'photo_fake.png')).raw().toBuffer({ resolveWithObject: true });
+    const png = await sharp(join(result.webDir, 'images', 'photo_fake.png'))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(png.info).toMatchObject({ width: 64, height: 64, channels: 3 });
     // The reference's tensor2im of its stored output: (x + 1) / 2 · 255 truncated, NCHW → HWC.
     const out = reference.get('output')!.data as Float32Array;
     let worst = 0;
     for (let c = 0; c < 3; c++)
-      for (let p = 0; p < 64 * 64; p++) worst = Math.max(worst, Math.abs(png.data[p * 3 + c]! - Math.trunc(((out[c * 4096 + p]! + 1) / 2) * 255)));
+      for (let p = 0; p < 64 * 64; p++)
+        worst = Math.max(worst, Math.abs(png.data[p * 3 + c]! - Math.trunc(((out[c * 4096 + p]! + 1) / 2) * 255)));
     expect(worst).toBeLessThanOrEqual(1);
     input.dispose();
   });

@@ -78,7 +78,10 @@ describe('encodeOnnxModel', () => {
     const tensorType = decode(one(decode(one(input, 2) as Uint8Array), 1) as Uint8Array);
     const dims = all(decode(one(tensorType, 2) as Uint8Array), 1).map((d) => decode(d as Uint8Array)[0]!);
     expect(one(tensorType, 1)).toBe(1);
-    expect(dims.map((d) => [d.field, typeof d.value === 'number' ? d.value : text(d.value)])).toEqual([[2, 'N'], [1, 2]]);
+    expect(dims.map((d) => [d.field, typeof d.value === 'number' ? d.value : text(d.value)])).toEqual([
+      [2, 'N'],
+      [1, 2],
+    ]);
 
     const session = await InferenceSession.create(bytes);
     expect([session.inputNames, session.outputNames]).toEqual([['input'], ['output']]);

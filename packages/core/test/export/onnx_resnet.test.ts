@@ -15,7 +15,10 @@ describe('ONNX export of ResnetGenerator', () => {
     const net = new ResnetGenerator({ inputNc: 3, outputNc: 3, ngf: 4, norm: 'instance', useDropout: false, nBlocks: 9 });
     const { bytes, signature } = exportForTest(net);
     expect(signature.inputs[0]!.dims).toEqual(['N', 3, 'H', 'W']);
-    for (const shape of [[2, 32, 32, 3], [2, 24, 40, 3]] as Array<[number, number, number, number]>) {
+    for (const shape of [
+      [2, 32, 32, 3],
+      [2, 24, 40, 3],
+    ] as Array<[number, number, number, number]>) {
       const input = randomImage(shape);
       const expected = net.forward(input);
       const actual = await runOnnx(bytes, { input });
@@ -50,7 +53,11 @@ describe('ONNX export of ResnetGenerator', () => {
       new Conv2d({ inChannels: 3, outChannels: 2, kernelSize: [3, 5], padding: [1, 2], paddingMode: 'reflect' }),
     ]);
     const input = randomImage([1, 5, 6, 2]);
-    const { diff, shape } = await compareWithForward(net, input, imageSignature({ channels: 2, description: 'x' }, { channels: 2, description: 'y' }));
+    const { diff, shape } = await compareWithForward(
+      net,
+      input,
+      imageSignature({ channels: 2, description: 'x' }, { channels: 2, description: 'y' }),
+    );
     // Padded to 8×9; then (8 − 1)·3 − 2 + 3 + 2 = 24 rows and (9 − 1)·3 − 2 + 3 + 2 = 27 columns.
     expect(shape).toEqual([1, 24, 27, 2]);
     expect(diff).toBeLessThan(1e-4);

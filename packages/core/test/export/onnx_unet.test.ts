@@ -45,7 +45,10 @@ describe('ONNX export of UnetGenerator', () => {
   it('unet_32 with instance norm takes two sizes through one model', async () => {
     const net = unet(5, { norm: 'instance', useDropout: false });
     const { bytes } = exportForTest(net);
-    for (const shape of [[2, 32, 32, 3], [1, 64, 96, 3]] as Array<[number, number, number, number]>) {
+    for (const shape of [
+      [2, 32, 32, 3],
+      [1, 64, 96, 3],
+    ] as Array<[number, number, number, number]>) {
       const input = randomImage(shape);
       const expected = net.forward(input);
       const actual = await runOnnx(bytes, { input });

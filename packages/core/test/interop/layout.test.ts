@@ -65,11 +65,16 @@ describe('fromTorchLayout', () => {
     const r = fromTorchLayout(src, 'plain');
     expect(r).toEqual({ shape: [4], data: new Float32Array([0, 1, 2, 3]) });
     expect(r.data).not.toBe(src.data);
-    expect(fromTorchLayout({ dtype: 'I64', shape: [], data: new BigInt64Array([3n]) }, 'plain')).toEqual({ shape: [], data: new Float32Array([3]) });
+    expect(fromTorchLayout({ dtype: 'I64', shape: [], data: new BigInt64Array([3n]) }, 'plain')).toEqual({
+      shape: [],
+      data: new Float32Array([3]),
+    });
     expect(fromTorchLayout({ dtype: 'F16', shape: [3], data: new Uint8Array([0x00, 0x3c, 0x00, 0xc1, 0x01, 0x00]) }, 'plain').data).toEqual(
       new Float32Array([1, -2.5, 2 ** -24]),
     );
-    expect(fromTorchLayout({ dtype: 'BF16', shape: [1], data: new Uint8Array([0x49, 0x40]) }, 'plain').data).toEqual(new Float32Array([3.140625]));
+    expect(fromTorchLayout({ dtype: 'BF16', shape: [1], data: new Uint8Array([0x49, 0x40]) }, 'plain').data).toEqual(
+      new Float32Array([3.140625]),
+    );
     expect(fromTorchLayout({ dtype: 'F64', shape: [1], data: new Uint8Array(new Float64Array([0.1]).buffer) }, 'plain').data).toEqual(
       new Float32Array([0.1]),
     );
@@ -136,7 +141,10 @@ describe('toTorchLayout', () => {
 
 describe('permute', () => {
   it('moves axes as given and validates the permutation', () => {
-    expect(permute(new Float32Array([0, 1, 2, 3, 4, 5]), [2, 3], [1, 0])).toEqual({ shape: [3, 2], data: new Float32Array([0, 3, 1, 4, 2, 5]) });
+    expect(permute(new Float32Array([0, 1, 2, 3, 4, 5]), [2, 3], [1, 0])).toEqual({
+      shape: [3, 2],
+      data: new Float32Array([0, 3, 1, 4, 2, 5]),
+    });
     expect(permute(new Float32Array([7]), [], [])).toEqual({ shape: [], data: new Float32Array([7]) });
     expect(permute(new Float32Array(0), [0, 3], [1, 0]).shape).toEqual([3, 0]);
     expect(thrown(() => permute(new Float32Array(6), [2, 3], [0, 0]))).toBeInstanceOf(RangeError);

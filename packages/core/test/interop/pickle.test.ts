@@ -29,12 +29,18 @@ function expectCPython(bytes: Uint8Array, length: number, digest: string): void 
 
 describe('writePickle matches CPython _pickle (protocol 2) byte for byte', () => {
   it('OrderedDict of 2500 items (SETITEMS batches of 1000, then 500)', () => {
-    const d = new PyDict(true, Array.from({ length: 2500 }, (_, i): [PyValue, PyValue] => [String(i), i]));
+    const d = new PyDict(
+      true,
+      Array.from({ length: 2500 }, (_, i): [PyValue, PyValue] => [String(i), i]),
+    );
     expectCPython(writePickle(d), 40412, 'e4f9b43a524ae8a96b9c8b9da9b764e5a102f67486f74010d091b40b19581f72');
   });
 
   it('dict of 2000 items (exact-dict batching ends with an empty MARK/SETITEMS batch)', () => {
-    const d = new PyDict(false, Array.from({ length: 2000 }, (_, i): [PyValue, PyValue] => [String(i), i]));
+    const d = new PyDict(
+      false,
+      Array.from({ length: 2000 }, (_, i): [PyValue, PyValue] => [String(i), i]),
+    );
     expectCPython(writePickle(d), 31881, '55ed748ad3c35d19a110546a6c7886cc495925c421bb4656657fed4b32563ea4');
   });
 
@@ -46,10 +52,35 @@ describe('writePickle matches CPython _pickle (protocol 2) byte for byte', () =>
   it('ints, longs, floats, None, bools, strings, containers and a shared str', () => {
     const s = new PyStr('shared');
     const t = new PyTuple([
-      0, 255, 256, 65535, 65536, -1, -129, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1,
-      2n ** 63n, -(2n ** 63n), 2n ** 64n, -(2n ** 64n),
-      1.5, new PyFloat(-0), new PyFloat(1e300), null, true, false, '', 'h\u00e9llo',
-      new PyList(), new PyDict(), new PyTuple([]), new PyTuple([1]), new PyTuple([1, 2]), new PyTuple([1, 2, 3]),
+      0,
+      255,
+      256,
+      65535,
+      65536,
+      -1,
+      -129,
+      2 ** 31 - 1,
+      2 ** 31,
+      -(2 ** 31),
+      -(2 ** 31) - 1,
+      2n ** 63n,
+      -(2n ** 63n),
+      2n ** 64n,
+      -(2n ** 64n),
+      1.5,
+      new PyFloat(-0),
+      new PyFloat(1e300),
+      null,
+      true,
+      false,
+      '',
+      'h\u00e9llo',
+      new PyList(),
+      new PyDict(),
+      new PyTuple([]),
+      new PyTuple([1]),
+      new PyTuple([1, 2]),
+      new PyTuple([1, 2, 3]),
       new PyList([s, s, new PyTuple([s])]),
     ]);
     expectCPython(writePickle(t), 202, 'a85b3791a19ec1529827d987720767fa570b878e837a3ee15d0b623e38782eed');
@@ -58,16 +89,23 @@ describe('writePickle matches CPython _pickle (protocol 2) byte for byte', () =>
   it('single-item dict (SETITEM), single-item list (APPEND), two-item dict', () => {
     expectCPython(writePickle(new PyDict(false, [['a', 1]])), 17, 'fa9aa667dee9f23939398c97367539e8491059f48566c369fc483ccf35163463');
     expectCPython(writePickle(new PyList([7])), 9, '4497333ce8213ec66330b96f487db0aed17cbae341e7c2a5c235ffc1ba677757');
-    expectCPython(writePickle(new PyDict(false, [['k', 1], ['l', 2]])), 28, '60e05e2192349a6ec9bc873a1e71f47eb8bb74ef7a12345fe36af70bda8fc4ad');
+    expectCPython(
+      writePickle(
+        new PyDict(false, [
+          ['k', 1],
+          ['l', 2],
+        ]),
+      ),
+      28,
+      '60e05e2192349a6ec9bc873a1e71f47eb8bb74ef7a12345fe36af70bda8fc4ad',
+    );
   });
 
   it('memoizes a reused object and the same global once', () => {
     const shared = new PyTuple([1, 2, 3, 4]);
     const bytes = writePickle(new PyList([shared, shared, new PyGlobal('torch', 'FloatStorage'), new PyGlobal('torch', 'FloatStorage')]));
     // \x80\x02 ] q\x00 ( ( K1 K2 K3 K4 t q\x01 h\x01 c torch\nFloatStorage\n q\x02 h\x02 e .
-    expect(Buffer.from(bytes).toString('latin1')).toBe(
-      '\x80\x02]q\x00((K\x01K\x02K\x03K\x04tq\x01h\x01ctorch\nFloatStorage\nq\x02h\x02e.',
-    );
+    expect(Buffer.from(bytes).toString('latin1')).toBe('\x80\x02]q\x00((K\x01K\x02K\x03K\x04tq\x01h\x01ctorch\nFloatStorage\nq\x02h\x02e.');
   });
 
   it('refuses what protocol 2 cannot express here', () => {
@@ -82,7 +120,10 @@ describe('readPickle', () => {
     const root = new PyDict(true, [
       ['a', new PyTuple([1, -70000, 2n ** 70n, 0.25, null, true, 'x'])],
       ['b', new PyList([new PyDict(false, [[3, 'three']])])],
-      ['c', new PyCall(new PyGlobal('torch._utils', '_rebuild_tensor_v2'), new PyTuple([new PyPersistent(new PyTuple(['storage', 'k'])), 0]))],
+      [
+        'c',
+        new PyCall(new PyGlobal('torch._utils', '_rebuild_tensor_v2'), new PyTuple([new PyPersistent(new PyTuple(['storage', 'k'])), 0])),
+      ],
     ]);
     root.attrs = new PyDict(false, [['_metadata', md]]);
     const back = readPickle(writePickle(root)) as PyDict;
@@ -110,10 +151,9 @@ describe('readPickle', () => {
     expect(od.get('a')).toBe(1);
     expect((od.get('b') as PyList).items).toEqual([1.5, 'x', null]);
     // pickle.dumps({'s': {1, 2}, 'f': frozenset([3]), 't': (True, b'by')}, protocol=4)
-    const d = readPickle(
-      fromHex('80049526000000000000007d94288c0173948f94284b014b02908c016694284b0391948c0174948843026279948694752e'),
-      { allowedGlobals: new Set() },
-    ) as PyDict;
+    const d = readPickle(fromHex('80049526000000000000007d94288c0173948f94284b014b02908c016694284b0391948c0174948843026279948694752e'), {
+      allowedGlobals: new Set(),
+    }) as PyDict;
     expect(d.get('s')).toEqual(new PySet([1, 2], false));
     expect(d.get('f')).toEqual(new PySet([3], true));
     expect((d.get('t') as PyTuple).items).toEqual([true, new Uint8Array([0x62, 0x79])]);

@@ -14,7 +14,15 @@ import {
 } from '../../src/interop/index.js';
 import type { RawStateDict, RawTensor } from '../../src/interop/index.js';
 import { firstDiff, fixturePath, fromBase64, fromHex, readFixture, sha256, tensorBytes, thrown } from './helpers.js';
-import { DTYPES_PTH, LEGACY_DTYPES_PTH, LEGACY_MODULE_PTH, LEGACY_VIEWS_PTH, LEGACY_WRAPPED_PTH, VIEWS_PTH, WRAPPED_PTH } from './torch_samples.js';
+import {
+  DTYPES_PTH,
+  LEGACY_DTYPES_PTH,
+  LEGACY_MODULE_PTH,
+  LEGACY_VIEWS_PTH,
+  LEGACY_WRAPPED_PTH,
+  VIEWS_PTH,
+  WRAPPED_PTH,
+} from './torch_samples.js';
 
 const NETWORKS = ['basic_D', 'pixel_D', 'resnet_9blocks', 'unet_128'] as const;
 
@@ -144,7 +152,12 @@ describe('files written by real torch 1.13 (embedded samples)', () => {
     expect(t.get('big')!.shape).toEqual([3, 100]);
     expect(t.get('big')!.data).toEqual(Float32Array.from({ length: 300 }, (_, i) => i));
     expect(ck.archiveName).toBe('archive');
-    expect(ck.moduleMetadata).toEqual(new Map([['', { version: 1 }], ['sub', { version: 2 }]]));
+    expect(ck.moduleMetadata).toEqual(
+      new Map([
+        ['', { version: 1 }],
+        ['sub', { version: 2 }],
+      ]),
+    );
     expectByteIdentical(writePth(ck.tensors, ck), original);
   });
 
@@ -203,16 +216,22 @@ describe('the legacy format of torch 0.4-1.5 (embedded samples written by torch 
   it('refuses a pickled module of a class it cannot map, naming the class and the fix', () => {
     const e = thrown(() => readPth(fromBase64(LEGACY_MODULE_PTH), 'net.pth'));
     expect(e).toBeInstanceOf(CheckpointFormatError);
-    expect(e.message).toMatch(/^net\.pth: a pickled whole module of class torch\.nn\.modules\.container\.Sequential \(torch\.save\(model\)\)/);
+    expect(e.message).toMatch(
+      /^net\.pth: a pickled whole module of class torch\.nn\.modules\.container\.Sequential \(torch\.save\(model\)\)/,
+    );
     expect(e.message).toMatch(/torch\.save\(model\.state_dict\(\), 'weights\.pth'\)$/);
   });
 
   it('reports truncated storage data and corrupt headers, naming the file', () => {
     const full = fromBase64(LEGACY_DTYPES_PTH);
-    expect(thrown(() => readPth(full.subarray(0, full.length - 3), 'a.pth')).message).toMatch(/^a\.pth: truncated: storage \d+ needs \d+ bytes at byte \d+, the file has \d+$/);
+    expect(thrown(() => readPth(full.subarray(0, full.length - 3), 'a.pth')).message).toMatch(
+      /^a\.pth: truncated: storage \d+ needs \d+ bytes at byte \d+, the file has \d+$/,
+    );
     const badProtocol = full.slice();
     badProtocol[badProtocol.indexOf(0xe9, 10)] = 0xea; // 1001 -> 1002
-    expect(thrown(() => readPth(badProtocol, 'a.pth')).message).toBe('a.pth: legacy PyTorch checkpoint of unknown protocol version 1002 (expected 1001)');
+    expect(thrown(() => readPth(badProtocol, 'a.pth')).message).toBe(
+      'a.pth: legacy PyTorch checkpoint of unknown protocol version 1002 (expected 1001)',
+    );
   });
 });
 
@@ -221,7 +240,9 @@ describe('files that are not torch.save pickles', () => {
     const tar = new Uint8Array(1024);
     tar.set(new TextEncoder().encode('storages'), 0);
     tar.set(new TextEncoder().encode('ustar'), 257);
-    expect(thrown(() => readPth(tar, 'old.pth')).message).toMatch(/^old\.pth: a checkpoint in the tar format of the first torch releases .* torch\.save\(model\.state_dict\(\), 'weights\.pth'\) using torch ≤ 1\.x$/);
+    expect(thrown(() => readPth(tar, 'old.pth')).message).toMatch(
+      /^old\.pth: a checkpoint in the tar format of the first torch releases .* torch\.save\(model\.state_dict\(\), 'weights\.pth'\) using torch ≤ 1\.x$/,
+    );
   });
 
   it('refuses TorchScript archives, saying how to get a state dict', () => {
@@ -301,13 +322,27 @@ describe('readPth errors', () => {
     expect(thrown(() => readPth(archiveWith(pkl, [['0', new Uint8Array(12)]]), path)).message).toMatch(/has 12 bytes, expected 16/);
     expect(readPth(archiveWith(pkl, [['0', new Uint8Array(16)]])).tensors.get('w')).toEqual(f32([2, 2], [0, 0, 0, 0]));
     const outside = writePickle(new PyDict(true, [['w', tensorCall('0', 4, [2, 2], [2, 1], 1)]]));
-    expect(thrown(() => readPth(archiveWith(outside, [['0', new Uint8Array(16)]]), path)).message).toMatch(/'w' .* reads past its storage of 4 elements/);
+    expect(thrown(() => readPth(archiveWith(outside, [['0', new Uint8Array(16)]]), path)).message).toMatch(
+      /'w' .* reads past its storage of 4 elements/,
+    );
   });
 
   it('explains checkpoints that are not a state dict', () => {
-    const withInt = writePickle(new PyDict(true, [['w', tensorCall('0', 1, [1], [1])], ['step', 5]]));
-    expect(thrown(() => readPth(archiveWith(withInt, [['0', new Uint8Array(4)]]), path)).message).toMatch(/entry 'step' is number, not a tensor/);
-    const other = writePickle(new PyDict(false, [['epoch', 3], ['lr', 0.5]]));
+    const withInt = writePickle(
+      new PyDict(true, [
+        ['w', tensorCall('0', 1, [1], [1])],
+        ['step', 5],
+      ]),
+    );
+    expect(thrown(() => readPth(archiveWith(withInt, [['0', new Uint8Array(4)]]), path)).message).toMatch(
+      /entry 'step' is number, not a tensor/,
+    );
+    const other = writePickle(
+      new PyDict(false, [
+        ['epoch', 3],
+        ['lr', 0.5],
+      ]),
+    );
     expect(thrown(() => readPth(archiveWith(other), path)).message).toMatch(/not a state dict: top-level keys are \['epoch', 'lr'\]/);
     const two = writePickle(
       new PyDict(false, [
@@ -321,10 +356,17 @@ describe('readPth errors', () => {
         ['G_B', new PyDict(true, [['w', tensorCall('1', 1, [1], [1])]])],
       ]),
     );
-    expect(thrown(() => readPth(archiveWith(twoGenerators), path)).message).toMatch(/several state dicts \('G_A', 'G_B'\); pick one, e.g\. translate weights convert .* --key G_A/);
-    const storages: Array<[string, Uint8Array]> = [['0', new Uint8Array(new Float32Array([1]).buffer)], ['1', new Uint8Array(new Float32Array([2]).buffer)]];
+    expect(thrown(() => readPth(archiveWith(twoGenerators), path)).message).toMatch(
+      /several state dicts \('G_A', 'G_B'\); pick one, e.g\. translate weights convert .* --key G_A/,
+    );
+    const storages: Array<[string, Uint8Array]> = [
+      ['0', new Uint8Array(new Float32Array([1]).buffer)],
+      ['1', new Uint8Array(new Float32Array([2]).buffer)],
+    ];
     expect(readPth(archiveWith(twoGenerators, storages), path, { key: 'G_B' }).tensors.get('w')).toEqual(f32([1], [2]));
-    expect(thrown(() => readPth(archiveWith(twoGenerators, storages), path, { key: 'D' })).message).toMatch(/no state dict under 'D'; state dicts are under 'G_A', 'G_B'/);
+    expect(thrown(() => readPth(archiveWith(twoGenerators, storages), path, { key: 'D' })).message).toMatch(
+      /no state dict under 'D'; state dicts are under 'G_A', 'G_B'/,
+    );
     // BasicSR: the EMA weights are what its inference loads
     const basicsr = readPth(archiveWith(two, storages), path);
     expect(basicsr.tensors.get('w')).toEqual(f32([1], [2]));

@@ -37,8 +37,15 @@ const refused = manifest.checkpoints.filter((c) => c.expectError);
 /** Our network of the manifest's architecture (the reference's define_G / define_D arguments). */
 function build(n: Entry['network']) {
   const common = { norm: n.norm as NormType, initType: 'normal', initGain: 0.02 };
-  if (typeof n.netD === 'string') return defineD(n.netD, { ...common, inputNc: n.input_nc as number, ndf: n.ndf as number, nLayersD: n.n_layers_D as number });
-  return defineG(n.netG as string, { ...common, inputNc: n.input_nc as number, outputNc: n.output_nc as number, ngf: n.ngf as number, useDropout: n.use_dropout as boolean });
+  if (typeof n.netD === 'string')
+    return defineD(n.netD, { ...common, inputNc: n.input_nc as number, ndf: n.ndf as number, nLayersD: n.n_layers_D as number });
+  return defineG(n.netG as string, {
+    ...common,
+    inputNc: n.input_nc as number,
+    outputNc: n.output_nc as number,
+    ngf: n.ngf as number,
+    useDropout: n.use_dropout as boolean,
+  });
 }
 
 /** How readPth should describe each container of the manifest. */
@@ -88,7 +95,7 @@ describe('published-style checkpoints', () => {
     expect(error).toBeInstanceOf(CheckpointFormatError);
     const message = (error as Error).message;
     expect(message).toContain(c.errorMentions!);
-    expect(message).toContain("torch.save(");
+    expect(message).toContain('torch.save(');
     expect(message.startsWith(`${c.file}: `)).toBe(true);
   });
 });

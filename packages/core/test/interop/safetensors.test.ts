@@ -108,9 +108,9 @@ describe('writeSafetensors → readSafetensors round trip', () => {
     expect(thrown(() => writeSafetensors(new Map([['w', { dtype: 'F64', shape: [1], data: new Float32Array(2) }]]))).message).toMatch(
       /'w' \(F64\) has data of type Float32Array/,
     );
-    expect(thrown(() => writeSafetensors(new Map([['__metadata__', { dtype: 'U8', shape: [0], data: new Uint8Array(0) }]]))).message).toMatch(
-      /__metadata__/,
-    );
+    expect(
+      thrown(() => writeSafetensors(new Map([['__metadata__', { dtype: 'U8', shape: [0], data: new Uint8Array(0) }]]))).message,
+    ).toMatch(/__metadata__/);
   });
 });
 
@@ -120,17 +120,53 @@ describe('readSafetensors errors', () => {
   const cases: Array<[string, Uint8Array, RegExp]> = [
     ['an empty file', new Uint8Array(0), /truncated: 0 bytes/],
     ['a 5-byte file', new Uint8Array(5), /truncated: 5 bytes/],
-    ['a header length beyond the file', (() => { const b = handMade({}); new DataView(b.buffer).setBigUint64(0, 1000n, true); return b; })(), /header length 1000 exceeds the file size/],
-    ['a huge header length', (() => { const b = new Uint8Array(16); new DataView(b.buffer).setBigUint64(0, 2n ** 63n, true); return b; })(), /header length \d+ exceeds/],
+    [
+      'a header length beyond the file',
+      (() => {
+        const b = handMade({});
+        new DataView(b.buffer).setBigUint64(0, 1000n, true);
+        return b;
+      })(),
+      /header length 1000 exceeds the file size/,
+    ],
+    [
+      'a huge header length',
+      (() => {
+        const b = new Uint8Array(16);
+        new DataView(b.buffer).setBigUint64(0, 2n ** 63n, true);
+        return b;
+      })(),
+      /header length \d+ exceeds/,
+    ],
     ['a header that is not JSON', handMade('x').map((v, i) => (i === 8 ? 0x7b : v)), /not valid UTF-8 JSON/],
     ['a header that is a list', handMade([1, 2]), /header is not a JSON object/],
-    ['an unknown dtype', handMade({ w: { dtype: 'F8', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1)), /tensor 'w' has unknown dtype "F8"/],
-    ['a negative dimension', handMade({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, f32(1)), /'w' has an invalid shape \[-1\]/],
-    ['offsets past the data', handMade({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, f32(1)), /'w' data_offsets \[0, 8\] are outside the data section \(4 bytes\)/],
+    [
+      'an unknown dtype',
+      handMade({ w: { dtype: 'F8', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1)),
+      /tensor 'w' has unknown dtype "F8"/,
+    ],
+    [
+      'a negative dimension',
+      handMade({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, f32(1)),
+      /'w' has an invalid shape \[-1\]/,
+    ],
+    [
+      'offsets past the data',
+      handMade({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, f32(1)),
+      /'w' data_offsets \[0, 8\] are outside the data section \(4 bytes\)/,
+    ],
     ['reversed offsets', handMade({ w: { dtype: 'F32', shape: [0], data_offsets: [4, 0] } }, f32(1)), /outside the data section/],
     ['missing offsets', handMade({ w: { dtype: 'F32', shape: [1] } }, f32(1)), /'w' has invalid data_offsets undefined/],
-    ['a size that does not match the shape', handMade({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 4] } }, f32(2)), /'w' \(F32 \[2\]\) needs 8 bytes, data_offsets give 4/],
-    ['overlapping tensors', handMade({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, f32(3)), /'a' and 'b' have overlapping data_offsets/],
+    [
+      'a size that does not match the shape',
+      handMade({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 4] } }, f32(2)),
+      /'w' \(F32 \[2\]\) needs 8 bytes, data_offsets give 4/,
+    ],
+    [
+      'overlapping tensors',
+      handMade({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, f32(3)),
+      /'a' and 'b' have overlapping data_offsets/,
+    ],
     ['non-string metadata', handMade({ __metadata__: { epoch: 3 } }), /__metadata__ value for 'epoch' is not a string/],
   ];
   for (const [what, bytes, message] of cases) {

@@ -70,20 +70,43 @@ describe.each(BACKENDS)('on %s', (backend) => {
       it(`fgan:${div}: D real = −mean g_f, D fake = mean f*(g_f), G = −mean g_f`, () => {
         const { g, fStar } = F_TABLE[div]!;
         const mode = `fgan:${div}`;
-        expect(lossOf(mode, v, true)).toBeCloseTo(meanOf(v, (x) => -g(x)), 4);
-        expect(lossOf(mode, v, false)).toBeCloseTo(meanOf(v, (x) => fStar(g(x))), 4);
-        expect(lossOf(mode, v, true, false)).toBeCloseTo(meanOf(v, (x) => -g(x)), 4);
+        expect(lossOf(mode, v, true)).toBeCloseTo(
+          meanOf(v, (x) => -g(x)),
+          4,
+        );
+        expect(lossOf(mode, v, false)).toBeCloseTo(
+          meanOf(v, (x) => fStar(g(x))),
+          4,
+        );
+        expect(lossOf(mode, v, true, false)).toBeCloseTo(
+          meanOf(v, (x) => -g(x)),
+          4,
+        );
       });
     }
 
     it('ebgan uses its margin option', () => {
-      expect(lossOf('ebgan', v, false, true, { ebganMargin: 2 })).toBeCloseTo(meanOf(v, (x) => Math.max(2 - x, 0)), 5);
+      expect(lossOf('ebgan', v, false, true, { ebganMargin: 2 })).toBeCloseTo(
+        meanOf(v, (x) => Math.max(2 - x, 0)),
+        5,
+      );
     });
 
     it('lists every mode, f-GAN divergences included', () => {
       expect(GAN_MODES).toEqual([
-        'vanilla', 'minimax', 'lsgan', 'hinge', 'wgan', 'wgangp', 'ebgan',
-        'fgan:kl', 'fgan:reverse-kl', 'fgan:pearson', 'fgan:squared-hellinger', 'fgan:js', 'fgan:total-variation',
+        'vanilla',
+        'minimax',
+        'lsgan',
+        'hinge',
+        'wgan',
+        'wgangp',
+        'ebgan',
+        'fgan:kl',
+        'fgan:reverse-kl',
+        'fgan:pearson',
+        'fgan:squared-hellinger',
+        'fgan:js',
+        'fgan:total-variation',
       ]);
       expect(GAN_MODES.map((m) => new GANLoss(m).needsGradientPenalty)).toEqual(GAN_MODES.map((m) => m === 'wgangp'));
     });
@@ -93,7 +116,10 @@ describe.each(BACKENDS)('on %s', (backend) => {
       const opt = { gan_mode: 'wgangp', lambda_gp: 0 };
       expect(ganLossFromOptions(opt).needsGradientPenalty).toBe(false);
       const D = new PixelDiscriminator({ inputNc: 3, ndf: 4, norm: 'instance' });
-      const [real, fake] = [tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 1) as tf.Tensor4D, tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 2) as tf.Tensor4D];
+      const [real, fake] = [
+        tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 1) as tf.Tensor4D,
+        tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 2) as tf.Tensor4D,
+      ];
       expect(discriminatorPenalty(ganLossFromOptions(opt), D, real, fake)).toBeNull();
       // The penalty is linear in λ (same α draws: same seed).
       const penaltyWith = (lambda: number) => {
@@ -116,9 +142,18 @@ describe.each(BACKENDS)('on %s', (backend) => {
     it('BCE-with-logits is exact at logits of ±100 where log(σ(x)) would give log(0)', () => {
       // BCE(x, 1) = softplus(−x) and BCE(x, 0) = softplus(x); softplus(z) = z for z ≫ 0, e^z for z ≪ 0.
       const softplus = (z: number) => (z > 30 ? z : Math.log1p(Math.exp(z)));
-      expect(lossOf('vanilla', extremes, true)).toBeCloseTo(meanOf(extremes, (x) => softplus(-x)), 4);
-      expect(lossOf('vanilla', extremes, false)).toBeCloseTo(meanOf(extremes, (x) => softplus(x)), 4);
-      expect(lossOf('minimax', extremes, true, false)).toBeCloseTo(meanOf(extremes, (x) => -softplus(x)), 4);
+      expect(lossOf('vanilla', extremes, true)).toBeCloseTo(
+        meanOf(extremes, (x) => softplus(-x)),
+        4,
+      );
+      expect(lossOf('vanilla', extremes, false)).toBeCloseTo(
+        meanOf(extremes, (x) => softplus(x)),
+        4,
+      );
+      expect(lossOf('minimax', extremes, true, false)).toBeCloseTo(
+        meanOf(extremes, (x) => -softplus(x)),
+        4,
+      );
     });
 
     it('f-GAN losses stay finite where the textbook composition f*(g_f(v)) overflows or takes log(0)', () => {
@@ -126,11 +161,20 @@ describe.each(BACKENDS)('on %s', (backend) => {
       // the closed form softplus(v) − log 2 gives 40 − log 2.
       const big = Float32Array.from({ length: N }, (_, i) => (i % 2 === 0 ? 40 : -40));
       const softplus = (z: number) => (z > 30 ? z : Math.log1p(Math.exp(z)));
-      expect(lossOf('fgan:js', big, false)).toBeCloseTo(meanOf(big, (x) => softplus(x) - Math.log(2)), 3);
-      expect(lossOf('fgan:js', big, true)).toBeCloseTo(meanOf(big, (x) => softplus(-x) - Math.log(2)), 3);
+      expect(lossOf('fgan:js', big, false)).toBeCloseTo(
+        meanOf(big, (x) => softplus(x) - Math.log(2)),
+        3,
+      );
+      expect(lossOf('fgan:js', big, true)).toBeCloseTo(
+        meanOf(big, (x) => softplus(-x) - Math.log(2)),
+        3,
+      );
       // reverse-kl: the textbook −1 − log(−g) with g = −exp(−120) = −0 in float32 is +∞; the closed form is v − 1.
       const far = Float32Array.from({ length: N }, (_, i) => (i % 2 === 0 ? 120 : 3));
-      expect(lossOf('fgan:reverse-kl', far, false)).toBeCloseTo(meanOf(far, (x) => x - 1), 4);
+      expect(lossOf('fgan:reverse-kl', far, false)).toBeCloseTo(
+        meanOf(far, (x) => x - 1),
+        4,
+      );
       // squared-hellinger: g/(1 − g) with g = 1 − exp(−v) divides by exp(−40) ≈ 4e-18; closed form exp(v) − 1.
       const mid = Float32Array.from({ length: N }, (_, i) => (i % 2 === 0 ? 20 : -20));
       expect(lossOf('fgan:squared-hellinger', mid, false) / meanOf(mid, (x) => Math.expm1(x))).toBeCloseTo(1, 5);
@@ -146,7 +190,10 @@ describe.each(BACKENDS)('on %s', (backend) => {
       const v = uniformArray(N, 12);
       const x = tf.tensor(v, SHAPE);
       const gan = new GANLoss('vanilla');
-      for (const [real, t] of [[true, 1], [false, 0]] as const) {
+      for (const [real, t] of [
+        [true, 1],
+        [false, 0],
+      ] as const) {
         const g = tf.grad((p: tf.Tensor) => gan.loss(p, real))(x);
         const expected = Array.from(v, (xi) => (sigmoid(xi) - t) / N);
         Array.from(g.dataSync()).forEach((gi, i) => expect(gi).toBeCloseTo(expected[i]!, 7));
@@ -175,7 +222,15 @@ describe('multi-scale predictions', () => {
     const junk = tf.fill([2, 4, 4, 3], NaN);
     const pa = tf.tensor(a, SHAPE);
     const pc = tf.tensor(c, [2, 1, 2, 1]);
-    const loss = scalarOf(new GANLoss('hinge').loss([[junk, junk, pa], [junk, pc]], false));
+    const loss = scalarOf(
+      new GANLoss('hinge').loss(
+        [
+          [junk, junk, pa],
+          [junk, pc],
+        ],
+        false,
+      ),
+    );
     expect(loss).toBeCloseTo((meanOf(a, (x) => Math.max(1 + x, 0)) + meanOf(c, (x) => Math.max(1 + x, 0))) / 2, 5);
     tf.dispose([junk, pa, pc]);
   });
@@ -200,9 +255,18 @@ describe('soft and noisy targets', () => {
     const rng = new SeededRandom(99);
     const real = [0.7 + 0.5 * rng.nextFloat(), 0.7 + 0.5 * rng.nextFloat()];
     const fake = [0.3 * rng.nextFloat(), 0.3 * rng.nextFloat()];
-    expect(first).toBeCloseTo(meanOf(v, (x, i) => bce(x, real[Math.floor(i / 9)]!)), 5);
-    expect(second).toBeCloseTo(meanOf(v, (x, i) => bce(x, fake[Math.floor(i / 9)]!)), 5);
-    expect(first).not.toBeCloseTo(meanOf(v, (x) => bce(x, 1)), 3);
+    expect(first).toBeCloseTo(
+      meanOf(v, (x, i) => bce(x, real[Math.floor(i / 9)]!)),
+      5,
+    );
+    expect(second).toBeCloseTo(
+      meanOf(v, (x, i) => bce(x, fake[Math.floor(i / 9)]!)),
+      5,
+    );
+    expect(first).not.toBeCloseTo(
+      meanOf(v, (x) => bce(x, 1)),
+      3,
+    );
   });
 
   it('a sampler function is called once per sample and shared by every scale of one call', () => {
@@ -223,10 +287,19 @@ describe('soft and noisy targets', () => {
   });
 
   it('constant targets, as numbers or strings', () => {
-    expect(lossOf('lsgan', v, true, true, { targetReal: 0.9 })).toBeCloseTo(meanOf(v, (x) => (x - 0.9) ** 2), 5);
-    expect(lossOf('vanilla', v, false, true, { targetFake: '0.1' })).toBeCloseTo(meanOf(v, (x) => bce(x, 0.1)), 5);
+    expect(lossOf('lsgan', v, true, true, { targetReal: 0.9 })).toBeCloseTo(
+      meanOf(v, (x) => (x - 0.9) ** 2),
+      5,
+    );
+    expect(lossOf('vanilla', v, false, true, { targetFake: '0.1' })).toBeCloseTo(
+      meanOf(v, (x) => bce(x, 0.1)),
+      5,
+    );
     // minimax's generator uses the fake label: −BCE(D(G(x)), t_fake).
-    expect(lossOf('minimax', v, true, false, { targetFake: 0.1 })).toBeCloseTo(meanOf(v, (x) => -bce(x, 0.1)), 5);
+    expect(lossOf('minimax', v, true, false, { targetFake: 0.1 })).toBeCloseTo(
+      meanOf(v, (x) => -bce(x, 0.1)),
+      5,
+    );
   });
 
   it('rejects malformed specs, and targets for modes without labels (defaults are fine)', () => {
@@ -245,7 +318,7 @@ describe('errors and helpers', () => {
     expect(() => new GANLoss('fgan:chi2')).toThrow(/Known: .*fgan:pearson/);
   });
 
-  it("the hinge and minimax generator losses refuse targetIsReal = false", () => {
+  it('the hinge and minimax generator losses refuse targetIsReal = false', () => {
     const p = tf.zeros([1, 2, 2, 1]);
     expect(() => new GANLoss('hinge').loss(p, false, { forDiscriminator: false })).toThrow(/defined only for targetIsReal = true/);
     expect(() => new GANLoss('minimax').loss(p, false, { forDiscriminator: false })).toThrow(/defined only for targetIsReal = true/);

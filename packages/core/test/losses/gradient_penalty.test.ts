@@ -66,8 +66,14 @@ describe('gradientPenalty value', () => {
   it("'real' and 'fake' evaluate on those batches and draw nothing", () => {
     const quadratic = (x: tf.Tensor4D) => tf.mul(tf.sum(tf.square(x)), 0.5);
     seedEverything(5);
-    expect(scalarOf(gradientPenalty(quadratic, real, fake, { type: 'real' }))).toBeCloseTo(penaltyOf(rowNorms(real.dataSync(), 3), 1, 10), 3);
-    expect(scalarOf(gradientPenalty(quadratic, real, fake, { type: 'fake' }))).toBeCloseTo(penaltyOf(rowNorms(fake.dataSync(), 3), 1, 10), 3);
+    expect(scalarOf(gradientPenalty(quadratic, real, fake, { type: 'real' }))).toBeCloseTo(
+      penaltyOf(rowNorms(real.dataSync(), 3), 1, 10),
+      3,
+    );
+    expect(scalarOf(gradientPenalty(quadratic, real, fake, { type: 'fake' }))).toBeCloseTo(
+      penaltyOf(rowNorms(fake.dataSync(), 3), 1, 10),
+      3,
+    );
     expect(globalRng().nextFloat()).toBe(new SeededRandom(5).nextFloat());
   });
 
@@ -75,7 +81,17 @@ describe('gradientPenalty value', () => {
     // Scale 0: Σ x² / 2 (∇ = x); scale 1 (a feature list, only the last map counts): Σ 2x (∇ = 2).
     const d = (x: tf.Tensor4D): GanPrediction => [tf.mul(tf.sum(tf.square(x)), 0.5), [tf.fill([1], NaN), tf.mul(x, 2)]];
     const gp = scalarOf(gradientPenalty(d, real, fake, { type: 'real', lambda: 1 }));
-    expect(gp).toBeCloseTo(penaltyOf(rowNorms(Array.from(real.dataSync(), (v) => v + 2), 3), 1, 1), 3);
+    expect(gp).toBeCloseTo(
+      penaltyOf(
+        rowNorms(
+          Array.from(real.dataSync(), (v) => v + 2),
+          3,
+        ),
+        1,
+        1,
+      ),
+      3,
+    );
   });
 
   it('λ ≤ 0 gives 0 without running D; an unknown type is an OptionError', () => {
@@ -108,17 +124,30 @@ class TinyCritic {
   /** Signs of every pre-activation of the last forward (to detect leakyRelu kinks crossed by a perturbation). */
   signs = '';
 
-  constructor(seed: number, private readonly multiScale: boolean) {
+  constructor(
+    seed: number,
+    private readonly multiScale: boolean,
+  ) {
     const rng = new SeededRandom(seed);
     const param = (shape: number[], scale: number) =>
-      tf.variable(tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (2 * rng.nextFloat() - 1) * scale), shape));
+      tf.variable(
+        tf.tensor(
+          Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (2 * rng.nextFloat() - 1) * scale),
+          shape,
+        ),
+      );
     this.vars = [param([4, 4, 2, 4], 0.3), param([4], 0.1), param([4, 4, 4, 4], 0.3), param([4, 4, 4, 1], 0.3), param([1], 0.1)];
   }
 
   forward = (x: tf.Tensor4D): GanPrediction => {
     this.signs = '';
     if (!this.multiScale) return this.scale(x);
-    const pad = [[0, 0], [1, 1], [1, 1], [0, 0]] as Array<[number, number]>;
+    const pad = [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ] as Array<[number, number]>;
     const [, h, w] = x.shape;
     const coverage = tf.avgPool(tf.pad(tf.ones([1, h, w, 1]), pad) as tf.Tensor4D, 3, 2, 'valid');
     return [this.scale(x), this.scale(tf.div(tf.avgPool(tf.pad(x, pad), 3, 2, 'valid'), coverage) as tf.Tensor4D)];
@@ -126,7 +155,13 @@ class TinyCritic {
 
   private scale(x: tf.Tensor4D): tf.Tensor4D {
     const [w1, b1, w2, w3, b3] = this.vars as unknown as [tf.Tensor4D, tf.Tensor1D, tf.Tensor4D, tf.Tensor4D, tf.Tensor1D];
-    const pad1 = (t: tf.Tensor4D) => tf.pad(t, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+    const pad1 = (t: tf.Tensor4D) =>
+      tf.pad(t, [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+        [0, 0],
+      ]);
     const act = (pre: tf.Tensor4D) => {
       this.signs += Array.from(pre.dataSync(), (v) => (v > 0 ? '1' : '0')).join('');
       return tf.leakyRelu(pre, 0.2);
@@ -156,9 +191,17 @@ function checkAgainstFiniteDifferences(vars: tf.Variable[], penalty: () => tf.Sc
   for (let k = 0; k < 3; k++) {
     const raw = vars.map((v) => Float32Array.from({ length: v.size }, () => 2 * rng.nextFloat() - 1));
     const norm = Math.sqrt(raw.reduce((s, d) => s + d.reduce((t, x) => t + x * x, 0), 0));
-    const dirs = raw.map((d, i) => tf.tensor(d.map((x) => x / norm), vars[i]!.shape));
+    const dirs = raw.map((d, i) =>
+      tf.tensor(
+        d.map((x) => x / norm),
+        vars[i]!.shape,
+      ),
+    );
     // Weights that do not influence ∂D/∂x (the last bias) get no gradient: their term is 0.
-    const analytic = vars.reduce((s, v, i) => s + (grads[v.name] ? tf.tidy(() => scalarOf(tf.sum(tf.mul(grads[v.name]!, dirs[i]!)))) : 0), 0);
+    const analytic = vars.reduce(
+      (s, v, i) => s + (grads[v.name] ? tf.tidy(() => scalarOf(tf.sum(tf.mul(grads[v.name]!, dirs[i]!)))) : 0),
+      0,
+    );
     const at = (h: number) => {
       vars.forEach((v, i) => tf.tidy(() => v.assign(tf.add(original[i]!, tf.mul(dirs[i]!, h)))));
       return { p: tf.tidy(() => scalarOf(penalty())), stable: signsAt() === baseSigns };
@@ -226,7 +269,9 @@ describe('gradientPenalty is differentiable with respect to the critic (second o
           seedEverything(5);
           const alphas = tf.tensor4d([globalRng().nextFloat(), globalRng().nextFloat()], [2, 1, 1, 1]);
           const xhat = tf.add(tf.mul(alphas, big), tf.mul(tf.sub(1, alphas), big2)) as tf.Tensor4D;
-          return features(xhat).flatMap((scale) => scale.slice(0, -1).map((m) => Array.from(m.dataSync(), (v) => (v > 0 ? 1 : 0)).join(''))).join('|');
+          return features(xhat)
+            .flatMap((scale) => scale.slice(0, -1).map((m) => Array.from(m.dataSync(), (v) => (v > 0 ? 1 : 0)).join('')))
+            .join('|');
         });
       checkAgainstFiniteDifferences(net.parameters(), penalty, signsAt);
       net.dispose();

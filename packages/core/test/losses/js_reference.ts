@@ -10,7 +10,15 @@ export function uniformArray(n: number, seed: number, lo = -3, hi = 3): Float32A
 
 /** A tensor of `shape` filled by `uniformArray`. */
 export function uniformTensor(shape: number[], seed: number, lo = -3, hi = 3): tf.Tensor {
-  return tf.tensor(uniformArray(shape.reduce((a, b) => a * b, 1), seed, lo, hi), shape);
+  return tf.tensor(
+    uniformArray(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+      lo,
+      hi,
+    ),
+    shape,
+  );
 }
 
 /** Mean of f over the values. */

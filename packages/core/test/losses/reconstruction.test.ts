@@ -27,8 +27,14 @@ describe.each(BACKENDS)('on %s', (backend) => {
       const b = uniformArray(24, 2);
       const ta = tf.tensor(a, [2, 2, 3, 2]);
       const tb = tf.tensor(b, [2, 2, 3, 2]);
-      expect(scalarOf(l1Loss(ta, tb))).toBeCloseTo(meanOf(a, (x, i) => Math.abs(x - b[i]!)), 5);
-      expect(scalarOf(mseLoss(ta, tb))).toBeCloseTo(meanOf(a, (x, i) => (x - b[i]!) ** 2), 5);
+      expect(scalarOf(l1Loss(ta, tb))).toBeCloseTo(
+        meanOf(a, (x, i) => Math.abs(x - b[i]!)),
+        5,
+      );
+      expect(scalarOf(mseLoss(ta, tb))).toBeCloseTo(
+        meanOf(a, (x, i) => (x - b[i]!) ** 2),
+        5,
+      );
       tf.dispose([ta, tb]);
     });
 
@@ -83,7 +89,18 @@ describe.each(BACKENDS)('on %s', (backend) => {
 });
 
 describe('featureMatchingLoss', () => {
-  const shapes = [[[1, 4, 4, 2], [1, 2, 2, 3], [1, 1, 1, 1]], [[1, 2, 2, 2], [1, 1, 1, 3], [1, 1, 1, 1]]];
+  const shapes = [
+    [
+      [1, 4, 4, 2],
+      [1, 2, 2, 3],
+      [1, 1, 1, 1],
+    ],
+    [
+      [1, 2, 2, 2],
+      [1, 1, 1, 3],
+      [1, 1, 1, 1],
+    ],
+  ];
   const make = (seed: number) => shapes.map((scale, i) => scale.map((s, j) => uniformTensor(s, seed + 10 * i + j)));
 
   /** Σ over scales and maps except the last of dist(fake, real), times λ/numD. */
@@ -105,7 +122,10 @@ describe('featureMatchingLoss', () => {
     real.forEach((scale) => scale.push(tf.fill([1, 1, 1, 1], 1e6)));
     fake.forEach((scale) => scale.push(tf.fill([1, 1, 1, 1], -1e6)));
     expect(scalarOf(featureMatchingLoss(fake, real))).toBeCloseTo(expected(fake, real, 10, 2, Math.abs), 4);
-    expect(scalarOf(featureMatchingLoss(fake, real, { kind: 'l2', lambda: 3, numD: 4 }))).toBeCloseTo(expected(fake, real, 3, 4, (d) => d * d), 4);
+    expect(scalarOf(featureMatchingLoss(fake, real, { kind: 'l2', lambda: 3, numD: 4 }))).toBeCloseTo(
+      expected(fake, real, 3, 4, (d) => d * d),
+      4,
+    );
     tf.dispose([...fake.flat(), ...real.flat()]);
   });
 

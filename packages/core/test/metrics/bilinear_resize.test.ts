@@ -15,7 +15,9 @@ const expected = readNpz(new Uint8Array(readFileSync(fileURLToPath(new URL('./fi
 /** v[c, y, x] = sin(0.3 y + c) + cos(0.21 x (c + 1)) as NHWC float32, the fixture script's pattern. */
 function pattern(w: number, h: number): tf.Tensor4D {
   const data = new Float32Array(w * h * 3);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) data[(y * w + x) * 3 + c] = Math.sin(0.3 * y + c) + Math.cos(0.21 * x * (c + 1));
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      for (let c = 0; c < 3; c++) data[(y * w + x) * 3 + c] = Math.sin(0.3 * y + c) + Math.cos(0.21 * x * (c + 1));
   return tf.tensor4d(data, [1, h, w, 3]);
 }
 

@@ -46,7 +46,9 @@ describe('FID statistics (pytorch-fid, scipy sqrtm)', () => {
     expect(relative(fromStats, reference.fid_synthetic!)).toBeLessThan(1e-9);
     expect(relative(frechetDistanceOfFeatures(a, b), reference.fid_synthetic!)).toBeLessThan(1e-9);
     // 50 < 64 samples (Σ₁ singular): the sample-space route agrees with the dim-space one to 1.6e-9.
-    expect(relative(frechetDistanceOfFeatures(fewer, b), frechetDistance(featureStatistics(fewer), featureStatistics(b)))).toBeLessThan(1e-8);
+    expect(relative(frechetDistanceOfFeatures(fewer, b), frechetDistance(featureStatistics(fewer), featureStatistics(b)))).toBeLessThan(
+      1e-8,
+    );
   });
 
   it('FID against numpy-written statistics (mu, sigma float64) equals pytorch-fid', () => {

@@ -7,19 +7,33 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FidInceptionV3, frechetDistanceOfFeatures, inceptionFeatures, kernelInceptionDistance, readNpz, type MetricImage } from '../../src/metrics/index.js';
+import {
+  FidInceptionV3,
+  frechetDistanceOfFeatures,
+  inceptionFeatures,
+  kernelInceptionDistance,
+  readNpz,
+  type MetricImage,
+} from '../../src/metrics/index.js';
 import { useBackend } from '../helpers.js';
 import { deterministicState } from './deterministic_weights.js';
 
 const evalDir = (name: string) => fileURLToPath(new URL(`./fixtures/eval/${name}`, import.meta.url));
-const reference = JSON.parse(readFileSync(evalDir('reference.json'), 'utf8')) as { fid_images: number; kid_images: number; fid_images_clean: number };
+const reference = JSON.parse(readFileSync(evalDir('reference.json'), 'utf8')) as {
+  fid_images: number;
+  kid_images: number;
+  fid_images_clean: number;
+};
 const expected = readNpz(new Uint8Array(readFileSync(evalDir('inception_features.npz'))));
 
 async function folder(name: string): Promise<MetricImage[]> {
   const files = readdirSync(evalDir(name)).sort();
   return Promise.all(
     files.map(async (f) => {
-      const { data, info } = await sharp(evalDir(`${name}/${f}`)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(evalDir(`${name}/${f}`))
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       return { data, width: info.width, height: info.height, channels: info.channels };
     }),
   );
@@ -58,7 +72,10 @@ describe('FID Inception (pytorch-fid protocol, clean-fid clean mode)', () => {
     const kid = kernelInceptionDistance(real, fake);
     expect(Math.abs(fid / reference.fid_images - 1)).toBeLessThan(1e-3);
     expect(Math.abs(kid / reference.kid_images - 1)).toBeLessThan(1e-3);
-    const clean = frechetDistanceOfFeatures({ data: features.clean_real, count: 4, dim: 2048 }, { data: features.clean_fake, count: 4, dim: 2048 });
+    const clean = frechetDistanceOfFeatures(
+      { data: features.clean_real, count: 4, dim: 2048 },
+      { data: features.clean_fake, count: 4, dim: 2048 },
+    );
     expect(Math.abs(clean / reference.fid_images_clean - 1)).toBeLessThan(1e-3);
   });
 });

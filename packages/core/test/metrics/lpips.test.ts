@@ -20,10 +20,15 @@ const reference = JSON.parse(readFileSync(evalDir('reference.json'), 'utf8')) as
 
 async function folder(name: string): Promise<MetricImage[]> {
   return Promise.all(
-    readdirSync(evalDir(name)).sort().map(async (f) => {
-      const { data, info } = await sharp(evalDir(`${name}/${f}`)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-      return { data, width: info.width, height: info.height, channels: info.channels };
-    }),
+    readdirSync(evalDir(name))
+      .sort()
+      .map(async (f) => {
+        const { data, info } = await sharp(evalDir(`${name}/${f}`))
+          .removeAlpha()
+          .raw()
+          .toBuffer({ resolveWithObject: true });
+        return { data, width: info.width, height: info.height, channels: info.channels };
+      }),
   );
 }
 
@@ -52,7 +57,9 @@ describe('LPIPS v0.1', () => {
     const state = deterministicState(probe);
     probe.dispose();
     const dir = mkdtempSync(join(tmpdir(), 'lpips-'));
-    const backbone = new Map([...state].filter(([k]) => k.startsWith('net.')).map(([k, t]) => [k.replace(/^net\.slice\d\./, 'features.'), t]));
+    const backbone = new Map(
+      [...state].filter(([k]) => k.startsWith('net.')).map(([k, t]) => [k.replace(/^net\.slice\d\./, 'features.'), t]),
+    );
     writeFileSync(join(dir, 'alexnet-owt-7be5be79.pth'), writePth(backbone));
     writeFileSync(join(dir, 'alex.pth'), writePth(new Map([...state].filter(([k]) => k.startsWith('lin')))));
     const cached = join(dir, 'cache', 'lpips-v0.1-alex.safetensors');
@@ -66,7 +73,9 @@ describe('LPIPS v0.1', () => {
   it('assembles torchvision features + v0.1 heads into LPIPS keys', () => {
     const model = new Lpips('alex');
     const full = model.stateDict();
-    const backbone = new Map([...full].filter(([k]) => k.startsWith('net.')).map(([k, t]) => [k.replace(/^net\.slice\d\./, 'features.'), t]));
+    const backbone = new Map(
+      [...full].filter(([k]) => k.startsWith('net.')).map(([k, t]) => [k.replace(/^net\.slice\d\./, 'features.'), t]),
+    );
     backbone.set('classifier.1.weight', full.get('lin0.model.1.weight')!);
     const heads = new Map([...full].filter(([k]) => k.startsWith('lin')));
     const assembled = lpipsStateFromParts('alex', backbone, heads);

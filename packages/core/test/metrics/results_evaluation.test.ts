@@ -10,8 +10,13 @@ describe('translate test --metrics', () => {
   });
 
   it('compares the pair of visuals a model declares; a model without one (the test model) is refused', () => {
-    expect(evaluatedVisuals('cycle_gan', { fake: 'fake_B', real: 'real_B' }, ['real_A', 'fake_B', 'real_B'])).toEqual({ fake: 'fake_B', real: 'real_B' });
-    expect(() => evaluatedVisuals('test', null, ['real', 'fake'])).toThrow("model 'test' has no pair of generated and real visuals (real, fake)");
+    expect(evaluatedVisuals('cycle_gan', { fake: 'fake_B', real: 'real_B' }, ['real_A', 'fake_B', 'real_B'])).toEqual({
+      fake: 'fake_B',
+      real: 'real_B',
+    });
+    expect(() => evaluatedVisuals('test', null, ['real', 'fake'])).toThrow(
+      "model 'test' has no pair of generated and real visuals (real, fake)",
+    );
   });
 
   it('gray images become RGB by copying, as PIL convert("RGB")', () => {

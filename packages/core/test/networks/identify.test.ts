@@ -11,7 +11,14 @@ import type { PickledModule } from '../../src/interop/find_state_dict.js';
 import type { RawStateDict } from '../../src/interop/raw_tensor.js';
 import { registerModel } from '../../src/model/plugin.js';
 import type { Module } from '../../src/nn/module.js';
-import { NLayerDiscriminator, PixelDiscriminator, ResnetGenerator, UnetGenerator, identifyNetwork, stateDictMismatch } from '../../src/networks/index.js';
+import {
+  NLayerDiscriminator,
+  PixelDiscriminator,
+  ResnetGenerator,
+  UnetGenerator,
+  identifyNetwork,
+  stateDictMismatch,
+} from '../../src/networks/index.js';
 import { fixturePath, useBackend } from '../helpers.js';
 
 /** The state dict of a freshly built network (which is disposed again). */
@@ -42,9 +49,21 @@ const moduleOf = (className: string, submodules: Array<[string, string]>): Pickl
 
 describe('identifyNetwork', () => {
   it.each([
-    ['resnet_9blocks', 'resnet_9blocks generator (ResnetGenerator, 9 residual blocks), ngf 8, instance norm, no dropout, 3 → 3 channels', '--model test --netG resnet_9blocks --ngf 8 --norm instance --no_dropout'],
-    ['unet_128', 'unet_128 generator (UnetGenerator, 7 downsamplings), ngf 8, batch norm, dropout, 3 → 3 channels', '--model test --netG unet_128 --ngf 8 --norm batch'],
-    ['basic_D', 'basic discriminator (70×70 PatchGAN, 3 layers), ndf 8, instance norm, 3 input channels', '--netD basic --ndf 8 --norm instance'],
+    [
+      'resnet_9blocks',
+      'resnet_9blocks generator (ResnetGenerator, 9 residual blocks), ngf 8, instance norm, no dropout, 3 → 3 channels',
+      '--model test --netG resnet_9blocks --ngf 8 --norm instance --no_dropout',
+    ],
+    [
+      'unet_128',
+      'unet_128 generator (UnetGenerator, 7 downsamplings), ngf 8, batch norm, dropout, 3 → 3 channels',
+      '--model test --netG unet_128 --ngf 8 --norm batch',
+    ],
+    [
+      'basic_D',
+      'basic discriminator (70×70 PatchGAN, 3 layers), ndf 8, instance norm, 3 input channels',
+      '--netD basic --ndf 8 --norm instance',
+    ],
     ['pixel_D', 'pixel discriminator (1×1 PatchGAN), ndf 8, instance norm, 3 input channels', '--netD pixel --ndf 8 --norm instance'],
   ])("the reference's %s.pth (written by PyTorch): one exact match and its flags", async (name, description, flags) => {
     await useBackend('cpu');
@@ -65,7 +84,8 @@ describe('identifyNetwork', () => {
     const { netG, netD, ngf, ndf, norm } = network;
     expect(matches[0]!.options).toMatchObject(netG === undefined ? { netD, ndf, norm } : { netG, ngf, norm });
     // A ResNet's dropout shows in its keys; a U-Net's only in a pickled module's classes.
-    if (typeof netG === 'string' && netG.startsWith('resnet') && network.use_dropout === false) expect(matches[0]!.options.no_dropout).toBe(true);
+    if (typeof netG === 'string' && netG.startsWith('resnet') && network.use_dropout === false)
+      expect(matches[0]!.options.no_dropout).toBe(true);
   });
 
   it('reads the block count, dropout, norm and channels off the keys; unregistered names and zero padding get no flags', async () => {
@@ -76,7 +96,9 @@ describe('identifyNetwork', () => {
       options: { model: 'test', netG: 'resnet_7blocks', ngf: 4, norm: 'batch', input_nc: 1 },
       flags: null,
     });
-    expect(seven!.notes).toContain('No registered --netG has 7 residual blocks (translate has resnet_6blocks, resnet_9blocks); a plugin can add one with registerGenerator.');
+    expect(seven!.notes).toContain(
+      'No registered --netG has 7 residual blocks (translate has resnet_6blocks, resnet_9blocks); a plugin can add one with registerGenerator.',
+    );
     const [zero] = identifyNetwork(resnet({ paddingType: 'zero', norm: 'none' })).matches;
     expect(zero).toMatchObject({ description: expect.stringContaining('ngf 4, no norm, no dropout, zero padding'), flags: null });
     const [dropout] = identifyNetwork(resnet({ useDropout: true, outputNc: 1 })).matches;
@@ -85,7 +107,9 @@ describe('identifyNetwork', () => {
     const nLayers = stateOf(() => new NLayerDiscriminator({ inputNc: 6, ndf: 4, nLayers: 4, norm: 'batch' }));
     expect(identifyNetwork(nLayers).matches.map((m) => m.flags)).toEqual(['--netD n_layers --n_layers_D 4 --ndf 4 --norm batch']);
     const pixel = stateOf(() => new PixelDiscriminator({ inputNc: 6, ndf: 4, norm: 'none' }));
-    expect(identifyNetwork(pixel).matches.map((m) => m.description)).toEqual(['pixel discriminator (1×1 PatchGAN), ndf 4, no norm, 6 input channels']);
+    expect(identifyNetwork(pixel).matches.map((m) => m.description)).toEqual([
+      'pixel discriminator (1×1 PatchGAN), ndf 4, no norm, 6 input channels',
+    ]);
   });
 
   it("a U-Net's dropout is an assumption from the keys, and a fact from a pickled module's classes", async () => {
@@ -98,7 +122,10 @@ describe('identifyNetwork', () => {
     const known = identifyNetwork(state, withoutDropout).matches[0]!;
     expect(known.flags).toBe('--model test --netG unet_32 --ngf 4 --norm batch --no_dropout');
     expect(known.notes).toEqual([]);
-    const withDropout = moduleOf('UnetGenerator', [...withoutDropout.submodules, ['model.model.1.model.3.model.3.model.7', 'torch.nn.modules.dropout.Dropout']]);
+    const withDropout = moduleOf('UnetGenerator', [
+      ...withoutDropout.submodules,
+      ['model.model.1.model.3.model.3.model.7', 'torch.nn.modules.dropout.Dropout'],
+    ]);
     expect(identifyNetwork(state, withDropout).matches[0]!.flags).toBe('--model test --netG unet_32 --ngf 4 --norm batch');
   });
 
@@ -111,7 +138,9 @@ describe('identifyNetwork', () => {
     ]);
     const [match] = identifyNetwork(resnet(), module).matches;
     expect(match).toMatchObject({ description: expect.stringContaining('replicate padding'), flags: null });
-    expect(identifyNetwork(resnet()).matches[0]!.notes).toContain("Reflect and replicate padding have the same weights: reflect (the reference's) is assumed.");
+    expect(identifyNetwork(resnet()).matches[0]!.notes).toContain(
+      "Reflect and replicate padding have the same weights: reflect (the reference's) is assumed.",
+    );
   });
 
   it('old InstanceNorm running statistics (torch < 0.4) still match, as they load', async () => {
@@ -119,7 +148,9 @@ describe('identifyNetwork', () => {
     const state = resnet();
     state.set('model.2.running_mean', { dtype: 'F32', shape: [4], data: new Float32Array(4) });
     state.set('model.2.running_var', { dtype: 'F32', shape: [4], data: new Float32Array(4).fill(1) });
-    expect(identifyNetwork(state).matches.map((m) => m.flags)).toEqual(['--model test --netG resnet_6blocks --ngf 4 --norm instance --no_dropout']);
+    expect(identifyNetwork(state).matches.map((m) => m.flags)).toEqual([
+      '--model test --netG resnet_6blocks --ngf 4 --norm instance --no_dropout',
+    ]);
   });
 
   it('no match: the closest candidate and its differences, or what the keys are not', async () => {
@@ -134,7 +165,9 @@ describe('identifyNetwork', () => {
         '1 key missing from the file (model.13.conv_block.5.weight); 1 shape differs (model.1.weight: file [4, 3, 7, 5], network [4, 3, 7, 7])',
     });
     const vgg: RawStateDict = new Map([['features.0.weight', { dtype: 'F32', shape: [64, 3, 3, 3], data: new Float32Array(1728) }]]);
-    expect(identifyNetwork(vgg).reason).toMatch(/^its keys \(features\.0\.weight\) are not those of the reference's networks \(ResnetGenerator: /);
+    expect(identifyNetwork(vgg).reason).toMatch(
+      /^its keys \(features\.0\.weight\) are not those of the reference's networks \(ResnetGenerator: /,
+    );
     expect(identifyNetwork(new Map()).reason).toBe('the state dict is empty');
   });
 
@@ -144,13 +177,24 @@ describe('identifyNetwork', () => {
     registerModel({
       name: 'identify_probe',
       description: 'test plugin',
-      identifyWeights: (s) => (s.has('plugin_net.weight') ? { options: { width: 2, fast: true }, description: 'probe net', network: 'P', notes: ['a note'], assumed: ['fast'] } : null),
+      identifyWeights: (s) =>
+        s.has('plugin_net.weight')
+          ? { options: { width: 2, fast: true }, description: 'probe net', network: 'P', notes: ['a note'], assumed: ['fast'] }
+          : null,
       create: () => {
         throw new Error('not built');
       },
     });
     expect(identifyNetwork(state).matches).toEqual([
-      { description: 'probe net', options: { model: 'identify_probe', width: 2, fast: true }, network: 'P', command: 'test', flags: '--model identify_probe --width 2 --fast', notes: ['a note'], assumed: ['fast'] },
+      {
+        description: 'probe net',
+        options: { model: 'identify_probe', width: 2, fast: true },
+        network: 'P',
+        command: 'test',
+        flags: '--model identify_probe --width 2 --fast',
+        notes: ['a note'],
+        assumed: ['fast'],
+      },
     ]);
     expect(identifyNetwork(resnet()).matches).toHaveLength(1);
   });

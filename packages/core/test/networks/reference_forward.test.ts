@@ -15,8 +15,16 @@ interface Case {
 
 // Architectures as in test/fixtures/reference/README.md (ngf = ndf = 8).
 const cases: Case[] = [
-  { fixture: 'resnet_9blocks', build: () => new ResnetGenerator({ inputNc: 3, outputNc: 3, ngf: 8, norm: 'instance', useDropout: false, nBlocks: 9 }), tolerance: 1e-4 },
-  { fixture: 'unet_128', build: () => new UnetGenerator({ inputNc: 3, outputNc: 3, ngf: 8, norm: 'batch', useDropout: false, numDowns: 7 }), tolerance: 1e-5 },
+  {
+    fixture: 'resnet_9blocks',
+    build: () => new ResnetGenerator({ inputNc: 3, outputNc: 3, ngf: 8, norm: 'instance', useDropout: false, nBlocks: 9 }),
+    tolerance: 1e-4,
+  },
+  {
+    fixture: 'unet_128',
+    build: () => new UnetGenerator({ inputNc: 3, outputNc: 3, ngf: 8, norm: 'batch', useDropout: false, numDowns: 7 }),
+    tolerance: 1e-5,
+  },
   { fixture: 'basic_D', build: () => new NLayerDiscriminator({ inputNc: 3, ndf: 8, nLayers: 3, norm: 'instance' }), tolerance: 1e-4 },
   { fixture: 'pixel_D', build: () => new PixelDiscriminator({ inputNc: 3, ndf: 8, norm: 'instance' }), tolerance: 1e-4 },
 ];

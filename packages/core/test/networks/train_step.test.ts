@@ -23,7 +23,15 @@ interface Setup {
 
 function setup(): Setup {
   seedEverything(7);
-  const G = defineG('resnet_9blocks', { inputNc: 3, outputNc: 3, ngf: 8, norm: 'instance', useDropout: false, initType: 'normal', initGain: 0.02 });
+  const G = defineG('resnet_9blocks', {
+    inputNc: 3,
+    outputNc: 3,
+    ngf: 8,
+    norm: 'instance',
+    useDropout: false,
+    initType: 'normal',
+    initGain: 0.02,
+  });
   const D = defineD('basic', { inputNc: 3, ndf: 8, norm: 'instance', nLayersD: 3, initType: 'normal', initGain: 0.02 });
   const image = (seed: number) => tf.tensor4d(Float32Array.from(randomArray(64 * 64 * 3, seed)), [1, 64, 64, 3]);
   return {
@@ -39,7 +47,10 @@ function setup(): Setup {
 /** Gradients of `loss` w.r.t. a module's parameters, keyed by parameter name. */
 function gradsByKey(loss: () => tf.Scalar, net: Module): Map<string, tf.Tensor> {
   const params = net.namedParameters();
-  const { value, grads } = tf.variableGrads(loss, params.map(([, v]) => v));
+  const { value, grads } = tf.variableGrads(
+    loss,
+    params.map(([, v]) => v),
+  );
   value.dispose();
   return new Map(params.map(([key, v]) => [key, grads[v.name]!]));
 }
@@ -59,7 +70,11 @@ function trainStep({ G, D, optG, optD, x, y }: Setup): Map<string, number> {
   optG.step(gGrads);
   const gradientSizes = new Map<string, number>();
   const record = (net: string, grads: Map<string, tf.Tensor>) => {
-    for (const [k, g] of grads) gradientSizes.set(`${net}.${k}`, tf.tidy(() => tf.max(tf.abs(g)).dataSync()[0]!));
+    for (const [k, g] of grads)
+      gradientSizes.set(
+        `${net}.${k}`,
+        tf.tidy(() => tf.max(tf.abs(g)).dataSync()[0]!),
+      );
   };
   record('G', gGrads);
   tf.dispose([...gGrads.values()]);
@@ -117,8 +132,18 @@ describe('GAN training step (resnet_9blocks + basic D, 64×64)', () => {
     // The step really changed the weights.
     await useBackend('cpu');
     seedEverything(7);
-    const initial = defineG('resnet_9blocks', { inputNc: 3, outputNc: 3, ngf: 8, norm: 'instance', useDropout: false, initType: 'normal', initGain: 0.02 });
-    expect(maxAbsDiff(initial.stateDict().get('model.1.weight')!.data as Float32Array, cpu.G.get('model.1.weight')!.data as Float32Array)).toBeGreaterThan(1e-5);
+    const initial = defineG('resnet_9blocks', {
+      inputNc: 3,
+      outputNc: 3,
+      ngf: 8,
+      norm: 'instance',
+      useDropout: false,
+      initType: 'normal',
+      initGain: 0.02,
+    });
+    expect(
+      maxAbsDiff(initial.stateDict().get('model.1.weight')!.data as Float32Array, cpu.G.get('model.1.weight')!.data as Float32Array),
+    ).toBeGreaterThan(1e-5);
     initial.dispose();
   });
 

@@ -5,8 +5,21 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../src/tf.js';
 import {
-  AvgPool2d, BatchNorm2d, Conv2d, ConvTranspose2d, InstanceNorm2d, LeakyReLU, Linear, Pad2d, PixelShuffle, PReLU, ReLU,
-  Sigmoid, Tanh, Upsample, type Module,
+  AvgPool2d,
+  BatchNorm2d,
+  Conv2d,
+  ConvTranspose2d,
+  InstanceNorm2d,
+  LeakyReLU,
+  Linear,
+  Pad2d,
+  PixelShuffle,
+  PReLU,
+  ReLU,
+  Sigmoid,
+  Tanh,
+  Upsample,
+  type Module,
 } from '../../src/nn/index.js';
 import { seedEverything } from '../../src/random.js';
 import { directionalDerivatives, maxAbsDiff, useBackend } from '../helpers.js';
@@ -22,15 +35,53 @@ interface GradCase {
 }
 
 const cases: GradCase[] = [
-  { name: 'Conv2d k3 s1 zero pad', build: () => new Conv2d({ inChannels: 3, outChannels: 4, kernelSize: 3, padding: 1 }), input: [2, 5, 6, 3] },
-  { name: 'Conv2d k3 s2 p1 odd', build: () => new Conv2d({ inChannels: 3, outChannels: 4, kernelSize: 3, stride: 2, padding: 1 }), input: [1, 7, 7, 3] },
-  { name: 'Conv2d k4 s2 p1', build: () => new Conv2d({ inChannels: 2, outChannels: 3, kernelSize: 4, stride: 2, padding: 1 }), input: [2, 8, 8, 2] },
-  { name: 'Conv2d k4 s1 p1', build: () => new Conv2d({ inChannels: 2, outChannels: 3, kernelSize: 4, stride: 1, padding: 1 }), input: [1, 6, 6, 2] },
-  { name: 'Conv2d reflect pad', build: () => new Conv2d({ inChannels: 2, outChannels: 3, kernelSize: 3, padding: 1, paddingMode: 'reflect' }), input: [1, 5, 4, 2] },
-  { name: 'Conv2d dilation 2', build: () => new Conv2d({ inChannels: 2, outChannels: 2, kernelSize: 3, padding: 2, dilation: 2 }), input: [1, 6, 6, 2] },
-  { name: 'Conv2d spectral norm (eval)', build: () => new Conv2d({ inChannels: 2, outChannels: 3, kernelSize: 3, padding: 1, spectralNorm: true }), input: [1, 4, 4, 2], training: false, warmup: 5 },
-  { name: 'ConvTranspose2d k3 s2 p1 op1', build: () => new ConvTranspose2d({ inChannels: 3, outChannels: 2, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1 }), input: [2, 3, 4, 3] },
-  { name: 'ConvTranspose2d k4 s2 p1', build: () => new ConvTranspose2d({ inChannels: 2, outChannels: 2, kernelSize: 4, stride: 2, padding: 1 }), input: [1, 3, 3, 2] },
+  {
+    name: 'Conv2d k3 s1 zero pad',
+    build: () => new Conv2d({ inChannels: 3, outChannels: 4, kernelSize: 3, padding: 1 }),
+    input: [2, 5, 6, 3],
+  },
+  {
+    name: 'Conv2d k3 s2 p1 odd',
+    build: () => new Conv2d({ inChannels: 3, outChannels: 4, kernelSize: 3, stride: 2, padding: 1 }),
+    input: [1, 7, 7, 3],
+  },
+  {
+    name: 'Conv2d k4 s2 p1',
+    build: () => new Conv2d({ inChannels: 2, outChannels: 3, kernelSize: 4, stride: 2, padding: 1 }),
+    input: [2, 8, 8, 2],
+  },
+  {
+    name: 'Conv2d k4 s1 p1',
+    build: () => new Conv2d({ inChannels: 2, outChannels: 3, kernelSize: 4, stride: 1, padding: 1 }),
+    input: [1, 6, 6, 2],
+  },
+  {
+    name: 'Conv2d reflect pad',
+    build: () => new Conv2d({ inChannels: 2, outChannels: 3, kernelSize: 3, padding: 1, paddingMode: 'reflect' }),
+    input: [1, 5, 4, 2],
+  },
+  {
+    name: 'Conv2d dilation 2',
+    build: () => new Conv2d({ inChannels: 2, outChannels: 2, kernelSize: 3, padding: 2, dilation: 2 }),
+    input: [1, 6, 6, 2],
+  },
+  {
+    name: 'Conv2d spectral norm (eval)',
+    build: () => new Conv2d({ inChannels: 2, outChannels: 3, kernelSize: 3, padding: 1, spectralNorm: true }),
+    input: [1, 4, 4, 2],
+    training: false,
+    warmup: 5,
+  },
+  {
+    name: 'ConvTranspose2d k3 s2 p1 op1',
+    build: () => new ConvTranspose2d({ inChannels: 3, outChannels: 2, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1 }),
+    input: [2, 3, 4, 3],
+  },
+  {
+    name: 'ConvTranspose2d k4 s2 p1',
+    build: () => new ConvTranspose2d({ inChannels: 2, outChannels: 2, kernelSize: 4, stride: 2, padding: 1 }),
+    input: [1, 3, 3, 2],
+  },
   { name: 'InstanceNorm2d', build: () => new InstanceNorm2d(3), input: [2, 4, 5, 3] },
   { name: 'InstanceNorm2d affine', build: () => new InstanceNorm2d(3, { affine: true }), input: [2, 4, 5, 3] },
   { name: 'BatchNorm2d (train)', build: () => new BatchNorm2d(3), input: [2, 3, 4, 3], training: true },
@@ -46,7 +97,11 @@ const cases: GradCase[] = [
   { name: 'Upsample nearest', build: () => new Upsample(2), input: [1, 3, 3, 2] },
   { name: 'Upsample bilinear', build: () => new Upsample(2, 'bilinear'), input: [1, 3, 3, 2] },
   { name: 'PixelShuffle', build: () => new PixelShuffle(2), input: [1, 3, 2, 8] },
-  { name: 'AvgPool2d count_include_pad=False', build: () => new AvgPool2d({ kernelSize: 3, stride: 2, padding: 1, countIncludePad: false }), input: [1, 5, 6, 2] },
+  {
+    name: 'AvgPool2d count_include_pad=False',
+    build: () => new AvgPool2d({ kernelSize: 3, stride: 2, padding: 1, countIncludePad: false }),
+    input: [1, 5, 6, 2],
+  },
   { name: 'Linear', build: () => new Linear(5, 3), input: [4, 5] },
 ];
 
@@ -55,7 +110,17 @@ function gradients(c: GradCase, seed: number) {
   seedEverything(seed);
   const layer = c.build();
   const ctx = { training: c.training ?? true };
-  const x = tf.variable(tf.tensor(Float32Array.from(randomArray(c.input.reduce((a, b) => a * b, 1), seed)), c.input));
+  const x = tf.variable(
+    tf.tensor(
+      Float32Array.from(
+        randomArray(
+          c.input.reduce((a, b) => a * b, 1),
+          seed,
+        ),
+      ),
+      c.input,
+    ),
+  );
   for (let i = 0; i < (c.warmup ?? 0); i++) tf.dispose(layer.forward(x as any, { training: true }));
   const loss = () =>
     tf.tidy(() => {
@@ -75,7 +140,11 @@ describe('layer gradients', () => {
   it.each(cases)('$name: cpu gradient matches finite differences', async (c) => {
     await useBackend('cpu');
     const { layer, x, params, named, loss } = gradients(c, 31);
-    const { numeric, analytic } = directionalDerivatives([x, ...params.map(([, v]) => v)], ['input', ...params.map(([k]) => k)].map((k) => named.get(k)!), loss);
+    const { numeric, analytic } = directionalDerivatives(
+      [x, ...params.map(([, v]) => v)],
+      ['input', ...params.map(([k]) => k)].map((k) => named.get(k)!),
+      loss,
+    );
     expect(Math.abs(numeric - analytic)).toBeLessThan(2e-2 * Math.max(1, Math.abs(analytic)));
     layer.dispose();
     x.dispose();

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../src/tf.js';
 import {
-  AvgPool2d, BatchNorm2d, Conv2d, ConvTranspose2d, InstanceNorm2d, Linear, Pad2d, PixelShuffle, PReLU, Upsample, interpolate,
+  AvgPool2d,
+  BatchNorm2d,
+  Conv2d,
+  ConvTranspose2d,
+  InstanceNorm2d,
+  Linear,
+  Pad2d,
+  PixelShuffle,
+  PReLU,
+  Upsample,
+  interpolate,
 } from '../../src/nn/index.js';
 import type { RawTensor } from '../../src/interop/raw_tensor.js';
 import { BACKENDS, maxAbsDiff, useBackend } from '../helpers.js';
@@ -27,7 +37,12 @@ describe.each(BACKENDS)('layers match PyTorch semantics on %s', (backend) => {
     const weight = randomArray(co * ci * k * k, 2);
     const bias = randomArray(co, 3);
     const conv = new Conv2d({ inChannels: ci, outChannels: co, kernelSize: k, stride: s, padding: p, dilation: d });
-    conv.loadStateDict(new Map([['weight', f32([co, ci, k, k], weight)], ['bias', f32([co], bias)]]));
+    conv.loadStateDict(
+      new Map([
+        ['weight', f32([co, ci, k, k], weight)],
+        ['bias', f32([co], bias)],
+      ]),
+    );
     const expected = conv2dRef(x, weight, [co, k, k], { stride: [s, s], padding: [p, p], dilation: [d, d], bias });
     const out = tf.tidy(() => conv.forward(input(x)));
     expect(out.shape).toEqual([expected.n, expected.h, expected.w, expected.c]);
@@ -60,7 +75,12 @@ describe.each(BACKENDS)('layers match PyTorch semantics on %s', (backend) => {
     const weight = randomArray(ci * co * k * k, 7);
     const bias = randomArray(co, 8);
     const layer = new ConvTranspose2d({ inChannels: ci, outChannels: co, kernelSize: k, stride: s, padding: p, outputPadding: op });
-    layer.loadStateDict(new Map([['weight', f32([ci, co, k, k], weight)], ['bias', f32([co], bias)]]));
+    layer.loadStateDict(
+      new Map([
+        ['weight', f32([ci, co, k, k], weight)],
+        ['bias', f32([co], bias)],
+      ]),
+    );
     const expected = convTranspose2dRef(x, weight, [co, k, k], { stride: s, padding: p, outputPadding: op, bias });
     const out = tf.tidy(() => layer.forward(input(x)));
     expect(out.shape).toEqual([expected.n, expected.h, expected.w, expected.c]);
@@ -189,7 +209,8 @@ describe.each(BACKENDS)('layers match PyTorch semantics on %s', (backend) => {
     for (let c = 0; c < 2; c++) {
       for (let y = 0; y < 6; y++) for (let z = 0; z < 8; z++) expect2[(c * 6 + y) * 8 + z] = x.data[(c * 3 + (y >> 1)) * 4 + (z >> 1)]!;
       for (let y = 0; y < 5; y++)
-        for (let z = 0; z < 7; z++) expectOdd[(c * 5 + y) * 7 + z] = x.data[(c * 3 + Math.floor((y * 3) / 5)) * 4 + Math.floor((z * 4) / 7)]!;
+        for (let z = 0; z < 7; z++)
+          expectOdd[(c * 5 + y) * 7 + z] = x.data[(c * 3 + Math.floor((y * 3) / 5)) * 4 + Math.floor((z * 4) / 7)]!;
     }
     expect(maxAbsDiff(up, toNhwc({ n: 1, c: 2, h: 6, w: 8, data: expect2 }))).toBe(0);
     expect(maxAbsDiff(odd, toNhwc({ n: 1, c: 2, h: 5, w: 7, data: expectOdd }))).toBe(0);
@@ -211,8 +232,7 @@ describe.each(BACKENDS)('layers match PyTorch semantics on %s', (backend) => {
         const [y1, x1] = [Math.min(y0 + 1, 2), Math.min(x0 + 1, 3)];
         const [ly, lx] = [sy - y0, sx - x0];
         const v = (a: number, b: number) => x.data[a * 4 + b]!;
-        expected[y * ow + z] =
-          (1 - ly) * ((1 - lx) * v(y0, x0) + lx * v(y0, x1)) + ly * ((1 - lx) * v(y1, x0) + lx * v(y1, x1));
+        expected[y * ow + z] = (1 - ly) * ((1 - lx) * v(y0, x0) + lx * v(y0, x1)) + ly * ((1 - lx) * v(y1, x0) + lx * v(y1, x1));
       }
     expect(maxAbsDiff(out, Float32Array.from(expected))).toBeLessThan(1e-6);
     out.dispose();
@@ -225,7 +245,12 @@ describe.each(BACKENDS)('layers match PyTorch semantics on %s', (backend) => {
     const bias = randomArray(outF, 17);
     const x = randomArray(2 * inF, 18);
     const layer = new Linear(inF, outF);
-    layer.loadStateDict(new Map([['weight', f32([outF, inF], weight)], ['bias', f32([outF], bias)]]));
+    layer.loadStateDict(
+      new Map([
+        ['weight', f32([outF, inF], weight)],
+        ['bias', f32([outF], bias)],
+      ]),
+    );
     const out = tf.tidy(() => layer.forward(tf.tensor2d(Float32Array.from(x), [2, inF])));
     const expected = Float32Array.from({ length: 2 * outF }, (_, k) => {
       const [n, o] = [Math.floor(k / outF), k % outF];

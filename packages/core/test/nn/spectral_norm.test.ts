@@ -41,7 +41,12 @@ describe.each(BACKENDS)('spectral norm on %s', (backend) => {
     const { u, v, sigma } = powerIteration(weight, co, ci * k * k, u0);
     const x = randomNchw(1, ci, 5, 5, 25);
     const out = tf.tidy(() => conv.forward(tf.tensor4d(toNhwc(x), [1, 5, 5, ci]), { training: true }));
-    const expected = conv2dRef(x, weight.map((w) => w / sigma), [co, k, k], { padding: [1, 1], bias });
+    const expected = conv2dRef(
+      x,
+      weight.map((w) => w / sigma),
+      [co, k, k],
+      { padding: [1, 1], bias },
+    );
     expect(maxAbsDiff(out, toNhwc(expected))).toBeLessThan(1e-5);
     const state = conv.stateDict();
     expect(maxAbsDiff(state.get('weight_u')!.data as Float32Array, Float32Array.from(u))).toBeLessThan(1e-6);

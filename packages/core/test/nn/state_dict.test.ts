@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../helpers.js';
-import { tf } from '../../src/tf.js';
 import { ResnetGenerator, NLayerDiscriminator } from '../../src/networks/index.js';
 import { StateDictError } from '../../src/errors.js';
 
@@ -9,8 +8,14 @@ describe('state dicts', () => {
     await useBackend('cpu');
     const d = new NLayerDiscriminator({ inputNc: 3, ndf: 4, nLayers: 3, norm: 'batch' });
     expect([...d.stateDict().keys()].slice(0, 8)).toEqual([
-      'model.0.weight', 'model.0.bias', 'model.2.weight', 'model.3.weight', 'model.3.bias',
-      'model.3.running_mean', 'model.3.running_var', 'model.3.num_batches_tracked',
+      'model.0.weight',
+      'model.0.bias',
+      'model.2.weight',
+      'model.3.weight',
+      'model.3.bias',
+      'model.3.running_mean',
+      'model.3.running_var',
+      'model.3.num_batches_tracked',
     ]);
     d.dispose();
   });

@@ -4,7 +4,7 @@ import { tf } from '../../src/tf.js';
 import { Adam } from '../../src/optim/adam.js';
 
 describe('Adam', () => {
-  it('holds one parameter\'s temporaries at a time, not every parameter\'s', async () => {
+  it("holds one parameter's temporaries at a time, not every parameter's", async () => {
     await useBackend('cpu');
     const count = 6;
     const size = 1 << 16;
@@ -36,7 +36,11 @@ describe('Adam', () => {
     await useBackend('cpu');
     const p = tf.variable(tf.tensor1d([0.5, -1, 2]));
     const opt = new Adam([['w', p]], { lr: 0.1, beta1: 0.5, beta2: 0.999 });
-    const gradients = [[1, -2, 0.001], [0.5, 0.5, -3], [-1, 0, 2]];
+    const gradients = [
+      [1, -2, 0.001],
+      [0.5, 0.5, -3],
+      [-1, 0, 2],
+    ];
     // Independent float64 evaluation of PyTorch's update rule.
     const theta = [0.5, -1, 2];
     const m = [0, 0, 0];

@@ -44,7 +44,7 @@ describe('reference option schemas (docs/reference.md §1.3)', () => {
     expect(BASE_OPTIONS.gpu_ids!.noEffect).toMatch(/^translate runs on the --backend it selects/);
   });
 
-  it('TrainOptions, plus save_format, tensorboard and dry_run (with the reference\'s wandb options, refused at run time)', () => {
+  it("TrainOptions, plus save_format, tensorboard and dry_run (with the reference's wandb options, refused at run time)", () => {
     expect(defaults(TRAIN_OPTIONS)).toEqual({
       display_freq: 400,
       update_html_freq: 1000,
@@ -76,12 +76,25 @@ describe('reference option schemas (docs/reference.md §1.3)', () => {
       lr_policy: 'linear',
       lr_decay_iters: 50,
     });
-    const visdom = ['display_id', 'display_server', 'display_env', 'display_port', 'display_ncols'].map((key) => TRAIN_OPTIONS[key]!.noEffect);
-    expect(new Set(visdom)).toEqual(new Set(['translate has no visdom display; it writes web/index.html (and TensorBoard events with --tensorboard)']));
+    const visdom = ['display_id', 'display_server', 'display_env', 'display_port', 'display_ncols'].map(
+      (key) => TRAIN_OPTIONS[key]!.noEffect,
+    );
+    expect(new Set(visdom)).toEqual(
+      new Set(['translate has no visdom display; it writes web/index.html (and TensorBoard events with --tensorboard)']),
+    );
   });
 
   it('TestOptions and the test phase defaults', () => {
-    expect(defaults(TEST_OPTIONS)).toEqual({ results_dir: './results/', aspect_ratio: 1.0, phase: 'test', eval: false, num_test: 50, metrics: '', inception_weights: '', lpips_weights: '' });
+    expect(defaults(TEST_OPTIONS)).toEqual({
+      results_dir: './results/',
+      aspect_ratio: 1.0,
+      phase: 'test',
+      eval: false,
+      num_test: 50,
+      metrics: '',
+      inception_weights: '',
+      lpips_weights: '',
+    });
     expect(TEST_DEFAULTS).toEqual({ model: 'test', load_size: 256, serial_batches: true, no_flip: true });
   });
 

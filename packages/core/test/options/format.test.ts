@@ -51,7 +51,11 @@ describe('formatOptions', () => {
   });
 
   it('compares against the effective defaults (model overrides are not differences)', () => {
-    const { options, schema } = resolveOptions({ phase: 'train', layers: [{ source: 'cli', commandLine: true, values: { dataroot: 'd', model: 'pix2pix', n_epochs: '5' } }], datasetMode });
+    const { options, schema } = resolveOptions({
+      phase: 'train',
+      layers: [{ source: 'cli', commandLine: true, values: { dataroot: 'd', model: 'pix2pix', n_epochs: '5' } }],
+      datasetMode,
+    });
     const lines = formatOptions(options, schema).split('\n');
     const line = (key: string, value: string, comment = '') => `${key.padStart(25)}: ${value.padEnd(30)}${comment}`;
     expect(lines).toContain(line('netG', 'unet_256'));

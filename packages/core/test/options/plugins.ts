@@ -59,7 +59,14 @@ export const DATASET_MODES: Record<string, DatasetModeInfo> = {
   },
   spade_like: {
     name: 'spade_like',
-    options: { preprocess: { type: 'string', default: 'resize_and_crop', choices: ['resize_and_crop', 'fixed'], help: 'its own choices replace the base ones' } },
+    options: {
+      preprocess: {
+        type: 'string',
+        default: 'resize_and_crop',
+        choices: ['resize_and_crop', 'fixed'],
+        help: 'its own choices replace the base ones',
+      },
+    },
     defaults: { display_winsize: 512, lambda_A: 1 },
     trainDefaults: { load_size: 300 },
     testDefaults: { load_size: 200 },

@@ -46,12 +46,33 @@ describe('resolveOptions: defaults', () => {
 
   it('pix2pix changes base and train defaults and the dataset mode', () => {
     const opt = train(cli({ dataroot: 'd', model: 'pix2pix' }));
-    expect(opt).toMatchObject({ netG: 'unet_256', norm: 'batch', dataset_mode: 'aligned', pool_size: 0, gan_mode: 'vanilla', no_dropout: false, lambda_L1: 100 });
+    expect(opt).toMatchObject({
+      netG: 'unet_256',
+      norm: 'batch',
+      dataset_mode: 'aligned',
+      pool_size: 0,
+      gan_mode: 'vanilla',
+      no_dropout: false,
+      lambda_L1: 100,
+    });
   });
 
   it('test phase: model test, load_size = crop_size, single dataset, test-only options', () => {
     const opt = test(cli({ dataroot: 'd' }));
-    expect(opt).toMatchObject({ model: 'test', load_size: 256, crop_size: 256, phase: 'test', num_test: 50, results_dir: './results/', aspect_ratio: 1, eval: false, dataset_mode: 'single', model_suffix: '', serial_batches: true, no_flip: true });
+    expect(opt).toMatchObject({
+      model: 'test',
+      load_size: 256,
+      crop_size: 256,
+      phase: 'test',
+      num_test: 50,
+      results_dir: './results/',
+      aspect_ratio: 1,
+      eval: false,
+      dataset_mode: 'single',
+      model_suffix: '',
+      serial_batches: true,
+      no_flip: true,
+    });
     expect(opt).not.toHaveProperty('n_epochs');
   });
 
@@ -63,7 +84,11 @@ describe('resolveOptions: defaults', () => {
   });
 
   it('dataset mode defaults come after the model ones and its options are added', () => {
-    expect(train(cli({ dataroot: 'd', model: 'pix2pix', dataset_mode: 'colorization' }))).toMatchObject({ input_nc: 1, output_nc: 2, netG: 'unet_256' });
+    expect(train(cli({ dataroot: 'd', model: 'pix2pix', dataset_mode: 'colorization' }))).toMatchObject({
+      input_nc: 1,
+      output_nc: 2,
+      netG: 'unet_256',
+    });
     const set = resolveOptions({ phase: 'train', layers: [cli({ dataroot: 'd', dataset_mode: 'template' })], datasetMode });
     expect(set.options).toMatchObject({ max_dataset_size: 10, new_dataset_option: 2, load_size: 286 });
     expect(set.origins).toMatchObject({ new_dataset_option: 'dataset', load_size: 'base', lambda_A: 'model', lr: 'phase' });
@@ -72,7 +97,10 @@ describe('resolveOptions: defaults', () => {
 
   it('the dataset mode comes from the model unless a layer sets it', () => {
     expect(resolveSchema({ phase: 'train', layers: [cli({ model: 'pix2pix' })], datasetMode }).datasetMode?.name).toBe('aligned');
-    expect(resolveSchema({ phase: 'train', layers: [yaml({ dataset_mode: 'template' }), cli({ model: 'pix2pix' })], datasetMode }).datasetMode?.name).toBe('template');
+    expect(
+      resolveSchema({ phase: 'train', layers: [yaml({ dataset_mode: 'template' }), cli({ model: 'pix2pix' })], datasetMode }).datasetMode
+        ?.name,
+    ).toBe('template');
   });
 
   it('an alias resolves to the canonical model name', () => {
@@ -91,7 +119,9 @@ describe('resolveOptions: dataset mode defaults and choices', () => {
 
   it("the mode's choices of a base option replace the base ones", () => {
     expect(train(cli({ dataroot: 'd', dataset_mode: 'spade_like', preprocess: 'fixed' })).preprocess).toBe('fixed');
-    expect(error(() => train(cli({ dataroot: 'd', preprocess: 'fixed' }))).message).toContain('--preprocess must be one of resize_and_crop, crop, scale_width, scale_width_and_crop, none');
+    expect(error(() => train(cli({ dataroot: 'd', preprocess: 'fixed' }))).message).toContain(
+      '--preprocess must be one of resize_and_crop, crop, scale_width, scale_width_and_crop, none',
+    );
   });
 });
 
@@ -101,7 +131,9 @@ describe('resolveOptions: aliases', () => {
     expect(fromCli.preprocess).toBe('scale_width');
     expect(fromCli).not.toHaveProperty('preprocess_mode');
     expect(train(yaml({ dataroot: 'd', preprocess_mode: 'crop' }), cli({ preprocess: 'none' })).preprocess).toBe('none');
-    expect(error(() => train(yaml({ dataroot: 'd', preprocess_mode: 'fixd' }, { preprocess_mode: 4 }))).message).toMatch(/^'preprocess_mode' \(run\.yaml:4\) must be one of/);
+    expect(error(() => train(yaml({ dataroot: 'd', preprocess_mode: 'fixd' }, { preprocess_mode: 4 }))).message).toMatch(
+      /^'preprocess_mode' \(run\.yaml:4\) must be one of/,
+    );
   });
 
   it('the name and an alias in one layer is an error naming both', () => {
@@ -112,11 +144,15 @@ describe('resolveOptions: aliases', () => {
 
   it('an alias that is already an option name is a programming error', () => {
     const badMode = () => ({ name: 'bad_alias', options: { my_size: { type: 'int' as const, default: 1, help: 'x', aliases: ['ngf'] } } });
-    expect(() => resolveOptions({ phase: 'train', layers: [cli({ dataroot: 'd' })], datasetMode: badMode })).toThrow("Option 'my_size' declares the alias 'ngf', which is already the option 'ngf'.");
+    expect(() => resolveOptions({ phase: 'train', layers: [cli({ dataroot: 'd' })], datasetMode: badMode })).toThrow(
+      "Option 'my_size' declares the alias 'ngf', which is already the option 'ngf'.",
+    );
   });
 
   it("SPADE's spellings of the reference's options are aliases, in the phase that has the option", () => {
-    const opt = train(cli({ dataroot: 'd', batchSize: '4', niter: '3', niter_decay: '2', which_epoch: '7', nThreads: '1', init_variance: '0.1' }));
+    const opt = train(
+      cli({ dataroot: 'd', batchSize: '4', niter: '3', niter_decay: '2', which_epoch: '7', nThreads: '1', init_variance: '0.1' }),
+    );
     expect(opt).toMatchObject({ batch_size: 4, n_epochs: 3, n_epochs_decay: 2, epoch: '7', num_threads: 1, init_gain: 0.1 });
     expect(test(cli({ dataroot: 'd', how_many: '9' })).num_test).toBe(9);
     expect(error(() => test(cli({ dataroot: 'd', niter: '3' }))).message).toMatch(/^Unknown option --niter\./);
@@ -156,7 +192,9 @@ describe('resolveOptions: layers', () => {
   });
 
   it('expands --suffix into the name as the reference does', () => {
-    expect(train(cli({ dataroot: 'd', model: 'pix2pix', suffix: '{model}_{netG}_size{load_size}' })).name).toBe('experiment_name_pix2pix_unet_256_size286');
+    expect(train(cli({ dataroot: 'd', model: 'pix2pix', suffix: '{model}_{netG}_size{load_size}' })).name).toBe(
+      'experiment_name_pix2pix_unet_256_size286',
+    );
     expect(train(cli({ dataroot: 'd', suffix: 'lr{lr}_{no_dropout}_{{x}}' })).name).toBe('experiment_name_lr0.0002_True_{x}');
     expect(train(cli({ dataroot: 'd', name: 'run' })).name).toBe('run');
   });
@@ -169,7 +207,9 @@ describe('resolveOptions: errors', () => {
   });
 
   it('unknown programmatic key, and an option of another model', () => {
-    expect(error(() => train({ source: 'api', values: { dataroot: 'd', netg: 'unet_128' } })).message).toContain("Unknown option 'netg' (api). Did you mean 'netG'?");
+    expect(error(() => train({ source: 'api', values: { dataroot: 'd', netg: 'unet_128' } })).message).toContain(
+      "Unknown option 'netg' (api). Did you mean 'netG'?",
+    );
     expect(error(() => train(yaml({ dataroot: 'd', lambda_L1: 10 }))).message).toContain("Unknown option 'lambda_L1' (run.yaml)");
   });
 
@@ -179,16 +219,24 @@ describe('resolveOptions: errors', () => {
 
   it('wrong type says which key, what was given, and what is expected', () => {
     expect(error(() => train(cli({ dataroot: 'd', ngf: 'abc' }))).message).toBe("--ngf expects an integer, got 'abc'.");
-    expect(error(() => train(yaml({ dataroot: 'd', lr: 'fast' }, { lr: 2 }))).message).toBe("'lr' (run.yaml:2) expects a number, got 'fast'.");
-    expect(error(() => train(yaml({ dataroot: 'd', no_dropout: 'maybe' }))).message).toBe("'no_dropout' (run.yaml) expects true or false, got 'maybe'.");
+    expect(error(() => train(yaml({ dataroot: 'd', lr: 'fast' }, { lr: 2 }))).message).toBe(
+      "'lr' (run.yaml:2) expects a number, got 'fast'.",
+    );
+    expect(error(() => train(yaml({ dataroot: 'd', no_dropout: 'maybe' }))).message).toBe(
+      "'no_dropout' (run.yaml) expects true or false, got 'maybe'.",
+    );
     expect(error(() => train(yaml({ dataroot: 'd', ngf: 2.5 }))).message).toBe("'ngf' (run.yaml) expects an integer, got 2.5.");
     expect(error(() => train(yaml({ dataroot: 'd', name: { a: 1 } }))).message).toBe('\'name\' (run.yaml) expects a string, got {"a":1}.');
     expect(error(() => train(cli({ dataroot: 'd', n_epochs: 'inf' }))).message).toBe("--n_epochs expects an integer, got 'inf'.");
   });
 
   it('a value outside the choices lists the allowed ones', () => {
-    expect(error(() => train(cli({ dataroot: 'd', norm: 'foo' }))).message).toBe("--norm must be one of batch, instance, none, syncbatch; got 'foo'.");
-    expect(error(() => train(cli({ dataroot: 'd', direction: 'atob' }))).message).toBe("--direction must be one of AtoB, BtoA; got 'atob'. Did you mean 'AtoB'?");
+    expect(error(() => train(cli({ dataroot: 'd', norm: 'foo' }))).message).toBe(
+      "--norm must be one of batch, instance, none, syncbatch; got 'foo'.",
+    );
+    expect(error(() => train(cli({ dataroot: 'd', direction: 'atob' }))).message).toBe(
+      "--direction must be one of AtoB, BtoA; got 'atob'. Did you mean 'AtoB'?",
+    );
   });
 
   it('a missing required option', () => {
@@ -198,16 +246,27 @@ describe('resolveOptions: errors', () => {
   });
 
   it('unknown model lists the registered ones; unknown dataset mode comes from the lookup', () => {
-    expect(error(() => train(cli({ dataroot: 'd', model: 'cyclegann' }))).message).toBe("Unknown model 'cyclegann'. Did you mean 'cyclegan'? Known: cycle_gan, cyclegan, pix2pix, test.");
+    expect(error(() => train(cli({ dataroot: 'd', model: 'cyclegann' }))).message).toBe(
+      "Unknown model 'cyclegann'. Did you mean 'cyclegan'? Known: cycle_gan, cyclegan, pix2pix, test.",
+    );
     expect(error(() => train(cli({ dataroot: 'd', dataset_mode: 'nope' }))).message).toContain("Unknown dataset mode 'nope'");
   });
 
   it('a --suffix field that is not an option', () => {
-    expect(error(() => train(cli({ dataroot: 'd', suffix: '{netg}' }))).message).toBe("--suffix '{netg}' refers to {netg}, which is not an option. Did you mean 'netG'?");
+    expect(error(() => train(cli({ dataroot: 'd', suffix: '{netg}' }))).message).toBe(
+      "--suffix '{netg}' refers to {netg}, which is not an option. Did you mean 'netG'?",
+    );
   });
 
   it('a plugin that redeclares a base option is a programming error', () => {
-    registerModel({ name: 'redeclares', description: '', options: { ngf: { type: 'int', default: 8, help: '' } }, create: () => { throw new Error(); } });
+    registerModel({
+      name: 'redeclares',
+      description: '',
+      options: { ngf: { type: 'int', default: 8, help: '' } },
+      create: () => {
+        throw new Error();
+      },
+    });
     let caught: unknown;
     try {
       resolveSchema({ phase: 'train', layers: [cli({ model: 'redeclares' })] });
@@ -225,7 +284,12 @@ describe('resolveOptions: published flags without an option of their own', () =>
   const withFlags = () => ({
     name: 'published_flags',
     options: {
-      total_epochs: { type: 'int' as const, default: 0, help: 'x', sets: (value: unknown) => ({ n_epochs: Number(value), n_epochs_decay: 0 }) },
+      total_epochs: {
+        type: 'int' as const,
+        default: 0,
+        help: 'x',
+        sets: (value: unknown) => ({ n_epochs: Number(value), n_epochs_decay: 0 }),
+      },
       device_ids: { type: 'string' as const, default: '0', help: 'x', noEffect: 'translate picks the device' },
     },
   });
@@ -233,13 +297,22 @@ describe('resolveOptions: published flags without an option of their own', () =>
 
   it("an option's `sets` gives other options values in its layer; a higher layer still overrides them", () => {
     expect(resolve(cli({ dataroot: 'd', total_epochs: '7' })).options).toMatchObject({ total_epochs: 7, n_epochs: 7, n_epochs_decay: 0 });
-    expect(resolve(yaml({ dataroot: 'd', total_epochs: 7 }), cli({ n_epochs_decay: '3' })).options).toMatchObject({ n_epochs: 7, n_epochs_decay: 3 });
-    expect(error(() => resolve(cli({ dataroot: 'd', total_epochs: '7', n_epochs: '2' }))).message).toBe('--total_epochs sets n_epochs (to 7), and --n_epochs sets it too; give only one of them.');
+    expect(resolve(yaml({ dataroot: 'd', total_epochs: 7 }), cli({ n_epochs_decay: '3' })).options).toMatchObject({
+      n_epochs: 7,
+      n_epochs_decay: 3,
+    });
+    expect(error(() => resolve(cli({ dataroot: 'd', total_epochs: '7', n_epochs: '2' }))).message).toBe(
+      '--total_epochs sets n_epochs (to 7), and --n_epochs sets it too; give only one of them.',
+    );
   });
 
   it('an option with `noEffect` warns once, only when given', () => {
     expect(resolve(cli({ dataroot: 'd' })).warnings).toEqual([]);
-    expect(resolve(yaml({ dataroot: 'd', device_ids: '1' }, { device_ids: 2 }), cli({ device_ids: '0,1' })).warnings).toEqual(['--device_ids has no effect: translate picks the device']);
-    expect(resolve(yaml({ dataroot: 'd', device_ids: '1' }, { device_ids: 2 })).warnings).toEqual(["'device_ids' (run.yaml:2) has no effect: translate picks the device"]);
+    expect(resolve(yaml({ dataroot: 'd', device_ids: '1' }, { device_ids: 2 }), cli({ device_ids: '0,1' })).warnings).toEqual([
+      '--device_ids has no effect: translate picks the device',
+    ]);
+    expect(resolve(yaml({ dataroot: 'd', device_ids: '1' }, { device_ids: 2 })).warnings).toEqual([
+      "'device_ids' (run.yaml:2) has no effect: translate picks the device",
+    ]);
   });
 });

@@ -9,7 +9,13 @@ import { Vgg19Features, HOW_TO_GET_VGG } from '../../src/perceptual/vgg19.js';
 import { writePth } from '../../src/interop/pth.js';
 import { readSafetensors } from '../../src/interop/safetensors.js';
 import {
-  convertVgg19Weights, defaultVgg19Weights, loadVgg19, sha256PrefixOfUrl, translateCacheDir, vgg19CachePath, VGG19_URL,
+  convertVgg19Weights,
+  defaultVgg19Weights,
+  loadVgg19,
+  sha256PrefixOfUrl,
+  translateCacheDir,
+  vgg19CachePath,
+  VGG19_URL,
 } from '../../src/perceptual/index.js';
 import { useBackend } from '../helpers.js';
 

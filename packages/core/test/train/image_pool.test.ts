@@ -144,7 +144,16 @@ describe('ImagePool', () => {
   it('at batch size 1 takes images of mixed sizes (as the reference, which stores each on its own) and returns stored ones of other sizes', () => {
     seedEverything(7);
     const pool = new ImagePool(2);
-    const sizes: Array<[number, number]> = [[2, 3], [4, 5], [3, 3], [5, 2], [2, 2], [6, 4], [3, 5], [4, 4]];
+    const sizes: Array<[number, number]> = [
+      [2, 3],
+      [4, 5],
+      [3, 3],
+      [5, 2],
+      [2, 2],
+      [6, 4],
+      [3, 5],
+      [4, 4],
+    ];
     const inputs = sizes.map(([h, w], k) => tf.fill([1, h, w, C], k + 1) as tf.Tensor4D);
     const before = tf.memory().numTensors;
     const got = inputs.map((input) => {
@@ -154,7 +163,11 @@ describe('ImagePool', () => {
       return result;
     });
     expect(tf.memory().numTensors - before).toBe(2); // the two stored images, nothing else
-    const ids = simulate(2, sizes.map((_, k) => [k + 1]), 7).flat();
+    const ids = simulate(
+      2,
+      sizes.map((_, k) => [k + 1]),
+      7,
+    ).flat();
     expect(got.map((g) => g.id)).toEqual(ids);
     expect(got.map((g) => g.shape)).toEqual(ids.map((id) => sizes[id - 1]));
     expect(ids.some((id, k) => id !== k + 1)).toBe(true); // some returned images are older ones of another size
@@ -162,7 +175,7 @@ describe('ImagePool', () => {
     pool.dispose();
   });
 
-  it('a larger batch that would mix sizes fails with a clear message, as the reference\'s torch.cat does', () => {
+  it("a larger batch that would mix sizes fails with a clear message, as the reference's torch.cat does", () => {
     seedEverything(0);
     const pool = new ImagePool(1);
     const small = tf.zeros([1, 2, 2, C]) as tf.Tensor4D;
@@ -195,9 +208,11 @@ describe('ImagePool', () => {
     const tail = run(original, batches.slice(4));
 
     const resumed = new ImagePool(4);
-    resumed.restore(JSON.parse(JSON.stringify(saved.map((s) => ({ shape: s.shape, data: Array.from(s.data) })))).map(
-      (s: { shape: number[]; data: number[] }) => ({ shape: s.shape, data: Float32Array.from(s.data) }),
-    ));
+    resumed.restore(
+      JSON.parse(JSON.stringify(saved.map((s) => ({ shape: s.shape, data: Array.from(s.data) })))).map(
+        (s: { shape: number[]; data: number[] }) => ({ shape: s.shape, data: Float32Array.from(s.data) }),
+      ),
+    );
     globalRng().setState(rngState);
     expect(run(resumed, batches.slice(4))).toEqual(tail);
     expect(simulate(4, batches, 42).slice(4)).toEqual(tail);

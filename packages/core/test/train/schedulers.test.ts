@@ -97,7 +97,10 @@ describe('plateau', () => {
   it('an improvement of more than 1 % resets the patience', () => {
     const s = createScheduler('plateau', DEFAULTS);
     let metric = 1;
-    for (let i = 0; i < 30; i++) s.step((metric *= 0.98));
+    for (let i = 0; i < 30; i++) {
+      metric *= 0.98;
+      s.step(metric);
+    }
     expect(s.lr).toBe(2e-4);
   });
 

@@ -96,6 +96,8 @@ async function validateLayout(root: string, entry: CatalogEntry): Promise<void> 
     if (!ok) missing.push(dir);
   }
   if (missing.length > 0) {
-    throw new DownloadError(`${entry.name} was extracted, but these folders are missing or hold no images: ${missing.join(', ')}. The archive does not have the expected layout; delete ${root} and try another mirror (--mirror).`);
+    throw new DownloadError(
+      `${entry.name} was extracted, but these folders are missing or hold no images: ${missing.join(', ')}. The archive does not have the expected layout; delete ${root} and try another mirror (--mirror).`,
+    );
   }
 }

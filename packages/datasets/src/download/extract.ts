@@ -18,7 +18,11 @@ export async function extractZip(file: string, dest: string): Promise<number> {
     const tail = Buffer.alloc(tailLen);
     await fh.read(tail, 0, tailLen, size - tailLen);
     let eocd = -1;
-    for (let i = tailLen - 22; i >= 0; i--) if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+    for (let i = tailLen - 22; i >= 0; i--)
+      if (tail.readUInt32LE(i) === 0x06054b50) {
+        eocd = i;
+        break;
+      }
     if (eocd < 0) throw new DownloadError(`${file} is not a zip archive (no end-of-directory record); delete it and download again.`);
     const count = tail.readUInt16LE(eocd + 10);
     const cdSize = tail.readUInt32LE(eocd + 12);
@@ -104,7 +108,8 @@ export async function extractTarGz(file: string, dest: string): Promise<number> 
 
 async function writeEntry(dest: string, name: string, data: Buffer): Promise<void> {
   const rel = normalize(name);
-  if (isAbsolute(rel) || rel.split(sep).includes('..')) throw new DownloadError(`Refusing archive entry '${name}': it would be written outside ${dest}.`);
+  if (isAbsolute(rel) || rel.split(sep).includes('..'))
+    throw new DownloadError(`Refusing archive entry '${name}': it would be written outside ${dest}.`);
   const target = join(dest, rel);
   await mkdir(dirname(target), { recursive: true });
   await writeFile(target, data);

@@ -23,7 +23,10 @@ export async function downloadFile(url: string, dest: string, onProgress: Progre
   try {
     res = await fetch(url, { headers: have > 0 ? { Range: `bytes=${have}-` } : {}, redirect: 'follow' });
   } catch (err) {
-    throw new DownloadError(`Cannot reach ${url}: ${(err as Error).cause ? String((err as { cause: Error }).cause.message) : (err as Error).message}.`, { cause: err });
+    throw new DownloadError(
+      `Cannot reach ${url}: ${(err as Error).cause ? String((err as { cause: Error }).cause.message) : (err as Error).message}.`,
+      { cause: err },
+    );
   }
   if (res.status === 416 && have > 0) {
     await rename(part, dest); // the part already holds the whole file
@@ -43,7 +46,10 @@ export async function downloadFile(url: string, dest: string, onProgress: Progre
   try {
     await pipeline(body, createWriteStream(part, { flags: resumed ? 'a' : 'w' }));
   } catch (err) {
-    throw new DownloadError(`Download of ${url} was interrupted at ${received} bytes (${(err as Error).message}); run the command again to resume.`, { cause: err });
+    throw new DownloadError(
+      `Download of ${url} was interrupted at ${received} bytes (${(err as Error).message}); run the command again to resume.`,
+      { cause: err },
+    );
   }
   if (total !== undefined && received !== total) {
     throw new DownloadError(`Download of ${url} stopped at ${received} of ${total} bytes; run the command again to resume.`);

@@ -57,7 +57,11 @@ async function walk(root: string, out: Folder[]): Promise<void> {
     if (e.isDirectory()) {
       await walk(join(root, e.name), out);
     } else {
-      const list = isImageFile(e.name) ? folder.files : SKIPPED_IMAGE_EXTENSIONS.includes(extname(e.name).toLowerCase()) ? folder.skipped : null;
+      const list = isImageFile(e.name)
+        ? folder.files
+        : SKIPPED_IMAGE_EXTENSIONS.includes(extname(e.name).toLowerCase())
+          ? folder.skipped
+          : null;
       if (list && (e.isFile() || (e.isSymbolicLink() && (await stat(join(root, e.name)).catch(() => null))?.isFile()))) list.push(e.name);
     }
   }
@@ -71,7 +75,9 @@ function skippedMessage(dir: string, files: readonly string[]): string {
     const kind = extname(file).slice(1).toUpperCase();
     byKind.set(kind, [...(byKind.get(kind) ?? []), relative(dir, file)]);
   }
-  const kinds = [...byKind].map(([kind, names]) => `${names.length} ${kind} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`);
+  const kinds = [...byKind].map(
+    ([kind, names]) => `${names.length} ${kind} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`,
+  );
   return (
     `Skipped ${files.length} image file(s) in ${dir} that are not read, as the reference skips them: ${kinds.join('; ')}. ` +
     `Convert them to PNG or JPEG to use them (readable kinds: ${IMAGE_EXTENSIONS.join(' ')}).`

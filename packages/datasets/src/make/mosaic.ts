@@ -19,7 +19,11 @@ export async function makeMosaic(o: MakeOptions & { classes: number }): Promise<
   const counts: Record<string, number> = { train: 0, test: 0, label_nc: photos.length };
   for (let m = 0; m < total; m++) {
     const cells = rng.randint(4, 9);
-    const seeds = Array.from({ length: cells }, () => ({ x: rng.nextFloat() * n, y: rng.nextFloat() * n, cls: rng.randint(0, photos.length - 1) }));
+    const seeds = Array.from({ length: cells }, () => ({
+      x: rng.nextFloat() * n,
+      y: rng.nextFloat() * n,
+      cls: rng.randint(0, photos.length - 1),
+    }));
     const textures = await Promise.all(photos.map((p) => randomCrop(p.image, n, rng)));
     const label = new Uint8Array(n * n);
     const inst = new Uint8Array(n * n);

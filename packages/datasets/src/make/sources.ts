@@ -45,7 +45,11 @@ export async function loadPhotos(inputs: string[], log: (m: string) => void = ()
   for (const file of files) {
     try {
       const raw = await decodeImage(file);
-      photos.push({ name: uniqueName(basename(file, extname(file)), photos), image: toChannels(toEightBit(raw), 3, 'flatten', file), gray: raw.channels <= 2 });
+      photos.push({
+        name: uniqueName(basename(file, extname(file)), photos),
+        image: toChannels(toEightBit(raw), 3, 'flatten', file),
+        gray: raw.channels <= 2,
+      });
     } catch (err) {
       log(`Skipping ${file}: ${(err as Error).message}`);
     }

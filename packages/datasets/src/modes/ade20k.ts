@@ -6,7 +6,15 @@
  * its ADE20K models, the published one included, were trained on the ids as stored.)
  */
 import type { DatasetMode } from '../dataset.js';
-import { LABEL_MAP_OPTIONS, SPADE_256_DEFAULTS, createLabelMapDataset, listFolder, noInstanceMaps, type LabelMapLayout, type LabelMapOptions } from './label_maps.js';
+import {
+  LABEL_MAP_OPTIONS,
+  SPADE_256_DEFAULTS,
+  createLabelMapDataset,
+  listFolder,
+  noInstanceMaps,
+  type LabelMapLayout,
+  type LabelMapOptions,
+} from './label_maps.js';
 
 const LAYOUT: LabelMapLayout<LabelMapOptions> = {
   description:

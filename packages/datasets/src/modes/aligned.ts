@@ -20,11 +20,17 @@ export const alignedMode: DatasetMode = {
     const opts = options as unknown as DataOptions;
     checkDataOptions(opts);
     if (opts.load_size < opts.crop_size) {
-      throw new DatasetError(`--load_size ${opts.load_size} is smaller than --crop_size ${opts.crop_size}; the aligned mode needs load_size ≥ crop_size.`);
+      throw new DatasetError(
+        `--load_size ${opts.load_size} is smaller than --crop_size ${opts.crop_size}; the aligned mode needs load_size ≥ crop_size.`,
+      );
     }
     const dir = join(opts.dataroot, opts.phase);
     const found = await listImages(dir, { maxDatasetSize: opts.max_dataset_size, warn: (m) => ctx.warn(m) });
-    if (found.length === 0) throw noImagesError(dir, 'The aligned mode reads A|B images (A on the left half, B on the right) from <dataroot>/<phase>/. Make one with `translate datasets make edges2photo`.');
+    if (found.length === 0)
+      throw noImagesError(
+        dir,
+        'The aligned mode reads A|B images (A on the left half, B on the right) from <dataroot>/<phase>/. Make one with `translate datasets make edges2photo`.',
+      );
     const { files, infos } = await scanImages(found, opts, ctx);
     const odd = files.filter((f) => infos.get(f)!.width % 2 !== 0);
     if (odd.length > 0) {

@@ -6,7 +6,14 @@
  */
 import { basename, join } from 'node:path';
 import type { DatasetMode } from '../dataset.js';
-import { LABEL_MAP_DEFAULTS, LABEL_MAP_OPTIONS, createLabelMapDataset, listFolder, type LabelMapLayout, type LabelMapOptions } from './label_maps.js';
+import {
+  LABEL_MAP_DEFAULTS,
+  LABEL_MAP_OPTIONS,
+  createLabelMapDataset,
+  listFolder,
+  type LabelMapLayout,
+  type LabelMapOptions,
+} from './label_maps.js';
 
 const LAYOUT: LabelMapLayout<LabelMapOptions> = {
   description:

@@ -52,7 +52,14 @@ export const colorizationMode: DatasetMode = {
       sources: [{ role: 'image', dir, files }],
       async get(index, rng): Promise<Sample> {
         const file = files[index]!;
-        const rgb = await preprocess(toChannels(await decodeImage(file), 3, opts.alpha_mode, file), pre, null, rng, 'bicubic', context(file));
+        const rgb = await preprocess(
+          toChannels(await decodeImage(file), 3, opts.alpha_mode, file),
+          pre,
+          null,
+          rng,
+          'bicubic',
+          context(file),
+        );
         return { ...labChannels(rgb.width, rgb.height, rgbToLab(rgb)), A_paths: file, B_paths: file };
       },
     };

@@ -41,7 +41,11 @@ export function onceWarner(ctx: DatasetContext): (file: string) => PreprocessCon
  * `skip_bad_images` is set; otherwise they are a `DatasetError` listing them. Images with an EXIF
  * orientation other than 1 get one warning: they are read as stored, as the reference reads them.
  */
-export async function scanImages(files: readonly string[], opts: DataOptions, ctx: DatasetContext): Promise<{ files: string[]; infos: Map<string, ImageInfo> }> {
+export async function scanImages(
+  files: readonly string[],
+  opts: DataOptions,
+  ctx: DatasetContext,
+): Promise<{ files: string[]; infos: Map<string, ImageInfo> }> {
   const infos = new Map<string, ImageInfo>();
   const bad: ImageDecodeError[] = [];
   await mapLimit(files, 16, async (file) => {
@@ -53,7 +57,9 @@ export async function scanImages(files: readonly string[], opts: DataOptions, ct
     }
   });
   if (bad.length > 0 && !opts.skip_bad_images) {
-    throw new DatasetError(`${bad.length} unreadable image(s):\n${listSome(bad.map((e) => e.message))}\nFix or remove them, or pass --skip_bad_images to skip them.`);
+    throw new DatasetError(
+      `${bad.length} unreadable image(s):\n${listSome(bad.map((e) => e.message))}\nFix or remove them, or pass --skip_bad_images to skip them.`,
+    );
   }
   for (const e of bad) ctx.warn(`Skipping ${e.file}: ${e.message}`);
   const rotated = files.filter((f) => (infos.get(f)?.orientation ?? 1) !== 1);
@@ -98,5 +104,7 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 
 /** The error for a folder without images, with a hint on the layout the mode expects. */
 export function noImagesError(dir: string, layout: string): DatasetError {
-  return new DatasetError(`No images found in ${dir} (looked for .jpg .jpeg .png .bmp .ppm .tif .tiff .webp, in subfolders too). ${layout}`);
+  return new DatasetError(
+    `No images found in ${dir} (looked for .jpg .jpeg .png .bmp .ppm .tif .tiff .webp, in subfolders too). ${layout}`,
+  );
 }

@@ -9,10 +9,13 @@ import { LABEL_MAP_OPTIONS, SPADE_256_DEFAULTS, createLabelMapDataset, listFolde
 import type { SegmentationOptions } from './segmentation.js';
 
 const LAYOUT: LabelMapLayout<SegmentationOptions> = {
-  description: 'The custom mode reads label maps from --label_dir, photos from --image_dir and instance maps from --instance_dir (none when it is empty), paired by file name.',
+  description:
+    'The custom mode reads label maps from --label_dir, photos from --image_dir and instance maps from --instance_dir (none when it is empty), paired by file name.',
   async find(opts, ctx) {
     if (!opts.no_instance && opts.instance_dir === '') {
-      throw new DatasetError('--instance_dir is empty, so there are no instance maps, but --no_instance is off. Pass --no_instance, or --instance_dir with the folder of instance maps.');
+      throw new DatasetError(
+        '--instance_dir is empty, so there are no instance maps, but --no_instance is off. Pass --no_instance, or --instance_dir with the folder of instance maps.',
+      );
     }
     return {
       labels: { dir: opts.label_dir, files: await listFolder(opts.label_dir, 'label map', ctx) },

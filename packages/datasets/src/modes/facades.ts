@@ -4,10 +4,19 @@
  */
 import { join } from 'node:path';
 import type { DatasetMode } from '../dataset.js';
-import { LABEL_MAP_OPTIONS, SPADE_256_DEFAULTS, createLabelMapDataset, listFolder, noInstanceMaps, type LabelMapLayout, type LabelMapOptions } from './label_maps.js';
+import {
+  LABEL_MAP_OPTIONS,
+  SPADE_256_DEFAULTS,
+  createLabelMapDataset,
+  listFolder,
+  noInstanceMaps,
+  type LabelMapLayout,
+  type LabelMapOptions,
+} from './label_maps.js';
 
 const LAYOUT: LabelMapLayout<LabelMapOptions> = {
-  description: "The facades mode (SPADE's) reads label maps from <dataroot>/<phase>_label and photos from <phase>_img, where <phase> is val for --phase test, paired by file name; it has no instance maps.",
+  description:
+    "The facades mode (SPADE's) reads label maps from <dataroot>/<phase>_label and photos from <phase>_img, where <phase> is val for --phase test, paired by file name; it has no instance maps.",
   async find(opts, ctx) {
     const phase = opts.phase === 'test' ? 'val' : opts.phase;
     const [labelDir, imageDir] = [join(opts.dataroot, `${phase}_label`), join(opts.dataroot, `${phase}_img`)];

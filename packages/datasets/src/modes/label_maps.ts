@@ -20,12 +20,26 @@ import { decodeImage, normalizeImage, toLabelMap, type ImageInfo, type LabelMap 
 /** Options of every label-map mode: the common ones plus SPADE's. */
 export const LABEL_MAP_OPTIONS: OptionSchema = {
   ...DATA_OPTIONS,
-  preprocess: { ...DATA_OPTIONS.preprocess!, choices: PREPROCESS_MODES, help: 'scaling and cropping of images at load time [resize_and_crop | crop | scale_width | scale_width_and_crop | scale_shortside | scale_shortside_and_crop | fixed | none]' },
-  label_nc: { type: 'int', default: 13, minimum: 1, help: '# of input label classes without unknown class. If you have unknown class as class label, specify --contain_dontcare_label.' },
+  preprocess: {
+    ...DATA_OPTIONS.preprocess!,
+    choices: PREPROCESS_MODES,
+    help: 'scaling and cropping of images at load time [resize_and_crop | crop | scale_width | scale_width_and_crop | scale_shortside | scale_shortside_and_crop | fixed | none]',
+  },
+  label_nc: {
+    type: 'int',
+    default: 13,
+    minimum: 1,
+    help: '# of input label classes without unknown class. If you have unknown class as class label, specify --contain_dontcare_label.',
+  },
   contain_dontcare_label: { type: 'bool', default: false, help: 'if the label map contains dontcare label (dontcare=255)' },
   no_instance: { type: 'bool', default: false, help: 'if specified, do *not* add instance map as input' },
   no_pairing_check: { type: 'bool', default: false, help: 'If specified, skip sanity check of correct label-image file pairing' },
-  aspect_ratio: { type: 'float', default: 1.0, exclusiveMinimum: 0, help: 'The ratio width/height. The final height of the load image will be crop_size/aspect_ratio' },
+  aspect_ratio: {
+    type: 'float',
+    default: 1.0,
+    exclusiveMinimum: 0,
+    help: 'The ratio width/height. The final height of the load image will be crop_size/aspect_ratio',
+  },
 };
 
 /** Defaults of every label-map mode: `--preprocess none` rounds sides to multiples of 32, as SPADE's `__make_power_2`. */
@@ -77,7 +91,8 @@ export interface LabelMapLayout<O extends LabelMapOptions> {
 export async function listFolder(dir: string, what: string, ctx: DatasetContext): Promise<string[]> {
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) {
-    const hint = what === 'instance map' ? ' Instance maps are one-channel images of instance ids; pass --no_instance if you have none.' : '';
+    const hint =
+      what === 'instance map' ? ' Instance maps are one-channel images of instance ids; pass --no_instance if you have none.' : '';
     throw new DatasetError(`The ${what} folder ${dir} ${info ? 'is a file, not a folder' : 'does not exist'}.${hint}`);
   }
   return listImages(dir, { warn: (m) => ctx.warn(m) });
@@ -85,12 +100,20 @@ export async function listFolder(dir: string, what: string, ctx: DatasetContext)
 
 /** The instance maps of a mode that has none: null, or a `DatasetError` when `--no_instance` is off. */
 export function noInstanceMaps(mode: string, opts: LabelMapOptions): null {
-  if (!opts.no_instance) throw new DatasetError(`The ${mode} mode has no instance maps, but --no_instance is off. Leave --no_instance on (the ${mode} default).`);
+  if (!opts.no_instance)
+    throw new DatasetError(
+      `The ${mode} mode has no instance maps, but --no_instance is off. Leave --no_instance on (the ${mode} default).`,
+    );
   return null;
 }
 
 /** Builds the dataset of a label-map mode: finds, pairs and checks the files of `layout`, then decodes samples on demand. */
-export async function createLabelMapDataset<O extends LabelMapOptions>(mode: string, layout: LabelMapLayout<O>, options: Record<string, unknown>, ctx: DatasetContext): Promise<Dataset> {
+export async function createLabelMapDataset<O extends LabelMapOptions>(
+  mode: string,
+  layout: LabelMapLayout<O>,
+  options: Record<string, unknown>,
+  ctx: DatasetContext,
+): Promise<Dataset> {
   const opts = options as unknown as O;
   checkDataOptions(opts);
   if (!(opts.label_nc >= 1)) throw new DatasetError(`--label_nc must be at least 1, got ${opts.label_nc}.`);
@@ -98,11 +121,19 @@ export async function createLabelMapDataset<O extends LabelMapOptions>(mode: str
     if (isDataProblem(err)) throw new DatasetError(`${err.message} ${layout.description}`, { cause: err });
     throw err;
   });
-  const roles: [FileGroup | null, string][] = [[found.labels, 'label map'], [found.images, 'photo'], [found.instances, 'instance map']];
+  const roles: [FileGroup | null, string][] = [
+    [found.labels, 'label map'],
+    [found.images, 'photo'],
+    [found.instances, 'instance map'],
+  ];
   for (const [group, what] of roles) {
     if (group && group.files.length === 0) throw new DatasetError(`No ${what}s found in ${group.dir}. ${layout.description}`);
   }
-  const pairs: PairingRule = { key: layout.pairKey ?? stem, rule: layout.pairRule ?? 'the same file name (any extension)', byOrder: opts.no_pairing_check };
+  const pairs: PairingRule = {
+    key: layout.pairKey ?? stem,
+    rule: layout.pairRule ?? 'the same file name (any extension)',
+    byOrder: opts.no_pairing_check,
+  };
   const labels = await scanImages(naturalSort(found.labels.files).slice(0, opts.max_dataset_size), opts, ctx);
   checkIdMaps(labels, 'label map', 'Save label maps as one-channel (grayscale) PNGs whose pixel values are class ids.');
   const imageFor = pairing(labels.files, found.images, 'photo', pairs);
@@ -172,7 +203,8 @@ interface PairingRule {
 function pairing(labels: readonly string[], others: FileGroup, what: string, p: PairingRule): Map<string, string> {
   const sorted = naturalSort(others.files);
   if (p.byOrder) {
-    if (sorted.length < labels.length) throw new DatasetError(`${labels.length} label maps but only ${sorted.length} ${what}s in ${others.dir}.`);
+    if (sorted.length < labels.length)
+      throw new DatasetError(`${labels.length} label maps but only ${sorted.length} ${what}s in ${others.dir}.`);
     return new Map(labels.map((l, i) => [l, sorted[i]!]));
   }
   const byKey = new Map(sorted.map((o) => [p.key(o), o]));
@@ -217,8 +249,12 @@ function checkLabelIds(label: LabelMap, file: string, opts: LabelMapOptions, nc:
   }
   if (max < nc) return;
   if (has255 && !opts.contain_dontcare_label && max === opts.label_nc) {
-    throw new DatasetError(`Label map ${file} contains 255 ("don't care"), but --contain_dontcare_label is not set. Pass --contain_dontcare_label to give it its own channel, or relabel those pixels.`);
+    throw new DatasetError(
+      `Label map ${file} contains 255 ("don't care"), but --contain_dontcare_label is not set. Pass --contain_dontcare_label to give it its own channel, or relabel those pixels.`,
+    );
   }
   const hint = max === 255 ? '' : ` Raise --label_nc to ${max + 1} if the map is right.`;
-  throw new DatasetError(`Label map ${file} contains class id ${max}, but --label_nc ${opts.label_nc}${opts.contain_dontcare_label ? ' with --contain_dontcare_label' : ''} allows ids 0..${nc - 1}.${hint}`);
+  throw new DatasetError(
+    `Label map ${file} contains class id ${max}, but --label_nc ${opts.label_nc}${opts.contain_dontcare_label ? ' with --contain_dontcare_label' : ''} allows ids 0..${nc - 1}.${hint}`,
+  );
 }

@@ -6,7 +6,14 @@
 import { join } from 'node:path';
 import type { OptionSchema } from '@translate/core';
 import type { DatasetMode } from '../dataset.js';
-import { LABEL_MAP_DEFAULTS, LABEL_MAP_OPTIONS, createLabelMapDataset, listFolder, type LabelMapLayout, type LabelMapOptions } from './label_maps.js';
+import {
+  LABEL_MAP_DEFAULTS,
+  LABEL_MAP_OPTIONS,
+  createLabelMapDataset,
+  listFolder,
+  type LabelMapLayout,
+  type LabelMapOptions,
+} from './label_maps.js';
 
 /** Options of the segmentation mode: the label-map ones plus folders that replace the default layout. */
 export const SEGMENTATION_OPTIONS: OptionSchema = {

@@ -21,7 +21,18 @@ import { DATA_OPTIONS, checkDataOptions, type DataOptions } from '../options.js'
 import type { Dataset, DatasetContext, DatasetMode, Sample } from '../dataset.js';
 import type { Rng } from '../rng.js';
 import { listSome, noImagesError, readImage, scanImages, stem } from './common.js';
-import { probeImage, cropImage, flipHorizontal, flipVertical, normalizeImage, toChannels, transposeImage, resizeBicubic, type RawImage, roundHalfEven } from '@translate/core';
+import {
+  probeImage,
+  cropImage,
+  flipHorizontal,
+  flipVertical,
+  normalizeImage,
+  toChannels,
+  transposeImage,
+  resizeBicubic,
+  type RawImage,
+  roundHalfEven,
+} from '@translate/core';
 
 /** Options of the super-resolution mode. */
 export const SUPER_RESOLUTION_OPTIONS: OptionSchema = {
@@ -60,12 +71,18 @@ export const superResolutionMode: DatasetMode = {
     if (crop < opts.scale) throw new DatasetError(`--crop_size ${opts.crop_size} is smaller than --scale ${opts.scale}.`);
     const dir = join(opts.dataroot, opts.phase);
     const found = await listImages(dir, { maxDatasetSize: opts.max_dataset_size, warn: (m) => ctx.warn(m) });
-    if (found.length === 0) throw noImagesError(dir, 'The super_resolution mode reads high-resolution images from <dataroot>/<phase>/. Make one with `translate datasets make sr`.');
+    if (found.length === 0)
+      throw noImagesError(
+        dir,
+        'The super_resolution mode reads high-resolution images from <dataroot>/<phase>/. Make one with `translate datasets make sr`.',
+      );
     const { files, infos } = await scanImages(found, opts, ctx);
     const train = opts.phase === 'train';
     const small = files.filter((f) => Math.min(infos.get(f)!.width, infos.get(f)!.height) < (train ? crop : opts.scale));
     if (small.length > 0) {
-      throw new DatasetError(`${small.length} image(s) are smaller than the ${train ? `${crop}px training crop` : `scale ${opts.scale}`}:\n${listSome(small.map((f) => `${f} (${infos.get(f)!.width}x${infos.get(f)!.height})`))}\nLower --crop_size or remove them.`);
+      throw new DatasetError(
+        `${small.length} image(s) are smaller than the ${train ? `${crop}px training crop` : `scale ${opts.scale}`}:\n${listSome(small.map((f) => `${f} (${infos.get(f)!.width}x${infos.get(f)!.height})`))}\nLower --crop_size or remove them.`,
+      );
     }
     if (!train) checkBatchSizes(files, infos, opts);
     const lrFor = opts.lr_dir ? await lowResFiles(files, infos, opts, ctx) : null;
@@ -140,14 +157,20 @@ function checkBatchSizes(files: string[], infos: Map<string, { width: number; he
   };
   const first = sizeOf(files[0]!);
   if (files.every((f) => sizeOf(f) === first)) return;
-  const what = opts.phase === 'val' ? 'the centre square of each image' : `each whole image (cropped to a multiple of --scale ${opts.scale})`;
+  const what =
+    opts.phase === 'val' ? 'the centre square of each image' : `each whole image (cropped to a multiple of --scale ${opts.scale})`;
   throw new DatasetError(
     `--batch_size ${opts.batch_size} stacks images of one size, but --phase ${opts.phase} uses ${what} and these differ:\n` +
       `${listSome(files.map((f) => `${f}: ${sizeOf(f)}`))}\nUse --batch_size 1 (as the SR benchmarks do) or images of one size.`,
   );
 }
 
-async function lowResFiles(files: string[], infos: Map<string, { width: number; height: number }>, opts: SuperResolutionOptions, ctx: DatasetContext): Promise<Map<string, string>> {
+async function lowResFiles(
+  files: string[],
+  infos: Map<string, { width: number; height: number }>,
+  opts: SuperResolutionOptions,
+  ctx: DatasetContext,
+): Promise<Map<string, string>> {
   const lrFiles = await listImages(opts.lr_dir, { warn: (m) => ctx.warn(m) });
   const byStem = new Map(lrFiles.map((f) => [stem(f), f]));
   const out = new Map<string, string>();
@@ -163,12 +186,18 @@ async function lowResFiles(files: string[], infos: Map<string, { width: number; 
     // LR × scale is the HR image less its right and bottom `w mod scale`, `h mod scale` pixels.
     const [w, h] = [Math.floor(hr.width / opts.scale), Math.floor(hr.height / opts.scale)];
     if (l.width !== w || l.height !== h) {
-      const cropped = w * opts.scale !== hr.width || h * opts.scale !== hr.height ? ` (${w * opts.scale}x${h * opts.scale}, a multiple of the scale, ÷ ${opts.scale})` : '';
-      problems.push(`${lr} is ${l.width}x${l.height}, but ${f} is ${hr.width}x${hr.height}; with --scale ${opts.scale} it must be ${w}x${h}${cropped}`);
+      const cropped =
+        w * opts.scale !== hr.width || h * opts.scale !== hr.height
+          ? ` (${w * opts.scale}x${h * opts.scale}, a multiple of the scale, ÷ ${opts.scale})`
+          : '';
+      problems.push(
+        `${lr} is ${l.width}x${l.height}, but ${f} is ${hr.width}x${hr.height}; with --scale ${opts.scale} it must be ${w}x${h}${cropped}`,
+      );
       continue;
     }
     out.set(f, lr);
   }
-  if (problems.length > 0) throw new DatasetError(`The low-resolution folder --lr_dir does not match the high-resolution images:\n${listSome(problems)}`);
+  if (problems.length > 0)
+    throw new DatasetError(`The low-resolution folder --lr_dir does not match the high-resolution images:\n${listSome(problems)}`);
   return out;
 }

@@ -50,7 +50,8 @@ export const unalignedMode: DatasetMode = {
 };
 
 async function domainFiles(dir: string, opts: DataOptions, ctx: DatasetContext): Promise<string[]> {
-  const layout = 'The unaligned mode reads two folders, <dataroot>/<phase>A and <dataroot>/<phase>B (e.g. trainA, trainB). Make one with `translate datasets make photo2gray`.';
+  const layout =
+    'The unaligned mode reads two folders, <dataroot>/<phase>A and <dataroot>/<phase>B (e.g. trainA, trainB). Make one with `translate datasets make photo2gray`.';
   const found = await listImages(dir, { maxDatasetSize: opts.max_dataset_size, warn: (m) => ctx.warn(m) });
   if (found.length === 0) throw noImagesError(dir, layout);
   const { files } = await scanImages(found, opts, ctx);

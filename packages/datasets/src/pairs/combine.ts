@@ -49,7 +49,8 @@ export interface CombineSplit {
  */
 export async function combineAB(o: CombineOptions): Promise<CombineSplit[]> {
   if (!(o.numImgs >= 1)) throw new DatasetError(`--num_imgs must be at least 1, got ${o.numImgs}.`);
-  const layout = 'It must hold one subfolder per split (train, val, test, ...); the images of <fold_A>/<split>/ are paired with those of the same name in <fold_B>/<split>/.';
+  const layout =
+    'It must hold one subfolder per split (train, val, test, ...); the images of <fold_A>/<split>/ are paired with those of the same name in <fold_B>/<split>/.';
   await requireFolder('--fold_A', o.foldA, layout);
   await requireFolder('--fold_B', o.foldB, layout);
   const splitsA = await foldersIn(o.foldA);
@@ -60,7 +61,9 @@ export async function combineAB(o: CombineOptions): Promise<CombineSplit[]> {
     else o.log?.(`Skipping split '${split}': ${join(o.foldB, split)} does not exist.`);
   }
   if (splits.length === 0) {
-    throw new DatasetError(`No split folder of --fold_A ${o.foldA} (${splitsA.join(', ')}) is in --fold_B ${o.foldB}. Give the subfolders of both the same names (train, val, test).`);
+    throw new DatasetError(
+      `No split folder of --fold_A ${o.foldA} (${splitsA.join(', ')}) is in --fold_B ${o.foldB}. Give the subfolders of both the same names (train, val, test).`,
+    );
   }
   const plan: { split: string; found: number; pairs: Pair[]; missingB: string[] }[] = [];
   for (const split of splits) {
@@ -69,12 +72,16 @@ export async function combineAB(o: CombineOptions): Promise<CombineSplit[]> {
     const missingB: string[] = [];
     for (const name of names.slice(0, o.numImgs)) {
       const b = join(o.foldB, split, o.useAB ? name.replaceAll('_A.', '_B.') : name);
-      if (await isFile(b)) pairs.push({ a: join(o.foldA, split, name), b, out: join(o.foldAB, split, o.useAB ? name.replaceAll('_A.', '.') : name) });
+      if (await isFile(b))
+        pairs.push({ a: join(o.foldA, split, name), b, out: join(o.foldAB, split, o.useAB ? name.replaceAll('_A.', '.') : name) });
       else missingB.push(b);
     }
     plan.push({ split, found: names.length, pairs, missingB });
   }
-  await checkPairSizes(plan.flatMap((p) => p.pairs), 'Resize one image of each pair (or remove the pair) and run combine again.');
+  await checkPairSizes(
+    plan.flatMap((p) => p.pairs),
+    'Resize one image of each pair (or remove the pair) and run combine again.',
+  );
   for (const { pairs } of plan) await writePairs(pairs, { quality: COMBINE_JPEG_QUALITY, concurrency: o.concurrency });
   return plan.map(({ split, found, pairs, missingB }) => ({ split, found, written: pairs.length, missingB }));
 }

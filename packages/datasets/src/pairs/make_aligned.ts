@@ -46,13 +46,22 @@ export async function makeAligned(o: MakeAlignedOptions): Promise<Record<string,
     if (!hasA || !hasB) throw new DatasetError(`${hasA ? dirA : dirB} exists but ${hasA ? dirB : dirA} does not. ${layout}`);
     const [namesA, namesB] = await Promise.all([filesIn(dirA, isPngOrJpg), filesIn(dirB, isPngOrJpg)]);
     if (namesA.length !== namesB.length) {
-      throw new DatasetError(`${dirA} has ${namesA.length} .png/.jpg images but ${dirB} has ${namesB.length}. make-aligned pairs them by position in name order, so both need the same number: remove the extra ones.`);
+      throw new DatasetError(
+        `${dirA} has ${namesA.length} .png/.jpg images but ${dirB} has ${namesB.length}. make-aligned pairs them by position in name order, so both need the same number: remove the extra ones.`,
+      );
     }
-    const pairs = namesA.map((name, i) => ({ a: join(dirA, name), b: join(dirB, namesB[i]!), out: join(o.output, split, `${String(i).padStart(4, '0')}.jpg`) }));
+    const pairs = namesA.map((name, i) => ({
+      a: join(dirA, name),
+      b: join(dirB, namesB[i]!),
+      out: join(o.output, split, `${String(i).padStart(4, '0')}.jpg`),
+    }));
     plan.push({ split, pairs });
   }
   if (plan.length === 0) throw new DatasetError(`--dataset-path ${o.datasetPath} has no split folders. ${layout}`);
-  await checkPairSizes(plan.flatMap((p) => p.pairs), 'make-aligned pairs the i-th image of each A folder with the i-th of its B folder (in name order): check that they belong together, and resize one of each pair.');
+  await checkPairSizes(
+    plan.flatMap((p) => p.pairs),
+    'make-aligned pairs the i-th image of each A folder with the i-th of its B folder (in name order): check that they belong together, and resize one of each pair.',
+  );
   for (const { pairs } of plan) await writePairs(pairs, { quality: MAKE_ALIGNED_JPEG_QUALITY, concurrency: o.concurrency });
   return Object.fromEntries(plan.map(({ split, pairs }) => [split, pairs.length]));
 }

@@ -70,7 +70,10 @@ export async function checkPairSizes(pairs: readonly Pair[], fix: string): Promi
  * exactly: gray is copied to three channels and an alpha channel dropped, as OpenCV's
  * `imread(path, IMREAD_COLOR)` and PIL's paste into an RGB image do; 16-bit samples become round(v / 257).
  */
-export async function writePairs(pairs: readonly Pair[], { quality, concurrency }: { quality: number; concurrency: number }): Promise<void> {
+export async function writePairs(
+  pairs: readonly Pair[],
+  { quality, concurrency }: { quality: number; concurrency: number },
+): Promise<void> {
   await mapLimit(pairs, concurrency, async ({ a, b, out }) => {
     const [ia, ib] = await Promise.all([readRgb8(a), readRgb8(b)]);
     await writeImage(out, sideBySide(ia, ib), { quality });

@@ -8,7 +8,16 @@ import type { Rng } from '../rng.js';
 import { cropImage, flipHorizontal, resizeNearest, resizeBicubic, type RawImage, roundHalfEven } from '@translate/core';
 
 /** The `--preprocess` values. The last three are SPADE's (segmentation mode). */
-export const PREPROCESS_MODES = ['resize_and_crop', 'crop', 'scale_width', 'scale_width_and_crop', 'none', 'scale_shortside', 'scale_shortside_and_crop', 'fixed'] as const;
+export const PREPROCESS_MODES = [
+  'resize_and_crop',
+  'crop',
+  'scale_width',
+  'scale_width_and_crop',
+  'none',
+  'scale_shortside',
+  'scale_shortside_and_crop',
+  'fixed',
+] as const;
 
 /** One `--preprocess` value. */
 export type PreprocessMode = (typeof PREPROCESS_MODES)[number];
@@ -84,7 +93,8 @@ export async function preprocess(
     const [w, h] = shortsideSize(out.width, out.height, opts.load_size);
     out = await resize(out, w, h);
   }
-  if (mode.includes('crop')) out = params ? fixedCrop(out, params.crop_pos, opts.crop_size) : randomCrop(out, opts.crop_size, rng, ctx.file);
+  if (mode.includes('crop'))
+    out = params ? fixedCrop(out, params.crop_pos, opts.crop_size) : randomCrop(out, opts.crop_size, rng, ctx.file);
   if (mode === 'none') out = await roundToMultiple(out, opts.size_multiple, resize, ctx);
   if (mode === 'fixed') out = await resize(out, opts.crop_size, roundHalfEven(opts.crop_size / opts.aspect_ratio));
   if (!opts.no_flip) {
@@ -103,7 +113,9 @@ function fixedCrop(img: RawImage, [x, y]: [number, number], size: number): RawIm
 /** torchvision's RandomCrop: a uniform position; an image smaller than the crop is an error. */
 function randomCrop(img: RawImage, size: number, rng: Rng, file: string): RawImage {
   if (img.width < size || img.height < size) {
-    throw new DatasetError(`${file} is ${img.width}x${img.height} after resizing, smaller than --crop_size ${size}. Lower --crop_size, raise --load_size, or use --preprocess resize_and_crop.`);
+    throw new DatasetError(
+      `${file} is ${img.width}x${img.height} after resizing, smaller than --crop_size ${size}. Lower --crop_size, raise --load_size, or use --preprocess resize_and_crop.`,
+    );
   }
   const x = rng.randint(0, img.width - size);
   const y = rng.randint(0, img.height - size);
@@ -121,7 +133,9 @@ async function roundToMultiple(
   const h = roundHalfEven(img.height / base) * base;
   if (w === img.width && h === img.height) return img;
   if (w === 0 || h === 0) {
-    throw new DatasetError(`${ctx.file} is ${img.width}x${img.height}, too small for --preprocess none, which rounds each side to a multiple of ${base}. Use a larger image.`);
+    throw new DatasetError(
+      `${ctx.file} is ${img.width}x${img.height}, too small for --preprocess none, which rounds each side to a multiple of ${base}. Use a larger image.`,
+    );
   }
   ctx.warn(
     'make_power_2',

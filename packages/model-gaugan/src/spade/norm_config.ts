@@ -31,7 +31,8 @@ export function parseSpadeNorm(value: string, flag = '--norm_G'): SpadeNormConfi
     );
   }
   const k = Number(m[3]);
-  if (k !== Number(m[4]) || k % 2 === 0) throw new OptionError(`${flag} '${value}': the SPADE kernel must be square and odd (3x3, 5x5, …).`);
+  if (k !== Number(m[4]) || k % 2 === 0)
+    throw new OptionError(`${flag} '${value}': the SPADE kernel must be square and odd (3x3, 5x5, …).`);
   return { spectral: m[1] !== undefined, paramFree: m[2] as SpadeParamFreeNorm, kernelSize: k };
 }
 

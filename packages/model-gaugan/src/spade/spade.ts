@@ -5,7 +5,17 @@
  * Keys: `param_free_norm.*` (batch-norm buffers only), `mlp_shared.0.*`, `mlp_gamma.*`, `mlp_beta.*`.
  */
 import {
-  BatchNorm2d, Conv2d, InstanceNorm2d, Module, ReLU, Sequential, interpolate, resizeNearestLikeOnnx, tf, type ForwardContext, type OnnxGraph,
+  BatchNorm2d,
+  Conv2d,
+  InstanceNorm2d,
+  Module,
+  ReLU,
+  Sequential,
+  interpolate,
+  resizeNearestLikeOnnx,
+  tf,
+  type ForwardContext,
+  type OnnxGraph,
   type OnnxValues,
 } from '@translate/core';
 import type { SpadeParamFreeNorm } from './norm_config.js';

@@ -57,9 +57,16 @@ export class SPADEResnetBlock extends Module<SpadeInput, tf.Tensor4D> {
 
   override toOnnx(graph: OnnxGraph, { x, segmap }: OnnxValues<SpadeInput>, prefix: string): string {
     const leaky = (v: string, name: string) => graph.node('LeakyRelu', [v], { alpha: { f: 0.2 } }, `${prefix}${name}.LeakyRelu`);
-    const xs = this.convS && this.normS ? this.convS.toOnnx(graph, this.normS.toOnnx(graph, { x, segmap }, `${prefix}norm_s.`), `${prefix}conv_s.`) : x;
+    const xs =
+      this.convS && this.normS
+        ? this.convS.toOnnx(graph, this.normS.toOnnx(graph, { x, segmap }, `${prefix}norm_s.`), `${prefix}conv_s.`)
+        : x;
     const h = this.conv0.toOnnx(graph, leaky(this.norm0.toOnnx(graph, { x, segmap }, `${prefix}norm_0.`), 'norm_0'), `${prefix}conv_0.`);
-    const dx = this.conv1.toOnnx(graph, leaky(this.norm1.toOnnx(graph, { x: h, segmap }, `${prefix}norm_1.`), 'norm_1'), `${prefix}conv_1.`);
+    const dx = this.conv1.toOnnx(
+      graph,
+      leaky(this.norm1.toOnnx(graph, { x: h, segmap }, `${prefix}norm_1.`), 'norm_1'),
+      `${prefix}conv_1.`,
+    );
     return graph.node('Add', [xs, dx], {}, `${prefix}Add`);
   }
 }

@@ -17,8 +17,7 @@ const lrelu = (x: Nchw) => mapRef((v) => (v > 0 ? v : 0.2 * v), x);
 function segmapOf(n: number, c: number, h: number, w: number, seed: number): Nchw {
   const r = randomArray(n * h * w, seed);
   const data = new Float64Array(n * c * h * w);
-  for (let b = 0; b < n; b++)
-    for (let i = 0; i < h * w; i++) data[(b * c + Math.floor(((r[b * h * w + i]! + 1) / 2) * c)) * h * w + i] = 1;
+  for (let b = 0; b < n; b++) for (let i = 0; i < h * w; i++) data[(b * c + Math.floor(((r[b * h * w + i]! + 1) / 2) * c)) * h * w + i] = 1;
   return { n, c, h, w, data };
 }
 
@@ -39,7 +38,14 @@ describe('norm strings', () => {
     await useBackend('cpu');
     const nested = normalizedConv(parsePlainNorm('spectralbatch', 'x'), { inChannels: 2, outChannels: 3, kernelSize: 3 });
     expect([...nested.stateDict().keys()]).toEqual([
-      '0.weight_orig', '0.weight_u', '0.weight_v', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked',
+      '0.weight_orig',
+      '0.weight_u',
+      '0.weight_v',
+      '1.weight',
+      '1.bias',
+      '1.running_mean',
+      '1.running_var',
+      '1.num_batches_tracked',
     ]);
     const alone = normalizedConv(parsePlainNorm('spectral', 'x'), { inChannels: 2, outChannels: 3, kernelSize: 3 });
     expect([...alone.stateDict().keys()]).toEqual(['bias', 'weight_orig', 'weight_u', 'weight_v']);
@@ -53,8 +59,15 @@ describe('SPADE layer', () => {
     await useBackend('cpu');
     const batch = new SPADE({ normNc: 4, labelNc: 3, paramFree: 'syncbatch', kernelSize: 3 });
     expect([...batch.stateDict().keys()]).toEqual([
-      'param_free_norm.running_mean', 'param_free_norm.running_var', 'param_free_norm.num_batches_tracked',
-      'mlp_shared.0.weight', 'mlp_shared.0.bias', 'mlp_gamma.weight', 'mlp_gamma.bias', 'mlp_beta.weight', 'mlp_beta.bias',
+      'param_free_norm.running_mean',
+      'param_free_norm.running_var',
+      'param_free_norm.num_batches_tracked',
+      'mlp_shared.0.weight',
+      'mlp_shared.0.bias',
+      'mlp_gamma.weight',
+      'mlp_gamma.bias',
+      'mlp_beta.weight',
+      'mlp_beta.bias',
     ]);
     expect(batch.stateDict().get('mlp_gamma.weight')!.shape).toEqual([4, 128, 3, 3]);
     // (s·128·k² + 128) + 2·(128·C·k² + C)
@@ -65,18 +78,21 @@ describe('SPADE layer', () => {
     instance.dispose();
   });
 
-  it.each(['instance', 'batch'] as const)('%s: forward equals norm(x)·(1 + γ) + β of a float64 reference (segmap nearest-resized)', async (kind) => {
-    await useBackend('cpu');
-    seedEverything(3);
-    const layer = new SPADE({ normNc: 3, labelNc: 4, paramFree: kind, kernelSize: 3 });
-    const x = randomNchw(2, 3, 6, 6, 11);
-    const seg = segmapOf(2, 4, 3, 3, 12);
-    const [xt, st] = [tensorOf(x), tensorOf(seg)];
-    const y = layer.forward({ x: xt, segmap: st }, { training: true, updateState: false });
-    expect(maxAbsDiff(y, toNhwc(spadeRef(layer.stateDict(), '', x, seg, kind, 3)))).toBeLessThan(1e-4);
-    tf.dispose([xt, st, y]);
-    layer.dispose();
-  });
+  it.each(['instance', 'batch'] as const)(
+    '%s: forward equals norm(x)·(1 + γ) + β of a float64 reference (segmap nearest-resized)',
+    async (kind) => {
+      await useBackend('cpu');
+      seedEverything(3);
+      const layer = new SPADE({ normNc: 3, labelNc: 4, paramFree: kind, kernelSize: 3 });
+      const x = randomNchw(2, 3, 6, 6, 11);
+      const seg = segmapOf(2, 4, 3, 3, 12);
+      const [xt, st] = [tensorOf(x), tensorOf(seg)];
+      const y = layer.forward({ x: xt, segmap: st }, { training: true, updateState: false });
+      expect(maxAbsDiff(y, toNhwc(spadeRef(layer.stateDict(), '', x, seg, kind, 3)))).toBeLessThan(1e-4);
+      tf.dispose([xt, st, y]);
+      layer.dispose();
+    },
+  );
 
   it('batch: training updates running statistics once per call unless updateState is false; eval uses them', async () => {
     await useBackend('cpu');
@@ -88,7 +104,12 @@ describe('SPADE layer', () => {
     expect([...runningMean()]).toEqual([0, 0]);
     tf.dispose(layer.forward({ x, segmap: seg }, { training: true }));
     const mean = tf.mean(x, [0, 1, 2]).dataSync();
-    expect(maxAbsDiff(runningMean(), Float32Array.from(mean, (m) => 0.1 * m))).toBeLessThan(1e-5);
+    expect(
+      maxAbsDiff(
+        runningMean(),
+        Float32Array.from(mean, (m) => 0.1 * m),
+      ),
+    ).toBeLessThan(1e-5);
     tf.dispose([x, seg]);
     layer.dispose();
   });
@@ -100,9 +121,17 @@ describe('SPADEResnetBlock', () => {
     const block = new SPADEResnetBlock({ fin: 8, fout: 4, semanticNc: 3, norm: parseSpadeNorm('spectralspadesyncbatch3x3') });
     const state = block.stateDict();
     expect([...state.keys()].filter((k) => k.startsWith('conv'))).toEqual([
-      'conv_0.bias', 'conv_0.weight_orig', 'conv_0.weight_u', 'conv_0.weight_v',
-      'conv_1.bias', 'conv_1.weight_orig', 'conv_1.weight_u', 'conv_1.weight_v',
-      'conv_s.weight_orig', 'conv_s.weight_u', 'conv_s.weight_v',
+      'conv_0.bias',
+      'conv_0.weight_orig',
+      'conv_0.weight_u',
+      'conv_0.weight_v',
+      'conv_1.bias',
+      'conv_1.weight_orig',
+      'conv_1.weight_u',
+      'conv_1.weight_v',
+      'conv_s.weight_orig',
+      'conv_s.weight_u',
+      'conv_s.weight_v',
     ]);
     expect(state.get('conv_0.weight_orig')!.shape).toEqual([4, 8, 3, 3]);
     expect(state.get('norm_0.mlp_gamma.weight')!.shape).toEqual([8, 128, 3, 3]);
@@ -143,7 +172,10 @@ function spadeGradients(seed: number, kind: 'instance' | 'batch') {
   const x = tf.variable(tf.tensor4d(Float32Array.from(randomArray(2 * 4 * 4 * 3, seed)), [2, 4, 4, 3]));
   const seg = tf.tensor4d(toNhwc(segmapOf(2, 2, 2, 2, seed + 7)), [2, 2, 2, 2]);
   const r = tf.tensor(Float32Array.from(randomArray(2 * 4 * 4 * 3, seed + 1)), [2, 4, 4, 3]);
-  const loss = () => tf.tidy(() => tf.sum(tf.mul(layer.forward({ x: x as tf.Tensor4D, segmap: seg }, { training: true, updateState: false }), r)) as tf.Scalar);
+  const loss = () =>
+    tf.tidy(
+      () => tf.sum(tf.mul(layer.forward({ x: x as tf.Tensor4D, segmap: seg }, { training: true, updateState: false }), r)) as tf.Scalar,
+    );
   const params = layer.namedParameters();
   const { value, grads } = tf.variableGrads(loss, [x, ...params.map(([, v]) => v)]);
   const named = new Map<string, Float32Array>([['input', grads[x.name]!.dataSync() as Float32Array]]);
@@ -160,7 +192,11 @@ describe('SPADE layer gradients', () => {
   it.each(['instance', 'batch'] as const)('%s: cpu gradient matches central finite differences along a random direction', async (kind) => {
     await useBackend('cpu');
     const { variables, keys, named, loss, dispose } = spadeGradients(31, kind);
-    const { numeric, analytic } = directionalDerivatives(variables, keys.map((k) => named.get(k)!), loss);
+    const { numeric, analytic } = directionalDerivatives(
+      variables,
+      keys.map((k) => named.get(k)!),
+      loss,
+    );
     expect(Math.abs(numeric - analytic)).toBeLessThan(2e-2 * Math.max(1, Math.abs(analytic)));
     expect(named.get('input')!.some((g) => g !== 0)).toBe(true);
     dispose();

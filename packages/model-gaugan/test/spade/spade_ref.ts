@@ -13,7 +13,8 @@ export function nearestRef(x: Nchw, h: number, w: number): Nchw {
   for (let n = 0; n < x.n; n++)
     for (let c = 0; c < x.c; c++)
       for (let y = 0; y < h; y++)
-        for (let z = 0; z < w; z++) out[((n * x.c + c) * h + y) * w + z] = at(x, n, c, Math.floor((y * x.h) / h), Math.floor((z * x.w) / w));
+        for (let z = 0; z < w; z++)
+          out[((n * x.c + c) * h + y) * w + z] = at(x, n, c, Math.floor((y * x.h) / h), Math.floor((z * x.w) / w));
   return { n: x.n, c: x.c, h, w, data: out };
 }
 
@@ -28,7 +29,7 @@ export function paramFreeNormRef(x: Nchw, kind: 'instance' | 'batch'): Nchw {
       const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
       for (const n of ns)
         for (let i = 0; i < x.h * x.w; i++) {
-          const k = ((n * x.c + c) * x.h) * x.w + i;
+          const k = (n * x.c + c) * x.h * x.w + i;
           out[k] = (x.data[k]! - mean) / Math.sqrt(variance + 1e-5);
         }
     }

@@ -14,7 +14,13 @@ describe('VGGLoss', () => {
     const value = new VGGLoss(vgg).loss(fake, real);
     // Independent: each layer through `layerOutputs` on its own (torchvision indices 1, 6, 11, 20, 29), L1 in float64.
     const expected = (
-      [['relu1_1', 1 / 32], ['relu2_1', 1 / 16], ['relu3_1', 1 / 8], ['relu4_1', 1 / 4], ['relu5_1', 1]] as const
+      [
+        ['relu1_1', 1 / 32],
+        ['relu2_1', 1 / 16],
+        ['relu3_1', 1 / 8],
+        ['relu4_1', 1 / 4],
+        ['relu5_1', 1],
+      ] as const
     ).reduce((sum, [layer, w]) => {
       const [a] = vgg.layerOutputs(fake, [layer]);
       const [b] = vgg.layerOutputs(real, [layer]);
@@ -41,7 +47,8 @@ describe('VGGLoss', () => {
     const vgg = new Vgg19Features();
     const fake = tf.randomUniform([1, 16, 16, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
     const real = tf.randomUniform([1, 16, 16, 3], -1, 1, 'float32', 4) as tf.Tensor4D;
-    const norm = (x: tf.Tensor4D) => tf.div(tf.sub(tf.div(tf.add(x, 1), 2), tf.tensor1d([0.485, 0.456, 0.406])), tf.tensor1d([0.229, 0.224, 0.225])) as tf.Tensor4D;
+    const norm = (x: tf.Tensor4D) =>
+      tf.div(tf.sub(tf.div(tf.add(x, 1), 2), tf.tensor1d([0.485, 0.456, 0.406])), tf.tensor1d([0.229, 0.224, 0.225])) as tf.Tensor4D;
     const a = new VGGLoss(vgg, { imagenetNormalize: true }).loss(fake, real).dataSync()[0]!;
     const b = new VGGLoss(vgg).loss(norm(fake), norm(real)).dataSync()[0]!;
     expect(Math.abs(a - b)).toBeLessThan(1e-5 * Math.max(1, b));

@@ -11,7 +11,9 @@ const MODEL_NAME = /^[a-z][a-z0-9_]*$/;
 /** Writes the package of model `name` into `dir` (created; it must be absent or empty). Returns the files' relative paths. */
 export function writeScaffold(name: string, dir: string): string[] {
   if (!MODEL_NAME.test(name)) {
-    throw new OptionError(`Model name '${name}' must start with a lower-case letter and contain only lower-case letters, digits and _ (e.g. my_gan).`);
+    throw new OptionError(
+      `Model name '${name}' must start with a lower-case letter and contain only lower-case letters, digits and _ (e.g. my_gan).`,
+    );
   }
   const target = resolve(dir);
   if (existsSync(target) && readdirSync(target).length > 0) throw new OptionError(`${target} is not empty; choose another --dir.`);

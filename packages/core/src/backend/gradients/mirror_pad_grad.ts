@@ -17,13 +17,7 @@ interface MirrorPadAttrs {
 }
 
 /** Folds the padded gradient `dy` back onto the unpadded shape along `axis`. */
-export function foldMirrorPad(
-  dy: tf.Tensor,
-  axis: number,
-  before: number,
-  after: number,
-  mode: 'reflect' | 'symmetric',
-): tf.Tensor {
+export function foldMirrorPad(dy: tf.Tensor, axis: number, before: number, after: number, mode: 'reflect' | 'symmetric'): tf.Tensor {
   if (before === 0 && after === 0) return dy;
   const n = dy.shape[axis]! - before - after;
   const off = mode === 'reflect' ? 1 : 0;

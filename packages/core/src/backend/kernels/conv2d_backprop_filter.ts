@@ -23,8 +23,14 @@ import { FUSED, hasFusedKernel } from '../fused.js';
 import type { WindowsAttrs } from './windows_wasm.js';
 import { winogradTakes, type WinogradGradAttrs } from './winograd_wasm.js';
 import {
-  asTensor, convGeometry, padOrCrop, toNhwc,
-  type ConvGeometry, type ConvKernelAttrs, type ConvPadding, type DimRoundingMode,
+  asTensor,
+  convGeometry,
+  padOrCrop,
+  toNhwc,
+  type ConvGeometry,
+  type ConvKernelAttrs,
+  type ConvPadding,
+  type DimRoundingMode,
 } from './util.js';
 
 /** Which formulation computes the filter gradient; 'auto' picks per shape. */
@@ -58,8 +64,7 @@ export function conv2dBackpropFilter(args: Conv2DBackpropFilterArgs): tf.Tensor4
     const g = convGeometry(x.shape, args.filterShape, args.strides, args.pad, args.dilations, args.dimRoundingMode);
     if (dy.shape[1] !== g.outH || dy.shape[2] !== g.outW || dy.shape[3] !== g.outC || dy.shape[0] !== g.batch) {
       throw new Error(
-        `conv2dBackpropFilter: dy shape [${dy.shape}] does not match the conv output ` +
-          `[${g.batch},${g.outH},${g.outW},${g.outC}]`,
+        `conv2dBackpropFilter: dy shape [${dy.shape}] does not match the conv output ` + `[${g.batch},${g.outH},${g.outW},${g.outC}]`,
       );
     }
     const method = resolveMethod(args.method ?? 'auto', g);
@@ -91,7 +96,9 @@ export function resolveMethod(method: BackpropFilterMethod, g: ConvGeometry): Ex
     throw new Error('conv2dBackpropFilter: the conv route needs strides or dilations all 1');
   }
   if (method === 'winograd' && !(hasFusedKernel(FUSED.winogradFilterGrad) && winogradTakes(g))) {
-    throw new Error('conv2dBackpropFilter: the winograd route needs the wasm backend and a 3x3 stride-1 conv with 32+ channels in multiples of 8');
+    throw new Error(
+      'conv2dBackpropFilter: the winograd route needs the wasm backend and a 3x3 stride-1 conv with 32+ channels in multiples of 8',
+    );
   }
   if (method !== 'auto') return method;
   if (hasFusedKernel(FUSED.winogradFilterGrad) && winogradTakes(g)) return 'winograd';
@@ -102,7 +109,8 @@ export function resolveMethod(method: BackpropFilterMethod, g: ConvGeometry): Ex
   // operand is ~15× slower than without).
   const windows = hasFusedKernel(FUSED.windows);
   const columnsSize = g.fh * g.fw * g.inC * g.batch * g.outH * g.outW;
-  if ((windows || (stridesOne && dilationsOne)) && g.outC >= COLUMNS_MIN_OUT_CHANNELS && columnsSize <= COLUMNS_MAX_ELEMENTS) return 'columns';
+  if ((windows || (stridesOne && dilationsOne)) && g.outC >= COLUMNS_MIN_OUT_CHANNELS && columnsSize <= COLUMNS_MAX_ELEMENTS)
+    return 'columns';
   return !stridesOne && !dilationsOne ? 'taps' : 'conv';
 }
 

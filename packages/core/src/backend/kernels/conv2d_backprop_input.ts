@@ -14,8 +14,16 @@ import { tf } from '../../tf.js';
 import { FUSED, hasFusedKernel } from '../fused.js';
 import { inputGradGeometry, winogradTakes, type WinogradGradAttrs } from './winograd_wasm.js';
 import {
-  asTensor, convGeometry, nhwcShape, padOrCrop, toNchw, toNhwc, type ExplicitPadding,
-  type ConvKernelAttrs, type ConvPadding, type DimRoundingMode,
+  asTensor,
+  convGeometry,
+  nhwcShape,
+  padOrCrop,
+  toNchw,
+  toNhwc,
+  type ExplicitPadding,
+  type ConvKernelAttrs,
+  type ConvPadding,
+  type DimRoundingMode,
 } from './util.js';
 
 /** Arguments of {@link conv2dBackpropInput}. */
@@ -104,8 +112,7 @@ export function conv2dBackpropInput(args: Conv2DBackpropInputArgs): tf.Tensor4D 
     const g = convGeometry(inShape, w.shape, args.strides, args.pad, args.dilations, args.dimRoundingMode);
     if (dy.shape[1] !== g.outH || dy.shape[2] !== g.outW || dy.shape[3] !== g.outC || dy.shape[0] !== g.batch) {
       throw new Error(
-        `conv2dBackpropInput: dy shape [${dy.shape}] does not match the conv output ` +
-          `[${g.batch},${g.outH},${g.outW},${g.outC}]`,
+        `conv2dBackpropInput: dy shape [${dy.shape}] does not match the conv output ` + `[${g.batch},${g.outH},${g.outW},${g.outC}]`,
       );
     }
     const differentiable = args.differentiable ?? true;
@@ -131,7 +138,12 @@ export function conv2dBackpropInput(args: Conv2DBackpropInputArgs): tf.Tensor4D 
         const [top, bottom, left, right] = [-th.offset, lastH - (g.outH - 1), -tw.offset, lastW - (g.outW - 1)];
         let d = padOrCrop(dy, 1, Math.min(top, 0), Math.min(bottom, 0));
         d = padOrCrop(d, 2, Math.min(left, 0), Math.min(right, 0));
-        const zeros: ExplicitPadding = [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]];
+        const zeros: ExplicitPadding = [
+          [0, 0],
+          [Math.max(top, 0), Math.max(bottom, 0)],
+          [Math.max(left, 0), Math.max(right, 0)],
+          [0, 0],
+        ];
         cols.push(tf.conv2d(d, sub, 1, zeros, 'NHWC', [th.step, tw.step]));
       }
       rows.push(g.sw === 1 ? cols[0]! : (tf.stack(cols, 3) as unknown as tf.Tensor4D));
@@ -162,7 +174,9 @@ function winogradInputGrad(inputs: tf.NamedTensorInfoMap, a: BackpropInputAttrs)
   const geometry = convGeometry(a.inputShape, filter.shape, a.strides, a.pad, a.dilations, a.dimRoundingMode);
   if (!winogradTakes(inputGradGeometry(geometry))) return undefined;
   const attrs: WinogradGradAttrs = { geometry };
-  return tf.tidy(() => tf.engine().runKernel(FUSED.winogradInputGrad, { dy: asTensor(dy), filter: asTensor(filter) }, attrs as never) as tf.Tensor);
+  return tf.tidy(
+    () => tf.engine().runKernel(FUSED.winogradInputGrad, { dy: asTensor(dy), filter: asTensor(filter) }, attrs as never) as tf.Tensor,
+  );
 }
 
 /**

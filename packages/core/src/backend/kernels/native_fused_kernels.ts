@@ -11,7 +11,13 @@ import { contiguousReduction, reductionOf } from './reduce_wasm.js';
 import { f32, heapOf, withFallback } from './wasm_heap.js';
 
 /** `Sum`/`Mean` for float32 over contiguous axes; `fallback` for the rest. */
-function reduction(native: NativeKernels, backendName: string, kernelName: string, mean: boolean, fallback: () => tf.KernelConfig | undefined): tf.KernelConfig {
+function reduction(
+  native: NativeKernels,
+  backendName: string,
+  kernelName: string,
+  mean: boolean,
+  fallback: () => tf.KernelConfig | undefined,
+): tf.KernelConfig {
   return withFallback(kernelName, backendName, fallback, (args) => {
     const x = args.inputs['x']!;
     const { axes, outShape } = reductionOf(x, args.attrs);
@@ -84,7 +90,16 @@ export function nativeFusedKernels(
       const { hyper } = args.attrs as unknown as { hyper: number[] };
       const b = heapOf(args);
       const outs = [param!, m!, v!].map((t) => b.makeOutput([...t.shape], 'float32'));
-      native.adam(f32(b, param!), f32(b, grad!), f32(b, m!), f32(b, v!), f32(b, outs[0]!), f32(b, outs[1]!), f32(b, outs[2]!), Float32Array.from(hyper));
+      native.adam(
+        f32(b, param!),
+        f32(b, grad!),
+        f32(b, m!),
+        f32(b, v!),
+        f32(b, outs[0]!),
+        f32(b, outs[1]!),
+        f32(b, outs[2]!),
+        Float32Array.from(hyper),
+      );
       return outs;
     },
   };
@@ -102,5 +117,12 @@ export function nativeFusedKernels(
 
 /** The kernels {@link nativeFusedKernels} registers (replacing the first two; `FUSED.windows` is pure wasm's). */
 export const NATIVE_FUSED_KERNEL_NAMES: readonly string[] = [
-  tf.Sum, tf.Mean, FUSED.instanceNorm, FUSED.instanceNormRelu, FUSED.instanceNormGrad, FUSED.instanceNormReluGrad, FUSED.mirrorPadGrad, FUSED.adam,
+  tf.Sum,
+  tf.Mean,
+  FUSED.instanceNorm,
+  FUSED.instanceNormRelu,
+  FUSED.instanceNormGrad,
+  FUSED.instanceNormReluGrad,
+  FUSED.mirrorPadGrad,
+  FUSED.adam,
 ];

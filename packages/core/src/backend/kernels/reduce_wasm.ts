@@ -32,7 +32,11 @@ export function reductionOf(x: tf.TensorInfo, attrs: unknown): { axes: number[];
  * contiguous run of axes with something after it, and runs `stock()` (the kernel it replaced) for
  * every other case.
  */
-export function poolReductionKernel(kernelName: 'Sum' | 'Mean', backendName: string, stock: () => tf.KernelConfig | undefined): tf.KernelConfig {
+export function poolReductionKernel(
+  kernelName: 'Sum' | 'Mean',
+  backendName: string,
+  stock: () => tf.KernelConfig | undefined,
+): tf.KernelConfig {
   return withFallback(kernelName, backendName, stock, (args) => {
     const x = args.inputs['x']!;
     const { axes, outShape } = reductionOf(x, args.attrs);

@@ -3,7 +3,7 @@
  * Float32Array views of tensors, handed to the addon without copies) and the fallback to the kernel
  * registered before for cases the addon does not take.
  */
-import { tf } from '../../tf.js';
+import type { tf } from '../../tf.js';
 
 /** The parts of tfjs' `BackendWasm` the native kernels use. */
 export interface WasmHeapBackend {

@@ -5,7 +5,7 @@
  * element otherwise. The op-level equivalent (the input split into stride phases, one slice per
  * tap, then a stack) writes every element twice and allocates one intermediate per tap.
  */
-import { tf } from '../../tf.js';
+import type { tf } from '../../tf.js';
 import { FUSED } from '../fused.js';
 import type { ConvGeometry } from './util.js';
 import { f32, heapOf } from './wasm_heap.js';
@@ -22,7 +22,8 @@ export function windowsWasmKernel(backendName: string): tf.KernelConfig {
       const x = args.inputs['x']!;
       const { fh, fw, sh, sw, dh, dw, outH: oh, outW: ow } = args.attrs as unknown as WindowsAttrs;
       const [c, n, h, w] = x.shape as [number, number, number, number];
-      if ((fh - 1) * dh + (oh - 1) * sh + 1 > h || (fw - 1) * dw + (ow - 1) * sw + 1 > w) throw new Error(`${FUSED.windows}: windows exceed the input [${x.shape}]`);
+      if ((fh - 1) * dh + (oh - 1) * sh + 1 > h || (fw - 1) * dw + (ow - 1) * sw + 1 > w)
+        throw new Error(`${FUSED.windows}: windows exceed the input [${x.shape}]`);
       const b = heapOf(args);
       const out = b.makeOutput([fh * fw * c, n * oh * ow], 'float32');
       // One view of the whole heap (taken after makeOutput, which may grow it); copyWithin per run.

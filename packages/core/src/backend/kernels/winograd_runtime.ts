@@ -25,12 +25,26 @@ declare namespace WebAssembly {
 
 /** The module's exported functions (all arguments are i32: sizes, or byte offsets into the heap). */
 export type WinogradFunction =
-  | 'wino_input' | 'wino_output' | 'wino_output_grad' | 'wino_filter' | 'wino_filter_flipped' | 'wino_filter_grad' | 'wino_gemm'
-  | 'conv_columns' | 'bias_act';
+  | 'wino_input'
+  | 'wino_output'
+  | 'wino_output_grad'
+  | 'wino_filter'
+  | 'wino_filter_flipped'
+  | 'wino_filter_grad'
+  | 'wino_gemm'
+  | 'conv_columns'
+  | 'bias_act';
 
 const FUNCTIONS: readonly WinogradFunction[] = [
-  'wino_input', 'wino_output', 'wino_output_grad', 'wino_filter', 'wino_filter_flipped', 'wino_filter_grad', 'wino_gemm',
-  'conv_columns', 'bias_act',
+  'wino_input',
+  'wino_output',
+  'wino_output_grad',
+  'wino_filter',
+  'wino_filter_flipped',
+  'wino_filter_grad',
+  'wino_gemm',
+  'conv_columns',
+  'bias_act',
 ];
 
 /** The parts of tfjs' emscripten module the runtime needs. */
@@ -83,7 +97,10 @@ export class WinogradRuntime {
   private started = false;
 
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number) {
-    this.exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Record<WinogradFunction, (...args: number[]) => void>;
+    this.exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Record<
+      WinogradFunction,
+      (...args: number[]) => void
+    >;
     const shared = memory.buffer instanceof SharedArrayBuffer;
     const workers = shared ? Math.max(0, threads - 1) : 0;
     this.control = new Int32Array(new SharedArrayBuffer(4 * (JOBS + workers * JOB_SLOTS)));

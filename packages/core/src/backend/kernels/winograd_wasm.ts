@@ -48,9 +48,20 @@ export function winogradDisabled(): boolean {
 export function winogradTakes(g: ConvGeometry): boolean {
   const tiles = g.batch * Math.ceil(g.outH / 4) * Math.ceil(g.outW / 4);
   return (
-    g.fh === 3 && g.fw === 3 && g.sh === 1 && g.sw === 1 && g.dh === 1 && g.dw === 1 &&
-    g.inC % 8 === 0 && g.outC % 8 === 0 && g.inC >= MIN_CHANNELS && g.outC >= MIN_CHANNELS &&
-    tiles >= MIN_TILES && 36 * g.inC * g.outC <= MAX_FILTER && !winogradDisabled() && winogradSupported()
+    g.fh === 3 &&
+    g.fw === 3 &&
+    g.sh === 1 &&
+    g.sw === 1 &&
+    g.dh === 1 &&
+    g.dw === 1 &&
+    g.inC % 8 === 0 &&
+    g.outC % 8 === 0 &&
+    g.inC >= MIN_CHANNELS &&
+    g.outC >= MIN_CHANNELS &&
+    tiles >= MIN_TILES &&
+    36 * g.inC * g.outC <= MAX_FILTER &&
+    !winogradDisabled() &&
+    winogradSupported()
   );
 }
 
@@ -116,7 +127,16 @@ function workspace(rt: WinogradRuntime, b: Backend, g: ConvGeometry) {
  * With `flipped`, the conv's filter is `filter` [3, 3, g.outC, g.inC] flipped and in/out-swapped
  * (the input gradient of a conv with that filter).
  */
-function forward(rt: WinogradRuntime, b: Backend, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | undefined, relu: boolean, g: ConvGeometry, flipped = false): tf.TensorInfo {
+function forward(
+  rt: WinogradRuntime,
+  b: Backend,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  bias: tf.TensorInfo | undefined,
+  relu: boolean,
+  g: ConvGeometry,
+  flipped = false,
+): tf.TensorInfo {
   const { inC: c, outC: k } = g;
   const out = b.makeOutput([g.batch, g.outH, g.outW, k], 'float32');
   const w = workspace(rt, b, g);
@@ -147,7 +167,11 @@ function filterGradient(rt: WinogradRuntime, b: Backend, x: tf.TensorInfo, dy: t
       w.rt.run('wino_input', [px, g.inH, g.inW, c, g.top, g.left, w.th, w.tw, r0, r1, w.input, w.inPlane], c, 4);
       w.rt.run('wino_output_grad', [pdy, g.outH, g.outW, k, w.th, w.tw, r0, r1, w.output, w.outPlane], k, 8);
       // dV_p += U_pᵀ dM_p: U_p read transposed (row = channel at stride 1, inner = tile at stride c).
-      w.rt.run('wino_gemm', [w.input, w.inPlane, 1, c, w.output, w.outPlane, tiles, 8, w.filter, w.filterPlane, k, c, k, tiles, r0 > 0 ? 1 : 0], 36);
+      w.rt.run(
+        'wino_gemm',
+        [w.input, w.inPlane, 1, c, w.output, w.outPlane, tiles, 8, w.filter, w.filterPlane, k, c, k, tiles, r0 > 0 ? 1 : 0],
+        36,
+      );
     });
     w.rt.run('wino_filter_grad', [w.filter, w.filterPlane, c, k, pw], c);
   } finally {
@@ -163,8 +187,11 @@ function filterGradient(rt: WinogradRuntime, b: Backend, x: tf.TensorInfo, dy: t
 export function directTakes(g: ConvGeometry): boolean {
   const inner = g.fh * g.fw * g.inC;
   return (
-    g.inC % 4 === 0 && g.outC % 8 === 0 && inner * g.outC >= DIRECT_MIN_FILTER &&
-    g.batch * g.outH * g.outW * inner <= DIRECT_MAX_COLUMNS && winogradSupported()
+    g.inC % 4 === 0 &&
+    g.outC % 8 === 0 &&
+    inner * g.outC >= DIRECT_MIN_FILTER &&
+    g.batch * g.outH * g.outW * inner <= DIRECT_MAX_COLUMNS &&
+    winogradSupported()
   );
 }
 
@@ -179,7 +206,15 @@ function freshFilter(filter: tf.TensorInfo): boolean {
 }
 
 /** y = conv(x, filter) (+ bias, ReLU) as the columns of x times the filter read as [fh·fw·c, k]; `g` must satisfy {@link directTakes}. */
-function direct(rt: WinogradRuntime, b: Backend, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | undefined, relu: boolean, g: ConvGeometry): tf.TensorInfo {
+function direct(
+  rt: WinogradRuntime,
+  b: Backend,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  bias: tf.TensorInfo | undefined,
+  relu: boolean,
+  g: ConvGeometry,
+): tf.TensorInfo {
   const rows = g.batch * g.outH * g.outW;
   const inner = g.fh * g.fw * g.inC;
   const k = g.outC;
@@ -188,7 +223,11 @@ function direct(rt: WinogradRuntime, b: Backend, x: tf.TensorInfo, filter: tf.Te
   try {
     const columns = scratch.floats(rows * inner);
     const py = ptr(b, out);
-    rt.run('conv_columns', [ptr(b, x), g.inH, g.inW, g.inC, g.fh, g.fw, g.sh, g.sw, g.dh, g.dw, g.top, g.left, g.outH, g.outW, columns], rows);
+    rt.run(
+      'conv_columns',
+      [ptr(b, x), g.inH, g.inW, g.inC, g.fh, g.fw, g.sh, g.sw, g.dh, g.dw, g.top, g.left, g.outH, g.outW, columns],
+      rows,
+    );
     // One product per 8 output channels (the "positions"), each reading the filter's rows k apart.
     rt.run('wino_gemm', [columns, 0, inner, 1, ptr(b, filter), 8, 1, k, py, 8, k, rows, 8, inner, 0], k / 8);
     if (bias || relu) rt.run('bias_act', [py, k, bias ? ptr(b, bias) : 0, relu ? 1 : 0], rows);
@@ -247,8 +286,15 @@ export function fusedConv2DWasmKernel(backendName: string, stock: () => tf.Kerne
  */
 export function inputGradGeometry(g: ConvGeometry): ConvGeometry {
   return {
-    ...g, inH: g.outH, inW: g.outW, inC: g.outC, outH: g.inH, outW: g.inW, outC: g.inC,
-    top: g.fh - 1 - g.top, left: g.fw - 1 - g.left,
+    ...g,
+    inH: g.outH,
+    inW: g.outW,
+    inC: g.outC,
+    outH: g.inH,
+    outW: g.inW,
+    outC: g.inC,
+    top: g.fh - 1 - g.top,
+    left: g.fw - 1 - g.left,
   };
 }
 

@@ -30,5 +30,10 @@ export function exportOnnx<In>(
   for (const input of signature.inputs) graph.addInput(input);
   const output = module.toOnnx(graph, signature.forwardInput, '');
   graph.addOutput(output, signature.output);
-  return { bytes: encodeOnnxModel(graph, producer), signature: signature as OnnxSignature<unknown>, notes: graph.notes, batchDependent: graph.batchDependent };
+  return {
+    bytes: encodeOnnxModel(graph, producer),
+    signature: signature as OnnxSignature<unknown>,
+    notes: graph.notes,
+    batchDependent: graph.batchDependent,
+  };
 }

@@ -79,8 +79,5 @@ function encodeValueInfo(info: OnnxValueInfo): ProtoWriter {
   const shape = new ProtoWriter();
   for (const d of info.dims) shape.message(1, typeof d === 'number' ? new ProtoWriter().uint(1, d) : new ProtoWriter().string(2, d));
   const tensorType = new ProtoWriter().uint(1, FLOAT).message(2, shape);
-  return new ProtoWriter()
-    .string(1, info.name)
-    .message(2, new ProtoWriter().message(1, tensorType))
-    .string(3, info.description);
+  return new ProtoWriter().string(1, info.name).message(2, new ProtoWriter().message(1, tensorType)).string(3, info.description);
 }

@@ -21,9 +21,19 @@ export function channelInitializer(graph: OnnxGraph, name: string, vector: tf.Te
  * The scale and bias inputs of ONNX's InstanceNormalization / BatchNormalization: the layer's
  * `weight` and `bias` where it has them, else constant ones and zeros (`<prefix>scale`, `<prefix>shift`).
  */
-export function normScaleShift(graph: OnnxGraph, prefix: string, channels: number, gamma: tf.Tensor | null, beta: tf.Tensor | null): [string, string] {
-  const scale = gamma ? graph.initializer(`${prefix}weight`, torchTensor(gamma, 'plain')) : graph.floats(`${prefix}scale`, new Array<number>(channels).fill(1));
-  const shift = beta ? graph.initializer(`${prefix}bias`, torchTensor(beta, 'plain')) : graph.floats(`${prefix}shift`, new Array<number>(channels).fill(0));
+export function normScaleShift(
+  graph: OnnxGraph,
+  prefix: string,
+  channels: number,
+  gamma: tf.Tensor | null,
+  beta: tf.Tensor | null,
+): [string, string] {
+  const scale = gamma
+    ? graph.initializer(`${prefix}weight`, torchTensor(gamma, 'plain'))
+    : graph.floats(`${prefix}scale`, new Array<number>(channels).fill(1));
+  const shift = beta
+    ? graph.initializer(`${prefix}bias`, torchTensor(beta, 'plain'))
+    : graph.floats(`${prefix}shift`, new Array<number>(channels).fill(0));
   return [scale, shift];
 }
 
@@ -54,7 +64,12 @@ export function upsampleNearestOnnx(graph: OnnxGraph, x: string, factor: number,
 /** Nearest resizing of `x` to the fixed spatial size (height, width); batch and channels as they come. */
 export function resizeNearestToOnnx(graph: OnnxGraph, x: string, [height, width]: readonly [number, number], prefix: string): string {
   const batchAndChannels = graph.node('Shape', [x], { start: { i: 0 }, end: { i: 2 } }, `${prefix}Shape`);
-  const sizes = graph.node('Concat', [batchAndChannels, graph.int64s(`${prefix}size`, [height, width])], { axis: { i: 0 } }, `${prefix}sizes`);
+  const sizes = graph.node(
+    'Concat',
+    [batchAndChannels, graph.int64s(`${prefix}size`, [height, width])],
+    { axis: { i: 0 } },
+    `${prefix}sizes`,
+  );
   return graph.node('Resize', [x, '', '', sizes], NEAREST, `${prefix}Resize`);
 }
 

@@ -6,12 +6,12 @@ import type { OnnxValueInfo } from './graph.js';
 export type OnnxValues<T> = unknown extends T
   ? any
   : T extends tf.Tensor
-  ? string
-  : T extends undefined
-    ? undefined
-    : T extends object
-      ? { [K in keyof T]: OnnxValues<T[K]> }
-      : string;
+    ? string
+    : T extends undefined
+      ? undefined
+      : T extends object
+        ? { [K in keyof T]: OnnxValues<T[K]> }
+        : string;
 
 /** A network's ONNX interface: the graph inputs, the forward input made of them, and the graph output. */
 export interface OnnxSignature<In> {
