@@ -1,7 +1,15 @@
 /** `translate export`: writes a trained model's generators in a format that runs without translate's CLI. */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { initBackend, openTrainedModel, OptionError, readManifest, type BackendRequest, type ResolvedOptions } from '@translate/core';
+import {
+  checkpointLabel,
+  initBackend,
+  openTrainedModel,
+  OptionError,
+  readManifest,
+  type BackendRequest,
+  type ResolvedOptions,
+} from '@translate/core';
 import { scanFlag } from '../argv_scan.js';
 import type { CliContext } from '../context.js';
 import { EXPORT_FORMATS, exportFormat, generatorsOf } from '../export/formats.js';
@@ -34,9 +42,8 @@ export function addExportCommand(program: Command, ctx: CliContext): void {
 function checkpointModel(argv: readonly string[]): string | undefined {
   const name = scanFlag(argv, 'name');
   if (name === undefined) return undefined;
-  const loadIter = Number(scanFlag(argv, 'load_iter') ?? 0);
-  const label = loadIter > 0 ? `iter_${loadIter}` : (scanFlag(argv, 'epoch') ?? 'latest');
   try {
+    const label = checkpointLabel({ load_iter: Number(scanFlag(argv, 'load_iter') ?? 0), epoch: scanFlag(argv, 'epoch') ?? 'latest' });
     return readManifest(join(scanFlag(argv, 'checkpoints_dir') ?? './checkpoints', name), label)?.model;
   } catch {
     return undefined; // loading the checkpoint reports what is wrong with it
